@@ -1,0 +1,61 @@
+/** Layer rules from ../shared/docs/ARCHITECTURE.md: dependencies point inward, the core stays pure. */
+const io = [
+  '^node:(fs|net|http|https|http2|dgram|dns|child_process|cluster|worker_threads|tls)',
+  '^(fs|net|http|https|dgram|dns|child_process|tls)$',
+  'node_modules/(pg|ioredis|bullmq|@electric-sql|fastify|pino|googleapis|@microsoft|undici|axios|arctic)/',
+];
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'domain-is-pure',
+      comment: '@frontload/domain holds types and time helpers only: no I/O, no other workspace package.',
+      severity: 'error',
+      from: { path: '^shared/domain/src' },
+      to: { path: [...io, '^(shared|services|workers)/(?!domain/)'] },
+    },
+    {
+      name: 'planner-is-pure',
+      comment: '@frontload/planner may import @frontload/domain and nothing that does I/O.',
+      severity: 'error',
+      from: { path: '^shared/planner/src' },
+      to: { path: [...io, '^(shared|services|workers)/(?!(domain|planner)/)'] },
+    },
+    {
+      name: 'provider-sdks-stay-in-providers',
+      comment: 'googleapis and the Graph client are used only inside @frontload/providers (and the sandbox tests).',
+      severity: 'error',
+      from: { path: '^(shared|services|workers)/', pathNot: ['^shared/providers/src', '^services/provider-sandbox/'] },
+      to: { path: 'node_modules/(googleapis|@googleapis|@microsoft/microsoft-graph-(client|types))/' },
+    },
+    {
+      name: 'shared-does-not-import-apps',
+      severity: 'error',
+      from: { path: '^shared/' },
+      to: { path: '^(services|workers)/' },
+    },
+    {
+      name: 'apps-do-not-import-each-other',
+      severity: 'error',
+      from: { path: '^(services|workers)/([^/]+)/' },
+      to: { path: '^(services|workers)/', pathNot: '^$1/$2/' },
+    },
+    {
+      name: 'testing-is-dev-only',
+      severity: 'error',
+      from: { path: '^(shared|services|workers)/[^/]+/src/(?!.*\\.test\\.ts$)', pathNot: '^shared/testing/' },
+      to: { path: '^shared/testing/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['@frontload/source', 'import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.json'],
+    },
+  },
+};

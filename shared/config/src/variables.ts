@@ -1,0 +1,120 @@
+/**
+ * Every environment variable Frontload reads, grouped by the process kinds that read it.
+ * Each entry is a TypeBox schema whose `default` is the embedded default (so `npm start` needs no
+ * variables) and whose `description` is what the README's configuration table and error messages show.
+ */
+import Type, { type TSchema } from 'typebox';
+
+const url = (protocols: string, description: string, fallback?: string) =>
+  Type.String({
+    pattern: `^(${protocols})://[^\\s]+$`,
+    description,
+    ...(fallback === undefined ? {} : { default: fallback }),
+  });
+const port = (fallback: number, description: string) =>
+  Type.Integer({ minimum: 0, maximum: 65535, default: fallback, description });
+const flag = (fallback: boolean, description: string) => Type.Boolean({ default: fallback, description });
+const text = (fallback: string, description: string, minLength = 1) =>
+  Type.String({ minLength, default: fallback, description });
+const optionalText = (description: string) => Type.Optional(Type.String({ minLength: 1, description }));
+const level = Type.Union(
+  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+  { default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace or silent.' },
+);
+
+/** Address of the built-in provider sandbox when nothing else is configured. */
+export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4010';
+
+/** Development-only sealing key (32 zero-free bytes, base64). Production sets TOKEN_SEALING_KEYS. */
+export const DEVELOPMENT_SEALING_KEY = 'dev1:ZnJvbnRsb2FkLWRldmVsb3BtZW50LWtleS0zMmJ5dGU=';
+
+export const commonVariables = {
+  LOG_LEVEL: level,
+  LOG_PRETTY: flag(false, 'Human-readable logs (pino-pretty). Only honoured when stdout is a terminal.'),
+  DATA_DIR: text('.data', 'Folder for embedded data: the PGlite database, local Redis files, heartbeats.'),
+  DATABASE_URL: Type.Optional(
+    url('postgres|postgresql', 'Postgres connection string. Unset: embedded PGlite under DATA_DIR/pglite.'),
+  ),
+  REDIS_URL: url('redis|rediss', 'Redis for BullMQ queues.', 'redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: Type.String({
+    pattern: '^\\{[A-Za-z0-9:_-]+\\}$',
+    default: '{frontload}',
+    description: 'BullMQ key prefix; a {hash tag} so every key of a queue lands in one Redis Cluster slot.',
+  }),
+} satisfies Record<string, TSchema>;
+
+export const providerVariables = {
+  GOOGLE_CLIENT_ID: text('frontload-local', 'OAuth client id registered with Google (or the sandbox).'),
+  GOOGLE_CLIENT_SECRET: text('frontload-local-secret', 'OAuth client secret for Google.'),
+  GOOGLE_OAUTH_BASE_URL: url(
+    'https?',
+    'Google accounts host (authorize, token, revoke, OIDC). Real: https://accounts.google.com',
+    DEFAULT_SANDBOX_URL,
+  ),
+  GOOGLE_API_BASE_URL: url(
+    'https?',
+    'Google APIs root (Calendar v3 lives under it). Real: https://www.googleapis.com',
+    DEFAULT_SANDBOX_URL,
+  ),
+  MICROSOFT_CLIENT_ID: text('frontload-local', 'Application (client) id registered with Microsoft Entra ID.'),
+  MICROSOFT_CLIENT_SECRET: text('frontload-local-secret', 'Client secret for Microsoft Entra ID.'),
+  MICROSOFT_TENANT: text('common', 'Entra tenant: common, organizations, consumers or a tenant id.'),
+  MICROSOFT_LOGIN_BASE_URL: url(
+    'https?',
+    'Microsoft identity platform host. Real: https://login.microsoftonline.com',
+    DEFAULT_SANDBOX_URL,
+  ),
+  MICROSOFT_GRAPH_BASE_URL: url(
+    'https?',
+    'Microsoft Graph root (v1.0 is appended). Real: https://graph.microsoft.com',
+    DEFAULT_SANDBOX_URL,
+  ),
+} satisfies Record<string, TSchema>;
+
+export const apiVariables = {
+  HOST: text('127.0.0.1', 'Interface the API listens on (0.0.0.0 in containers).'),
+  PORT: port(3000, 'Port the API listens on.'),
+  PUBLIC_URL: url('https?', 'Base URL users and providers reach the API at (OAuth redirects, push).', 'http://localhost:3000'),
+  SESSION_SECRET: text(
+    'frontload-development-session-secret-change-me',
+    'Secret (≥ 32 chars) that signs session cookies.',
+    32,
+  ),
+  TOKEN_SEALING_KEYS: text(
+    DEVELOPMENT_SEALING_KEY,
+    'Comma-separated keyId:base64(32 bytes) keys that seal OAuth tokens; the first one seals, all unseal.',
+  ),
+  PUSH_PUBLIC_URL: optionalText(
+    'HTTPS base URL providers can reach for push notifications. Unset: poll every few minutes instead.',
+  ),
+  ...providerVariables,
+} satisfies Record<string, TSchema>;
+
+export const workerVariables = {
+  WORKER_CONCURRENCY: Type.Integer({
+    minimum: 1,
+    maximum: 256,
+    default: 4,
+    description: 'Jobs one worker process runs at once.',
+  }),
+  WORKER_HEALTH_MAX_IDLE_SECONDS: Type.Integer({
+    minimum: 5,
+    default: 60,
+    description: 'A worker is unhealthy when it has neither taken nor polled for a job for this long.',
+  }),
+  TOKEN_SEALING_KEYS: apiVariables.TOKEN_SEALING_KEYS,
+  PUBLIC_URL: apiVariables.PUBLIC_URL,
+  PUSH_PUBLIC_URL: apiVariables.PUSH_PUBLIC_URL,
+  ...providerVariables,
+} satisfies Record<string, TSchema>;
+
+export const sandboxVariables = {
+  LOG_LEVEL: commonVariables.LOG_LEVEL,
+  LOG_PRETTY: commonVariables.LOG_PRETTY,
+  SANDBOX_HOST: text('127.0.0.1', 'Interface the provider sandbox listens on.'),
+  SANDBOX_PORT: port(4010, 'Port the provider sandbox listens on.'),
+  SANDBOX_PUBLIC_URL: url('https?', 'Base URL clients reach the sandbox at (OIDC issuer, redirects).', DEFAULT_SANDBOX_URL),
+  SANDBOX_CONTROL: flag(true, 'Mount the /_sandbox control API (clock, faults, seeding, request log).'),
+  SANDBOX_ALLOW_HTTP_PUSH: flag(true, 'Accept http:// push addresses (local development); real providers need https.'),
+  SANDBOX_SEED_DEMO: flag(true, 'Load the demo TLM accounts and their week at start.'),
+} satisfies Record<string, TSchema>;

@@ -1,0 +1,79 @@
+/**
+ * One pino setup for the API, the workers and the sandbox. Redaction is by path: tokens, codes,
+ * secrets and authorization headers are censored wherever they appear in a log object.
+ */
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger } from 'pino';
+
+const sensitiveKeys = [
+  'access_token',
+  'accessToken',
+  'refresh_token',
+  'refreshToken',
+  'id_token',
+  'idToken',
+  'token',
+  'tokens',
+  'code',
+  'code_verifier',
+  'codeVerifier',
+  'client_secret',
+  'clientSecret',
+  'secret',
+  'password',
+  'sealed',
+  'apiToken',
+  'signingSecret',
+  'validationToken',
+  'clientState',
+];
+
+/** Redacted paths: top level, one level down, two levels down, and HTTP headers. */
+export const REDACT_PATHS: string[] = [
+  ...sensitiveKeys,
+  ...sensitiveKeys.map((k) => `*.${k}`),
+  ...sensitiveKeys.map((k) => `*.*.${k}`),
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-goog-channel-token"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.Authorization',
+  '*.headers.authorization',
+  '*.headers.Authorization',
+];
+
+export interface LogSettings {
+  LOG_LEVEL: string;
+  LOG_PRETTY: boolean;
+}
+
+/**
+ * pino options for a process. pino-pretty is used only when asked for and stdout is a terminal
+ * (never decided by NODE_ENV), so production and CI always get JSON lines.
+ */
+export function loggerOptions(settings: LogSettings, name: string): LoggerOptions {
+  const pretty = settings.LOG_PRETTY && process.stdout.isTTY;
+  return {
+    name,
+    level: settings.LOG_LEVEL,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // Errors keep their cause chain; URLs lose their query string (it may hold codes or tokens).
+    serializers: {
+      err: pino.stdSerializers.errWithCause,
+      req: (req: { method?: string; url?: string; id?: string }) => ({
+        method: req.method,
+        url: req.url?.split('?')[0],
+        id: req.id,
+      }),
+    },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true } } } : {}),
+  };
+}
+
+/** A logger for a process kind; `destination` is for tests that read the output. */
+export function createLogger(settings: LogSettings, name: string, destination?: pino.DestinationStream): Logger {
+  const options = loggerOptions(settings, name);
+  return destination ? pino({ ...options, transport: undefined }, destination) : pino(options);
+}

@@ -1,0 +1,42 @@
+import { defineConfig } from 'vitest/config';
+
+// One project per workspace package; unit tests sit next to their code, cross-process suites in tests/.
+const packages = [
+  'shared/config',
+  'shared/logging',
+  'shared/db',
+  'shared/jobs',
+  'shared/domain',
+  'shared/planner',
+  'shared/providers',
+  'shared/security',
+  'shared/testing',
+  'services/api',
+  'services/provider-sandbox',
+  'workers/sync',
+  'workers/planner',
+  'workers/notifier',
+];
+
+const conditions = ['@frontload/source', 'node', 'import', 'default'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['@frontload/source'] } },
+  test: {
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default'],
+    projects: [
+      ...packages.map((dir) => ({
+        extends: true as const,
+        test: { name: dir, root: dir, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+      })),
+      {
+        extends: true as const,
+        test: { name: 'tests', root: 'tests', include: ['**/*.test.ts'], exclude: ['**/node_modules/**', 'browser/**', 'chaos/**', 'load/**'] },
+      },
+    ],
+  },
+});
