@@ -1,7 +1,6 @@
 /** Layer rules from ../shared/docs/ARCHITECTURE.md: dependencies point inward, the core stays pure. */
 const io = [
-  '^node:(fs|net|http|https|http2|dgram|dns|child_process|cluster|worker_threads|tls)',
-  '^(fs|net|http|https|dgram|dns|child_process|tls)$',
+  '^(node:)?(fs|net|http|https|http2|dgram|dns|child_process|cluster|worker_threads|tls|process)(/|$)',
   'node_modules/(pg|ioredis|bullmq|@electric-sql|fastify|pino|googleapis|@microsoft|undici|axios|arctic)/',
 ];
 module.exports = {
@@ -23,9 +22,13 @@ module.exports = {
     },
     {
       name: 'provider-sdks-stay-in-providers',
-      comment: 'googleapis and the Graph client are used only inside @frontload/providers (and the sandbox tests).',
+      comment:
+        'googleapis and the Graph client are used only inside @frontload/providers (and the sandbox tests).',
       severity: 'error',
-      from: { path: '^(shared|services|workers)/', pathNot: ['^shared/providers/src', '^services/provider-sandbox/'] },
+      from: {
+        path: '^(shared|services|workers)/',
+        pathNot: ['^shared/providers/src', '^services/provider-sandbox/'],
+      },
       to: { path: 'node_modules/(googleapis|@googleapis|@microsoft/microsoft-graph-(client|types))/' },
     },
     {
@@ -49,7 +52,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|node_modules)/' },
+    exclude: { path: '(^|/)dist/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

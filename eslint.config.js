@@ -7,8 +7,15 @@ import globals from 'globals';
 const sdkImports = {
   patterns: [
     {
-      group: ['googleapis', 'googleapis/*', '@googleapis/*', '@microsoft/microsoft-graph-client', '@microsoft/microsoft-graph-types'],
-      message: 'Provider SDKs and their types belong inside @frontload/providers (and the sandbox conformance tests).',
+      group: [
+        'googleapis',
+        'googleapis/*',
+        '@googleapis/*',
+        '@microsoft/microsoft-graph-client',
+        '@microsoft/microsoft-graph-types',
+      ],
+      message:
+        'Provider SDKs and their types belong inside @frontload/providers (and the sandbox conformance tests).',
     },
   ],
 };
@@ -38,11 +45,22 @@ export default tseslint.config(
   },
   {
     // The only readers of process.env: the config package, test harnesses that spawn processes, the local launcher.
-    files: ['shared/config/src/**', 'shared/testing/src/**', 'tests/**', 'infra/local/**', 'vitest.config.ts'],
+    files: [
+      'shared/config/src/**',
+      'shared/testing/src/**',
+      'tests/**',
+      'infra/local/**',
+      'vitest.config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['shared/providers/src/google/**', 'shared/providers/src/microsoft/**', 'services/provider-sandbox/src/**/*.test.ts', 'services/provider-sandbox/test/**'],
+    files: [
+      'shared/providers/src/google/**',
+      'shared/providers/src/microsoft/**',
+      'services/provider-sandbox/src/**/*.test.ts',
+      'services/provider-sandbox/test/**',
+    ],
     rules: { 'no-restricted-imports': 'off' },
   },
 );

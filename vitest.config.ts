@@ -18,16 +18,17 @@ const packages = [
   'workers/notifier',
 ];
 
-const conditions = ['@frontload/source', 'node', 'import', 'default'];
+// Workspace packages resolve to their TypeScript source; everything else resolves as Node would.
+const conditions = ['@frontload/source'];
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['@frontload/source'] } },
+  ssr: { resolve: { conditions } },
   test: {
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ['default'],
+    reporters: ['default', './tests/summary-reporter.ts'],
     projects: [
       ...packages.map((dir) => ({
         extends: true as const,
@@ -35,7 +36,12 @@ export default defineConfig({
       })),
       {
         extends: true as const,
-        test: { name: 'tests', root: 'tests', include: ['**/*.test.ts'], exclude: ['**/node_modules/**', 'browser/**', 'chaos/**', 'load/**'] },
+        test: {
+          name: 'tests',
+          root: 'tests',
+          include: ['**/*.test.ts'],
+          exclude: ['**/node_modules/**', 'browser/**', 'chaos/**', 'load/**'],
+        },
       },
     ],
   },

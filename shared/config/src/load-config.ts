@@ -32,7 +32,10 @@ export class ConfigError extends Error {
     super(
       `Invalid configuration for the ${kind} process:\n` +
         problems
-          .map((p) => `  - ${p.variable}: expected ${p.expected}${p.received === undefined ? '' : `, got "${p.received}"`}`)
+          .map(
+            (p) =>
+              `  - ${p.variable}: expected ${p.expected}${p.received === undefined ? '' : `, got "${p.received}"`}`,
+          )
           .join('\n'),
     );
     this.name = 'ConfigError';
@@ -44,9 +47,11 @@ const secretLike = /SECRET|KEY|PASSWORD|TOKEN/;
 function describeExpected(schema: TSchema): string {
   const s = schema as Record<string, unknown>;
   const parts: string[] = [];
-  if (Array.isArray(s.anyOf)) parts.push(`one of ${(s.anyOf as { const: unknown }[]).map((x) => x.const).join(', ')}`);
+  if (Array.isArray(s.anyOf))
+    parts.push(`one of ${(s.anyOf as { const: unknown }[]).map((x) => x.const).join(', ')}`);
   else if (typeof s.type === 'string') parts.push(s.type === 'integer' ? 'an integer' : `a ${s.type}`);
-  if (typeof s.minimum === 'number' && typeof s.maximum === 'number') parts.push(`from ${s.minimum} to ${s.maximum}`);
+  if (typeof s.minimum === 'number' && typeof s.maximum === 'number')
+    parts.push(`from ${s.minimum} to ${s.maximum}`);
   else if (typeof s.minimum === 'number') parts.push(`at least ${s.minimum}`);
   if (typeof s.minLength === 'number' && s.minLength > 1) parts.push(`of at least ${s.minLength} characters`);
   if (typeof s.pattern === 'string') parts.push(`matching ${s.pattern}`);
@@ -58,7 +63,10 @@ function describeExpected(schema: TSchema): string {
  * Parses the variables one process kind reads from `env`, applying embedded defaults.
  * Unknown variables are ignored; every invalid one is reported at once in a {@link ConfigError}.
  */
-export function loadConfig<K extends ProcessKind>(kind: K, env: Record<string, string | undefined>): EnvFor<K> {
+export function loadConfig<K extends ProcessKind>(
+  kind: K,
+  env: Record<string, string | undefined>,
+): EnvFor<K> {
   const schema: TObject = schemas[kind];
   const picked: Record<string, unknown> = {};
   for (const name of Object.keys(schema.properties)) {
@@ -97,8 +105,16 @@ export function loadConfigOrExit<K extends ProcessKind>(kind: K): EnvFor<K> {
 }
 
 /** Every variable of every process kind, with its default and meaning (README table, infra checks). */
-export function describeVariables(): { name: string; kinds: ProcessKind[]; default?: unknown; description: string }[] {
-  const rows = new Map<string, { name: string; kinds: ProcessKind[]; default?: unknown; description: string }>();
+export function describeVariables(): {
+  name: string;
+  kinds: ProcessKind[];
+  default?: unknown;
+  description: string;
+}[] {
+  const rows = new Map<
+    string,
+    { name: string; kinds: ProcessKind[]; default?: unknown; description: string }
+  >();
   for (const [kind, schema] of Object.entries(schemas) as [ProcessKind, TObject][]) {
     for (const [name, prop] of Object.entries(schema.properties)) {
       const p = prop as { default?: unknown; description?: string };

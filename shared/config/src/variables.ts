@@ -74,7 +74,11 @@ export const providerVariables = {
 export const apiVariables = {
   HOST: text('127.0.0.1', 'Interface the API listens on (0.0.0.0 in containers).'),
   PORT: port(3000, 'Port the API listens on.'),
-  PUBLIC_URL: url('https?', 'Base URL users and providers reach the API at (OAuth redirects, push).', 'http://localhost:3000'),
+  PUBLIC_URL: url(
+    'https?',
+    'Base URL users and providers reach the API at (OAuth redirects, push).',
+    'http://localhost:3000',
+  ),
   SESSION_SECRET: text(
     'frontload-development-session-secret-change-me',
     'Secret (≥ 32 chars) that signs session cookies.',
@@ -113,8 +117,15 @@ export const sandboxVariables = {
   LOG_PRETTY: commonVariables.LOG_PRETTY,
   SANDBOX_HOST: text('127.0.0.1', 'Interface the provider sandbox listens on.'),
   SANDBOX_PORT: port(4010, 'Port the provider sandbox listens on.'),
-  SANDBOX_PUBLIC_URL: url('https?', 'Base URL clients reach the sandbox at (OIDC issuer, redirects).', DEFAULT_SANDBOX_URL),
+  SANDBOX_PUBLIC_URL: url(
+    'https?',
+    'Base URL clients reach the sandbox at (OIDC issuer, redirects).',
+    DEFAULT_SANDBOX_URL,
+  ),
   SANDBOX_CONTROL: flag(true, 'Mount the /_sandbox control API (clock, faults, seeding, request log).'),
-  SANDBOX_ALLOW_HTTP_PUSH: flag(true, 'Accept http:// push addresses (local development); real providers need https.'),
+  SANDBOX_ALLOW_HTTP_PUSH: flag(
+    true,
+    'Accept http:// push addresses (local development); real providers need https.',
+  ),
   SANDBOX_SEED_DEMO: flag(true, 'Load the demo TLM accounts and their week at start.'),
 } satisfies Record<string, TSchema>;

@@ -28,7 +28,13 @@ describe('logging redaction', () => {
       'token exchange done',
     );
     const out = lines.join('');
-    for (const secret of ['ya29.super-secret-access', '1//refresh-secret', '4/auth-code-secret', 'shh-secret', 'header-secret']) {
+    for (const secret of [
+      'ya29.super-secret-access',
+      '1//refresh-secret',
+      '4/auth-code-secret',
+      'shh-secret',
+      'header-secret',
+    ]) {
       expect(out).not.toContain(secret);
     }
     expect(out).toContain('conn_1');
@@ -38,7 +44,10 @@ describe('logging redaction', () => {
   it('drops the query string of request URLs, where OAuth codes travel', () => {
     const { lines, stream } = capture();
     const log = createLogger({ LOG_LEVEL: 'info', LOG_PRETTY: false }, 'test', stream);
-    log.info({ req: { method: 'GET', url: '/auth/google/callback?code=4/secret-code&state=abc' } }, 'request');
+    log.info(
+      { req: { method: 'GET', url: '/auth/google/callback?code=4/secret-code&state=abc' } },
+      'request',
+    );
     expect(lines.join('')).not.toContain('secret-code');
     expect(lines.join('')).toContain('/auth/google/callback');
   });

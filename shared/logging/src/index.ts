@@ -73,7 +73,11 @@ export function loggerOptions(settings: LogSettings, name: string): LoggerOption
 }
 
 /** A logger for a process kind; `destination` is for tests that read the output. */
-export function createLogger(settings: LogSettings, name: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  settings: LogSettings,
+  name: string,
+  destination?: pino.DestinationStream,
+): Logger {
   const options = loggerOptions(settings, name);
   return destination ? pino({ ...options, transport: undefined }, destination) : pino(options);
 }

@@ -1,0 +1,136 @@
+/**
+ * `npm start`: the whole of Frontload in one terminal on embedded defaults — Redis (found or
+ * started), an embedded database (PGlite served on loopback, unless DATABASE_URL is set),
+ * migrations, the provider sandbox with its demo accounts, the API and every worker.
+ * Ctrl-C stops every child cleanly (SIGTERM, then SIGKILL after a grace period).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { migrate, openDatabase, startEmbeddedPostgres, type EmbeddedServer } from '@frontload/db';
+import { ensureRedis, waitForPort } from './redis.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const env = process.env;
+const dataDir = resolve(root, env.DATA_DIR ?? '.data');
+const apiPort = Number(env.PORT ?? 3000);
+const sandboxPort = Number(env.SANDBOX_PORT ?? 4010);
+const sandboxUrl = env.SANDBOX_PUBLIC_URL ?? `http://127.0.0.1:${sandboxPort}`;
+const publicUrl = env.PUBLIC_URL ?? `http://localhost:${apiPort}`;
+const children: { name: string; child: ChildProcess }[] = [];
+let embedded: EmbeddedServer | undefined;
+let redisChild: ChildProcess | undefined;
+let stopping = false;
+
+const processes = [
+  { name: 'sandbox', entry: 'services/provider-sandbox/src/main.ts' },
+  { name: 'api', entry: 'services/api/src/main.ts' },
+  { name: 'sync', entry: 'workers/sync/src/main.ts' },
+  { name: 'planner', entry: 'workers/planner/src/main.ts' },
+  { name: 'notifier', entry: 'workers/notifier/src/main.ts' },
+].filter((p) => existsSync(join(root, p.entry)));
+
+function say(line: string) {
+  process.stdout.write(`[start] ${line}\n`);
+}
+
+function prefixLines(name: string, stream: NodeJS.ReadableStream | null, out: NodeJS.WritableStream) {
+  let buffer = '';
+  stream?.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) out.write(`[${name}] ${line}\n`);
+  });
+}
+
+function launch(name: string, entry: string, childEnv: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['--conditions=@frontload/source', '--import', 'tsx', entry], {
+    cwd: root,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  prefixLines(name, child.stdout, process.stdout);
+  prefixLines(name, child.stderr, process.stderr);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      say(`${name} exited (${signal ?? code}); stopping everything`);
+      void stop(1);
+    }
+  });
+  children.push({ name, child });
+}
+
+async function stop(exitCode: number) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  await Promise.all(
+    children.map(({ child }) => {
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      return exited.finally(() => clearTimeout(force));
+    }),
+  );
+  await embedded?.stop();
+  redisChild?.kill('SIGTERM');
+  say('stopped');
+  process.exit(exitCode);
+}
+
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+const started = Date.now();
+try {
+  const redis = await ensureRedis(env.REDIS_URL, dataDir);
+  redisChild = redis.child;
+  say(`redis: ${redis.url}${redis.child ? ' (started redis-server)' : ''}`);
+
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dir: join(dataDir, 'pglite') });
+    databaseUrl = embedded.url;
+    say(`database: embedded PGlite in ${join(dataDir, 'pglite')}`);
+  }
+  const db = await openDatabase({ url: databaseUrl, maxConnections: 1 });
+  const applied = await migrate(db).finally(() => db.close());
+  say(applied.length ? `migrations applied: ${applied.join(', ')}` : 'migrations: up to date');
+
+  const childEnv: NodeJS.ProcessEnv = {
+    GOOGLE_OAUTH_BASE_URL: sandboxUrl,
+    GOOGLE_API_BASE_URL: sandboxUrl,
+    MICROSOFT_LOGIN_BASE_URL: sandboxUrl,
+    MICROSOFT_GRAPH_BASE_URL: sandboxUrl,
+    SANDBOX_PUBLIC_URL: sandboxUrl,
+    PUBLIC_URL: publicUrl,
+    ...env,
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redis.url,
+  };
+  for (const { name, entry } of processes) {
+    launch(name, entry, childEnv);
+    if (name === 'sandbox' && !(await waitForPort('127.0.0.1', sandboxPort, 30_000))) {
+      throw new Error(`the provider sandbox did not listen on port ${sandboxPort}`);
+    }
+  }
+  for (let i = 0; i < 600 && !stopping; i++) {
+    const ready = await fetch(`http://127.0.0.1:${apiPort}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) {
+      say(`Frontload is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: open ${publicUrl}`);
+      say(`provider sandbox (demo Google and Microsoft accounts): ${sandboxUrl}   — Ctrl-C stops everything`);
+      break;
+    }
+    await sleep(100);
+  }
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  await stop(1);
+}

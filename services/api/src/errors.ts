@@ -1,0 +1,27 @@
+/**
+ * Every error the API answers with, in one catalogue (as in Fastify's lib/errors.js): a stable
+ * `code` that clients can rely on, an HTTP status and a message template.
+ */
+import createError from '@fastify/error';
+
+export const Errors = {
+  NotFound: createError('FL_NOT_FOUND', 'Route %s %s not found', 404),
+  ValidationFailed: createError('FL_VALIDATION_FAILED', '%s', 400),
+  Unauthenticated: createError('FL_UNAUTHENTICATED', 'Sign in or send a valid API token', 401),
+  Forbidden: createError('FL_FORBIDDEN', '%s', 403),
+  Conflict: createError('FL_CONFLICT', '%s', 409),
+  PayloadTooLarge: createError('FL_PAYLOAD_TOO_LARGE', 'Request body is larger than allowed', 413),
+  RateLimited: createError('FL_RATE_LIMITED', 'Too many requests; retry later', 429),
+  Internal: createError('FL_INTERNAL', 'Internal error', 500),
+  DependencyDown: createError('FL_DEPENDENCY_DOWN', '%s is not reachable', 503),
+};
+
+/** The body of every error response. */
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  error: string;
+  message: string;
+  requestId: string;
+  details?: unknown;
+}

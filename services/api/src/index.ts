@@ -1,0 +1,2 @@
+export { buildApp, type AppDependencies } from './app.js';
+export { Errors, type ErrorBody } from './errors.js';

@@ -1,0 +1,9 @@
+export {
+  openDatabase,
+  type Database,
+  type DatabaseOptions,
+  type Queryable,
+  type QueryResult,
+} from './database.js';
+export { loadMigrations, migrate, MIGRATIONS_DIR, type Migration } from './migrate.js';
+export { startEmbeddedPostgres, type EmbeddedServer } from './embedded-server.js';

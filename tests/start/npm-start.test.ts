@@ -1,0 +1,69 @@
+/**
+ * `npm start` on embedded defaults: boots every process, answers ready within 60 s, and stops
+ * every child cleanly on Ctrl-C (SIGINT to the whole process group, as a terminal sends it).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { freePort } from '@frontload/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+
+describe('npm start', () => {
+  let dataDir = '';
+  afterAll(async () => {
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('boots API, workers and sandbox on embedded defaults, is ready within 60 s, and stops cleanly on Ctrl-C', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'fl-start-'));
+    const [port, sandboxPort] = [await freePort(), await freePort()];
+    const child = spawn('npm', ['start'], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        PORT: String(port),
+        SANDBOX_PORT: String(sandboxPort),
+        DATA_DIR: dataDir,
+        QUEUE_PREFIX: `{start-${randomUUID().slice(0, 8)}}`,
+        DATABASE_URL: '',
+        LOG_LEVEL: 'warn',
+      },
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+
+    const started = Date.now();
+    let ready = false;
+    while (!ready && Date.now() - started < 60_000 && child.exitCode === null) {
+      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (!ready) await new Promise((r) => setTimeout(r, 250));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`npm start: /readyz ready after ${seconds.toFixed(1)} s`);
+    expect(ready, output).toBe(true);
+    expect(output).toMatch(/Frontload is ready/);
+
+    process.kill(-child.pid!, 'SIGINT');
+    const code = await Promise.race([
+      exited,
+      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000)),
+    ]);
+    expect(code, output).not.toBe('timeout');
+    const stillUp = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      () => true,
+      () => false,
+    );
+    expect(stillUp).toBe(false);
+  }, 120_000);
+});
