@@ -3,25 +3,41 @@
  * so tests build it with `app.inject()` and `main.ts` builds it from the parsed config.
  */
 import type { Database } from '@frontload/db';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
+import { auth } from './plugins/auth.js';
 import { errorHandler } from './plugins/error-handler.js';
+import { accountRoutes } from './routes/api/account.js';
+import { connectionRoutes } from './routes/api/connections.js';
+import { tokenRoutes } from './routes/api/tokens.js';
 import { healthRoutes } from './routes/health.js';
 
 export interface AppDependencies {
   db: Database;
   redis: Redis;
+  /** Base URL users reach the API at; decides whether cookies are `Secure`. */
+  publicUrl?: string;
   logger?: FastifyServerOptions['logger'];
+  /** Injected clock (tests move it); defaults to the system clock. */
+  now?: () => Date;
+}
+
+function isLocalHttp(publicUrl: string): boolean {
+  const url = new URL(publicUrl);
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const now = deps.now ?? (() => new Date());
+  const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: 256 * 1024,
     requestIdHeader: 'x-request-id',
     // Bodies are validated by schema; unknown properties are an error, not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
-  });
+  }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(errorHandler);
   await app.register(
     healthRoutes([
@@ -29,5 +45,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       { name: 'redis', check: async () => void (await deps.redis.ping()) },
     ]),
   );
+  await app.register(auth, { db: deps.db, now, secureCookies: !isLocalHttp(publicUrl) });
+  await app.register(accountRoutes, { prefix: '/api/v1', db: deps.db });
+  await app.register(tokenRoutes, { prefix: '/api/v1', db: deps.db, now });
+  await app.register(connectionRoutes, { prefix: '/api/v1', db: deps.db, now });
   return app;
 }

@@ -6,11 +6,28 @@ import createError from '@fastify/error';
 
 export const Errors = {
   NotFound: createError('FL_NOT_FOUND', 'Route %s %s not found', 404),
+  NotFoundResource: createError('FL_NOT_FOUND', '%s not found', 404),
   ValidationFailed: createError('FL_VALIDATION_FAILED', '%s', 400),
   Unauthenticated: createError('FL_UNAUTHENTICATED', 'Sign in or send a valid API token', 401),
   Forbidden: createError('FL_FORBIDDEN', '%s', 403),
   Conflict: createError('FL_CONFLICT', '%s', 409),
   PayloadTooLarge: createError('FL_PAYLOAD_TOO_LARGE', 'Request body is larger than allowed', 413),
+  UnknownProvider: createError(
+    'FL_UNKNOWN_PROVIDER',
+    'Unknown calendar provider "%s"; use google or microsoft',
+    404,
+  ),
+  OAuthStateInvalid: createError(
+    'FL_OAUTH_STATE_INVALID',
+    'This sign-in link is unknown, expired or already used; start again',
+    400,
+  ),
+  OAuthDenied: createError('FL_OAUTH_DENIED', 'The provider did not grant access: %s', 400),
+  OAuthExchangeFailed: createError(
+    'FL_OAUTH_EXCHANGE_FAILED',
+    'The provider refused the authorization code (%s)',
+    400,
+  ),
   RateLimited: createError('FL_RATE_LIMITED', 'Too many requests; retry later', 429),
   Internal: createError('FL_INTERNAL', 'Internal error', 500),
   DependencyDown: createError('FL_DEPENDENCY_DOWN', '%s is not reachable', 503),

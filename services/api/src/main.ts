@@ -14,7 +14,7 @@ const db = await openDatabase({
   applicationName: 'frontload-api',
 });
 const redis = createRedisConnection(env.REDIS_URL, { role: 'producer' });
-const app = await buildApp({ db, redis, logger: loggerOptions(env, 'api') });
+const app = await buildApp({ db, redis, publicUrl: env.PUBLIC_URL, logger: loggerOptions(env, 'api') });
 app.addHook('onClose', async () => {
   redis.disconnect();
   await db.close();

@@ -7,3 +7,13 @@ export {
 } from './database.js';
 export { loadMigrations, migrate, MIGRATIONS_DIR, type Migration } from './migrate.js';
 export { startEmbeddedPostgres, type EmbeddedServer } from './embedded-server.js';
+export {
+  repositories,
+  type ApiTokenRow,
+  type AuditRow,
+  type ConnectionRow,
+  type ConnectionStatus,
+  type OAuthStateRow,
+  type Repositories,
+  type UserRow,
+} from './repositories/index.js';

@@ -64,3 +64,6 @@ export async function privateRedis(): Promise<PrivateRedis> {
     },
   };
 }
+
+/** The shared Redis the suites use (isolated from each other by random BullMQ prefixes). */
+export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

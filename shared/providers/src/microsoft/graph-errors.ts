@@ -1,0 +1,47 @@
+/**
+ * Microsoft Graph and identity-platform error bodies → ProviderError kinds. Graph throttles with 429
+ * and `Retry-After` (https://learn.microsoft.com/graph/throttling); an expired delta token is 410
+ * `SyncStateNotFound`; a dead refresh token is `invalid_grant` with an AADSTS code.
+ */
+import { ProviderError, parseRetryAfter, type ProviderErrorKind } from '../provider-error.js';
+
+interface GraphErrorBody {
+  error?: { code?: string; message?: string } | string;
+  error_description?: string;
+  error_codes?: number[];
+}
+
+const cursorCodes = new Set(['SyncStateNotFound', 'SyncStateInvalid', 'resyncRequired']);
+
+function kindFor(status: number, code: string | undefined): ProviderErrorKind {
+  if (code === 'invalid_grant' || code === 'interaction_required' || code === 'invalid_client')
+    return 'auth_revoked';
+  if (status === 401 || code === 'InvalidAuthenticationToken') return 'auth_revoked';
+  if (status === 429 || code === 'TooManyRequests' || code === 'ApplicationThrottled') return 'rate_limited';
+  if (status === 410 || (code !== undefined && cursorCodes.has(code))) return 'cursor_expired';
+  if (status === 404 || code === 'ErrorItemNotFound') return 'not_found';
+  if (status === 412 || status === 409) return 'conflict';
+  if (status >= 500 || status === 408) return 'transient';
+  return 'permanent';
+}
+
+export function graphError(
+  status: number,
+  body: unknown,
+  retryAfter: string | null | undefined,
+  nowMs: number,
+  cause?: unknown,
+): ProviderError {
+  const parsed = (body && typeof body === 'object' ? body : {}) as GraphErrorBody;
+  const apiError = typeof parsed.error === 'object' ? parsed.error : undefined;
+  const code = apiError?.code ?? (typeof parsed.error === 'string' ? parsed.error : undefined);
+  const message = apiError?.message ?? parsed.error_description?.split('\r\n')[0] ?? `HTTP ${status}`;
+  const retryAfterMs = parseRetryAfter(retryAfter, nowMs);
+  return new ProviderError(
+    kindFor(status, code),
+    'microsoft',
+    `Microsoft ${status}${code ? ` ${code}` : ''}: ${message}`,
+    { status, ...(code ? { reason: code } : {}), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+    { cause },
+  );
+}

@@ -1,0 +1,191 @@
+/**
+ * OAuth for both providers with arctic's generic client, so the endpoints come from configuration
+ * (the sandbox in development, the real hosts in production) while PKCE, state and token parsing
+ * stay in the library. Google's endpoints are read from its OpenID discovery document (its token
+ * endpoint lives on another host than its authorization endpoint); Microsoft's follow the
+ * `/{tenant}/oauth2/v2.0/…` convention of the identity platform.
+ */
+import {
+  CodeChallengeMethod,
+  OAuth2Client,
+  OAuth2RequestError,
+  decodeIdToken,
+  type OAuth2Tokens,
+} from 'arctic';
+import { googleError } from './google/google-errors.js';
+import { graphError } from './microsoft/graph-errors.js';
+import { ProviderError, type ProviderKind } from './provider-error.js';
+
+/** Least privilege (PROVIDERS.md §1): owned-calendar events, free/busy, settings; identity for sign-in. */
+export const OAUTH_SCOPES: Record<ProviderKind, string[]> = {
+  google: [
+    'openid',
+    'email',
+    'profile',
+    'https://www.googleapis.com/auth/calendar.events.owned',
+    'https://www.googleapis.com/auth/calendar.freebusy',
+    'https://www.googleapis.com/auth/calendar.settings.readonly',
+  ],
+  microsoft: [
+    'openid',
+    'email',
+    'profile',
+    'offline_access',
+    'User.Read',
+    'Calendars.ReadWrite',
+    'MailboxSettings.Read',
+  ],
+};
+
+export interface OAuthSettings {
+  /** Where the provider sends the browser back: `${publicUrl}/auth/{provider}/callback`. */
+  publicUrl: string;
+  google: { clientId: string; clientSecret: string; oauthBaseUrl: string };
+  microsoft: { clientId: string; clientSecret: string; tenant: string; loginBaseUrl: string };
+}
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  scopes: string[];
+}
+
+export interface OAuthIdentity {
+  /** The provider's stable id for the account (Google `sub`, Microsoft `oid`). */
+  subject: string;
+  email: string;
+  name: string;
+}
+
+interface Endpoints {
+  authorization: string;
+  token: string;
+  revocation?: string;
+}
+
+const trim = (url: string) => url.replace(/\/+$/, '');
+
+export function createOAuth(settings: OAuthSettings, now: () => number = Date.now) {
+  const redirect = (p: ProviderKind) => `${trim(settings.publicUrl)}/auth/${p}/callback`;
+  const clients: Record<ProviderKind, OAuth2Client> = {
+    google: new OAuth2Client(settings.google.clientId, settings.google.clientSecret, redirect('google')),
+    microsoft: new OAuth2Client(
+      settings.microsoft.clientId,
+      settings.microsoft.clientSecret,
+      redirect('microsoft'),
+    ),
+  };
+  let googleEndpoints: Promise<Endpoints> | undefined;
+
+  async function discoverGoogle(): Promise<Endpoints> {
+    const url = `${trim(settings.google.oauthBaseUrl)}/.well-known/openid-configuration`;
+    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    if (!response.ok)
+      throw new ProviderError('transient', 'google', `OpenID discovery failed: HTTP ${response.status}`);
+    const doc = (await response.json()) as {
+      authorization_endpoint: string;
+      token_endpoint: string;
+      revocation_endpoint?: string;
+    };
+    return {
+      authorization: doc.authorization_endpoint,
+      token: doc.token_endpoint,
+      ...(doc.revocation_endpoint ? { revocation: doc.revocation_endpoint } : {}),
+    };
+  }
+
+  function endpoints(provider: ProviderKind): Promise<Endpoints> {
+    if (provider === 'google') {
+      googleEndpoints ??= discoverGoogle().catch((error: unknown) => {
+        googleEndpoints = undefined; // retry discovery next time
+        throw error;
+      });
+      return googleEndpoints;
+    }
+    const base = `${trim(settings.microsoft.loginBaseUrl)}/${settings.microsoft.tenant}/oauth2/v2.0`;
+    return Promise.resolve({ authorization: `${base}/authorize`, token: `${base}/token` });
+  }
+
+  function mapError(provider: ProviderKind, error: unknown): never {
+    if (error instanceof OAuth2RequestError) {
+      const body = { error: error.code, error_description: error.description ?? '' };
+      throw provider === 'google'
+        ? googleError(400, body, null, now(), error)
+        : graphError(400, body, null, now(), error);
+    }
+    if (error instanceof ProviderError) throw error;
+    throw new ProviderError(
+      'transient',
+      provider,
+      `OAuth request failed: ${(error as Error).message}`,
+      {},
+      { cause: error },
+    );
+  }
+
+  function toTokenSet(tokens: OAuth2Tokens): TokenSet {
+    return {
+      accessToken: tokens.accessToken(),
+      ...(tokens.hasRefreshToken() ? { refreshToken: tokens.refreshToken() } : {}),
+      expiresAt: now() + tokens.accessTokenExpiresInSeconds() * 1000,
+      scopes: tokens.hasScopes() ? tokens.scopes() : [],
+    };
+  }
+
+  return {
+    async authorizationUrl(provider: ProviderKind, state: string, codeVerifier: string): Promise<URL> {
+      const { authorization } = await endpoints(provider);
+      const url = clients[provider].createAuthorizationURLWithPKCE(
+        authorization,
+        state,
+        CodeChallengeMethod.S256,
+        codeVerifier,
+        OAUTH_SCOPES[provider],
+      );
+      if (provider === 'google') {
+        // A refresh token on every consent, and earlier grants kept (PROVIDERS.md §1).
+        url.searchParams.set('access_type', 'offline');
+        url.searchParams.set('prompt', 'consent');
+        url.searchParams.set('include_granted_scopes', 'true');
+      }
+      return url;
+    },
+
+    async exchangeCode(
+      provider: ProviderKind,
+      code: string,
+      codeVerifier: string,
+    ): Promise<TokenSet & { identity: OAuthIdentity }> {
+      const { token } = await endpoints(provider);
+      const tokens = await clients[provider]
+        .validateAuthorizationCode(token, code, codeVerifier)
+        .catch((e: unknown) => mapError(provider, e));
+      const claims = decodeIdToken(tokens.idToken()) as Record<string, unknown>;
+      const subject = String(claims.oid ?? claims.sub ?? '');
+      const email = String(claims.email ?? claims.preferred_username ?? '').toLowerCase();
+      if (!subject || !email)
+        throw new ProviderError('permanent', provider, 'id_token lacks a subject or an email');
+      return { ...toTokenSet(tokens), identity: { subject, email, name: String(claims.name ?? '') } };
+    },
+
+    /** Microsoft rotates the refresh token on every refresh: callers must store the new one. */
+    async refresh(provider: ProviderKind, refreshToken: string): Promise<TokenSet> {
+      const { token } = await endpoints(provider);
+      const tokens = await clients[provider]
+        .refreshAccessToken(token, refreshToken, [])
+        .catch((e: unknown) => mapError(provider, e));
+      return toTokenSet(tokens);
+    },
+
+    /** Google has an RFC 7009 revocation endpoint; Microsoft has none (tokens are dropped on our side). */
+    async revoke(provider: ProviderKind, token: string): Promise<void> {
+      const { revocation } = await endpoints(provider);
+      if (!revocation) return;
+      await clients[provider].revokeToken(revocation, token).catch((e: unknown) => mapError(provider, e));
+    },
+  };
+}
+
+export type OAuth = ReturnType<typeof createOAuth>;

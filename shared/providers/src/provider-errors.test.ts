@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { googleError } from './google/google-errors.js';
+import { graphError } from './microsoft/graph-errors.js';
+import { parseRetryAfter } from './provider-error.js';
+
+const fixtures = resolve(import.meta.dirname, '../../../../shared/fixtures');
+const fixture = (name: string) => JSON.parse(readFileSync(resolve(fixtures, name), 'utf8')) as unknown;
+const now = Date.parse('2026-11-23T09:00:00Z');
+
+describe('Google errors map to kinds the workers act on (real error bodies)', () => {
+  it.each([
+    ['google-error-410-fullSyncRequired.json', 410, 'cursor_expired'],
+    ['google-error-410-updatedMinTooLongAgo.json', 410, 'cursor_expired'],
+    ['google-error-410-deleted.json', 410, 'not_found'],
+    ['google-error-412-conditionNotMet.json', 412, 'conflict'],
+    ['google-error-403-rateLimitExceeded.json', 403, 'rate_limited'],
+    ['google-error-403-userRateLimitExceeded.json', 403, 'rate_limited'],
+    ['google-error-429-rateLimitExceeded.json', 429, 'rate_limited'],
+  ])('%s → %s', (file, status, kind) => {
+    const error = googleError(status, fixture(file), null, now);
+    expect(error.kind).toBe(kind);
+    expect(error.details.status).toBe(status);
+  });
+
+  it('treats a 403 forbiddenForNonOrganizer as a permanent refusal, not a rate limit', () => {
+    const body = {
+      error: { code: 403, message: 'Forbidden', errors: [{ reason: 'forbiddenForNonOrganizer' }] },
+    };
+    expect(googleError(403, body, null, now).kind).toBe('permanent');
+  });
+
+  it('treats invalid_grant from the token endpoint as a revoked connection', () => {
+    const error = googleError(
+      400,
+      { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' },
+      null,
+      now,
+    );
+    expect(error.kind).toBe('auth_revoked');
+    expect(error.retryable).toBe(false);
+  });
+});
+
+describe('Microsoft errors map to kinds the workers act on', () => {
+  it('429 TooManyRequests (real body) is rate_limited and honours a fractional Retry-After', () => {
+    const error = graphError(429, fixture('graph-error-429-TooManyRequests.json'), '2.128', now);
+    expect(error.kind).toBe('rate_limited');
+    expect(error.retryAfterMs).toBe(2128);
+  });
+
+  it('410 SyncStateNotFound asks for a full resync', () => {
+    const body = { error: { code: 'SyncStateNotFound', message: 'The sync state generation is not found.' } };
+    expect(graphError(410, body, null, now).kind).toBe('cursor_expired');
+  });
+
+  it('invalid_grant with an AADSTS code is a revoked connection', () => {
+    const body = {
+      error: 'invalid_grant',
+      error_description: 'AADSTS50173: The provided grant has expired.',
+      error_codes: [50173],
+    };
+    expect(graphError(400, body, null, now).kind).toBe('auth_revoked');
+  });
+
+  it('a 503 is transient and retryable', () => {
+    expect(graphError(503, { error: { code: 'ServiceNotAvailable' } }, null, now).retryable).toBe(true);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds, fractional seconds and HTTP dates; ignores garbage', () => {
+    expect(parseRetryAfter('10', now)).toBe(10_000);
+    expect(parseRetryAfter('2.128', now)).toBe(2128);
+    expect(parseRetryAfter(new Date(now + 5000).toUTCString(), now)).toBe(5000);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+  });
+});
