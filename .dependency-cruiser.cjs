@@ -33,8 +33,10 @@ module.exports = {
     },
     {
       name: 'shared-does-not-import-apps',
+      comment:
+        'Shared packages never depend on a service or worker (@frontload/testing may: it starts them for tests).',
       severity: 'error',
-      from: { path: '^shared/' },
+      from: { path: '^shared/', pathNot: '^shared/testing/' },
       to: { path: '^(services|workers)/' },
     },
     {

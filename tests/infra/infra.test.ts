@@ -8,6 +8,9 @@ import { join, resolve } from 'node:path';
 import { describeVariables } from '@frontload/config';
 import { buildApp } from '@frontload/api';
 import type { Database } from '@frontload/db';
+import type { Producers } from '@frontload/jobs';
+import type { OAuth } from '@frontload/providers';
+import type { TokenVault } from '@frontload/security';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -104,7 +107,14 @@ describe('deployment files', () => {
       });
     }
     expect([...paths].sort()).toEqual(['/healthz', '/readyz']);
-    const app = await buildApp({ db: {} as Database, redis: {} as Redis });
+    // Only the route table is read; no dependency is called.
+    const app = await buildApp({
+      db: {} as Database,
+      redis: {} as Redis,
+      producers: {} as Producers,
+      oauth: {} as OAuth,
+      vault: {} as TokenVault,
+    });
     try {
       for (const path of paths) expect(app.hasRoute({ method: 'GET', url: path }), path).toBe(true);
     } finally {

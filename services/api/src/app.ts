@@ -3,19 +3,28 @@
  * so tests build it with `app.inject()` and `main.ts` builds it from the parsed config.
  */
 import type { Database } from '@frontload/db';
+import type { Producers } from '@frontload/jobs';
+import type { OAuth } from '@frontload/providers';
+import type { TokenVault } from '@frontload/security';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import { auth } from './plugins/auth.js';
 import { errorHandler } from './plugins/error-handler.js';
+import { openapi } from './plugins/openapi.js';
+import rateLimit from '@fastify/rate-limit';
 import { accountRoutes } from './routes/api/account.js';
 import { connectionRoutes } from './routes/api/connections.js';
 import { tokenRoutes } from './routes/api/tokens.js';
 import { healthRoutes } from './routes/health.js';
+import { oauthRoutes } from './routes/oauth.js';
 
 export interface AppDependencies {
   db: Database;
   redis: Redis;
+  producers: Producers;
+  oauth: OAuth;
+  vault: TokenVault;
   /** Base URL users reach the API at; decides whether cookies are `Secure`. */
   publicUrl?: string;
   logger?: FastifyServerOptions['logger'];
@@ -39,6 +48,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(errorHandler);
+  await app.register(openapi);
+  // Only routes that ask for it (auth) are limited; the limit is per client address.
+  await app.register(rateLimit, { global: false });
   await app.register(
     healthRoutes([
       { name: 'postgres', check: () => deps.db.ping() },
@@ -46,6 +58,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     ]),
   );
   await app.register(auth, { db: deps.db, now, secureCookies: !isLocalHttp(publicUrl) });
+  await app.register(oauthRoutes, {
+    db: deps.db,
+    oauth: deps.oauth,
+    now,
+    sealTokens: (tokens, context) => deps.vault.seal(tokens, context),
+    enqueueInitialSync: async (connectionId) =>
+      void (await deps.producers.enqueueSync({ connectionId, reason: 'initial' })),
+  });
   await app.register(accountRoutes, { prefix: '/api/v1', db: deps.db });
   await app.register(tokenRoutes, { prefix: '/api/v1', db: deps.db, now });
   await app.register(connectionRoutes, { prefix: '/api/v1', db: deps.db, now });

@@ -2,8 +2,10 @@
 import { join } from 'node:path';
 import { loadConfigOrExit } from '@frontload/config';
 import { openDatabase } from '@frontload/db';
-import { createRedisConnection } from '@frontload/jobs';
+import { createProducers, createRedisConnection } from '@frontload/jobs';
 import { loggerOptions } from '@frontload/logging';
+import { createOAuth } from '@frontload/providers';
+import { createTokenVault } from '@frontload/security';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 
@@ -14,8 +16,32 @@ const db = await openDatabase({
   applicationName: 'frontload-api',
 });
 const redis = createRedisConnection(env.REDIS_URL, { role: 'producer' });
-const app = await buildApp({ db, redis, publicUrl: env.PUBLIC_URL, logger: loggerOptions(env, 'api') });
+const producers = createProducers(redis, env.QUEUE_PREFIX);
+const oauth = createOAuth({
+  publicUrl: env.PUBLIC_URL,
+  google: {
+    clientId: env.GOOGLE_CLIENT_ID,
+    clientSecret: env.GOOGLE_CLIENT_SECRET,
+    oauthBaseUrl: env.GOOGLE_OAUTH_BASE_URL,
+  },
+  microsoft: {
+    clientId: env.MICROSOFT_CLIENT_ID,
+    clientSecret: env.MICROSOFT_CLIENT_SECRET,
+    tenant: env.MICROSOFT_TENANT,
+    loginBaseUrl: env.MICROSOFT_LOGIN_BASE_URL,
+  },
+});
+const app = await buildApp({
+  db,
+  redis,
+  producers,
+  oauth,
+  vault: createTokenVault(env.TOKEN_SEALING_KEYS),
+  publicUrl: env.PUBLIC_URL,
+  logger: loggerOptions(env, 'api'),
+});
 app.addHook('onClose', async () => {
+  await producers.close();
   redis.disconnect();
   await db.close();
 });

@@ -1,10 +1,14 @@
 import { migrate, openDatabase, type Database } from '@frontload/db';
-import { createRedisConnection } from '@frontload/jobs';
+import { DEVELOPMENT_SEALING_KEY } from '@frontload/config';
+import { createProducers, createRedisConnection } from '@frontload/jobs';
+import { createOAuth } from '@frontload/providers';
+import { createTokenVault } from '@frontload/security';
 import { createTestDatabase, privateRedis, type PrivateRedis, type TestDatabase } from '@frontload/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
+import { sandboxOAuthSettings } from '../testing/test-app.js';
 
 async function waitFor<T>(
   probe: () => Promise<T>,
@@ -18,6 +22,12 @@ async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+const services = (redis: Redis) => ({
+  producers: createProducers(redis, '{test-health}'),
+  oauth: createOAuth(sandboxOAuthSettings('http://127.0.0.1:9')),
+  vault: createTokenVault(DEVELOPMENT_SEALING_KEY),
+});
 
 describe('health endpoints', () => {
   let testDb: TestDatabase;
@@ -33,7 +43,7 @@ describe('health endpoints', () => {
     redisServer = await privateRedis();
     await redisServer.start();
     redis = createRedisConnection(redisServer.url, { role: 'producer' });
-    app = await buildApp({ db, redis });
+    app = await buildApp({ db, redis, ...services(redis) });
   });
   afterAll(async () => {
     await app.close();
@@ -76,7 +86,7 @@ describe('health endpoints', () => {
       url: 'postgres://postgres@127.0.0.1:1/none',
       maxConnections: 1,
     });
-    const other = await buildApp({ db: unreachable, redis });
+    const other = await buildApp({ db: unreachable, redis, ...services(redis) });
     try {
       const res = await other.inject({ method: 'GET', url: '/readyz' });
       expect(res.statusCode).toBe(503);

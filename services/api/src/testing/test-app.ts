@@ -1,44 +1,76 @@
 /**
- * Builds the API on a throwaway Postgres database and the shared Redis, with helpers to sign a
- * user in. For this package's tests and the cross-process suites in tests/.
+ * Builds the API on a throwaway Postgres database and the shared Redis (queues under a random
+ * prefix), with helpers to sign a user in. For this package's tests and the suites in tests/.
  */
+import { randomUUID } from 'node:crypto';
+import { DEVELOPMENT_SEALING_KEY } from '@frontload/config';
 import { migrate, openDatabase, repositories, type Database } from '@frontload/db';
+import { createProducers, createRedisConnection, type Producers } from '@frontload/jobs';
+import { createOAuth, type OAuthSettings } from '@frontload/providers';
+import { createTokenVault } from '@frontload/security';
 import { TEST_REDIS_URL, createTestDatabase } from '@frontload/testing';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { buildApp, type AppDependencies } from '../app.js';
 import { SESSION_COOKIE, hashSecret, newSecret } from '../plugins/auth.js';
 
 export interface TestApp {
   app: FastifyInstance;
   db: Database;
+  producers: Producers;
+  prefix: string;
   /** Creates a user and a live session; returns the cookie header to send. */
   signIn(email: string): Promise<{ userId: string; cookie: string }>;
   close(): Promise<void>;
 }
 
-export async function buildTestApp(overrides: Partial<AppDependencies> = {}): Promise<TestApp> {
+/** OAuth settings pointing both providers at one sandbox URL, as `npm start` does. */
+export function sandboxOAuthSettings(sandboxUrl: string, publicUrl = 'http://localhost:3000'): OAuthSettings {
+  return {
+    publicUrl,
+    google: { clientId: 'frontload-local', clientSecret: 'frontload-local-secret', oauthBaseUrl: sandboxUrl },
+    microsoft: {
+      clientId: 'frontload-local',
+      clientSecret: 'frontload-local-secret',
+      tenant: 'common',
+      loginBaseUrl: sandboxUrl,
+    },
+  };
+}
+
+export async function buildTestApp(
+  overrides: Partial<AppDependencies> & { sandboxUrl?: string } = {},
+): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const db = await openDatabase({ url: testDb.url, maxConnections: 4 });
   await migrate(db);
-  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true });
-  const app = await buildApp({ db, redis, ...overrides });
+  const redis = createRedisConnection(TEST_REDIS_URL, { role: 'producer' });
+  const prefix = `{test-${randomUUID().slice(0, 8)}}`;
+  const producers = createProducers(redis, prefix);
+  const { sandboxUrl = 'http://127.0.0.1:9', ...rest } = overrides;
+  const app = await buildApp({
+    db,
+    redis,
+    producers,
+    oauth: createOAuth(sandboxOAuthSettings(sandboxUrl)),
+    vault: createTokenVault(DEVELOPMENT_SEALING_KEY),
+    ...rest,
+  });
   const repos = repositories(db);
   return {
     app,
     db,
+    producers,
+    prefix,
     async signIn(email) {
       const user = await repos.users.upsertByEmail({ email, name: email.split('@')[0]! });
       const token = newSecret();
-      await repos.sessions.create({
-        tokenHash: hashSecret(token),
-        userId: user.id,
-        expiresAt: new Date(Date.now() + 3_600_000),
-      });
+      const expiresAt = new Date(Date.now() + 3_600_000);
+      await repos.sessions.create({ tokenHash: hashSecret(token), userId: user.id, expiresAt });
       return { userId: user.id, cookie: `${SESSION_COOKIE}=${token}` };
     },
     async close() {
       await app.close();
+      await producers.close();
       redis.disconnect();
       await db.close();
       await testDb.drop();

@@ -1,0 +1,34 @@
+/**
+ * The API's OpenAPI document, generated from the route schemas (one source of truth) and served
+ * at /api/v1/openapi.json. Routes outside /api/v1 (health, OAuth redirects, push) are left out.
+ */
+import swagger from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+export const openapi = fp(async (app: FastifyInstance) => {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Frontload API',
+        version: '1.0.0',
+        description:
+          'Calendar autopilot for tech lead managers. Authenticate with the settings page session cookie or a personal API token (`Authorization: Bearer flp_…`).',
+      },
+      components: {
+        securitySchemes: {
+          apiToken: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'fl_session' },
+        },
+      },
+      security: [{ apiToken: [] }, { session: [] }],
+    },
+    hideUntagged: false,
+    transform: ({ schema, url }) => ({
+      schema: url.startsWith('/api/v1') ? schema : { ...schema, hide: true },
+      url,
+    }),
+  });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+});
