@@ -5,7 +5,7 @@
 import type { Database } from '@frontload/db';
 import type { Producers } from '@frontload/jobs';
 import type { OAuth } from '@frontload/providers';
-import type { TokenVault } from '@frontload/security';
+import type { TokenVault, UrlPolicy } from '@frontload/security';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -16,6 +16,7 @@ import rateLimit from '@fastify/rate-limit';
 import { accountRoutes } from './routes/api/account.js';
 import { connectionRoutes } from './routes/api/connections.js';
 import { tokenRoutes } from './routes/api/tokens.js';
+import { webhookRoutes } from './routes/api/webhooks.js';
 import { healthRoutes } from './routes/health.js';
 import { oauthRoutes } from './routes/oauth.js';
 
@@ -25,6 +26,8 @@ export interface AppDependencies {
   producers: Producers;
   oauth: OAuth;
   vault: TokenVault;
+  /** What webhook targets may be: https only and public addresses unless relaxed for development. */
+  webhookPolicy?: UrlPolicy;
   /** Base URL users reach the API at; decides whether cookies are `Secure`. */
   publicUrl?: string;
   logger?: FastifyServerOptions['logger'];
@@ -69,5 +72,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(accountRoutes, { prefix: '/api/v1', db: deps.db });
   await app.register(tokenRoutes, { prefix: '/api/v1', db: deps.db, now });
   await app.register(connectionRoutes, { prefix: '/api/v1', db: deps.db, now });
+  await app.register(webhookRoutes, {
+    prefix: '/api/v1',
+    db: deps.db,
+    vault: deps.vault,
+    producers: deps.producers,
+    urlPolicy: deps.webhookPolicy ?? {},
+    publicUrl,
+    now,
+  });
   return app;
 }

@@ -28,6 +28,7 @@ export const Errors = {
     'The provider refused the authorization code (%s)',
     400,
   ),
+  WebhookUrlRefused: createError('FL_WEBHOOK_URL_REFUSED', 'Webhook URL refused: %s (%s)', 400),
   RateLimited: createError('FL_RATE_LIMITED', 'Too many requests; retry later', 429),
   Internal: createError('FL_INTERNAL', 'Internal error', 500),
   DependencyDown: createError('FL_DEPENDENCY_DOWN', '%s is not reachable', 503),

@@ -38,6 +38,7 @@ const app = await buildApp({
   oauth,
   vault: createTokenVault(env.TOKEN_SEALING_KEYS),
   publicUrl: env.PUBLIC_URL,
+  webhookPolicy: { allowHttp: env.WEBHOOK_ALLOW_HTTP, allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK },
   logger: loggerOptions(env, 'api'),
 });
 app.addHook('onClose', async () => {

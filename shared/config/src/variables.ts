@@ -71,6 +71,18 @@ export const providerVariables = {
   ),
 } satisfies Record<string, TSchema>;
 
+/** Outbound webhook targets (overload alerts); both relaxations are for local development and tests only. */
+export const webhookVariables = {
+  WEBHOOK_ALLOW_HTTP: flag(
+    false,
+    'Accept http:// webhook URLs (local development only; production needs https).',
+  ),
+  WEBHOOK_ALLOW_LOOPBACK: flag(
+    false,
+    'Allow webhook targets on 127.0.0.0/8 and ::1 (a local receiver); every other private class stays refused.',
+  ),
+} satisfies Record<string, TSchema>;
+
 export const apiVariables = {
   HOST: text('127.0.0.1', 'Interface the API listens on (0.0.0.0 in containers).'),
   PORT: port(3000, 'Port the API listens on.'),
@@ -92,6 +104,7 @@ export const apiVariables = {
     'HTTPS base URL providers can reach for push notifications. Unset: poll every few minutes instead.',
   ),
   ...providerVariables,
+  ...webhookVariables,
 } satisfies Record<string, TSchema>;
 
 export const workerVariables = {
@@ -110,6 +123,7 @@ export const workerVariables = {
   PUBLIC_URL: apiVariables.PUBLIC_URL,
   PUSH_PUBLIC_URL: apiVariables.PUSH_PUBLIC_URL,
   ...providerVariables,
+  ...webhookVariables,
 } satisfies Record<string, TSchema>;
 
 export const sandboxVariables = {

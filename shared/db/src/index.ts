@@ -9,6 +9,7 @@ export { loadMigrations, migrate, MIGRATIONS_DIR, type Migration } from './migra
 export { startEmbeddedPostgres, type EmbeddedServer } from './embedded-server.js';
 export {
   repositories,
+  type AlertStateRow,
   type ApiTokenRow,
   type AuditRow,
   type ConnectionRow,
@@ -16,4 +17,6 @@ export {
   type OAuthStateRow,
   type Repositories,
   type UserRow,
+  type WebhookDeliveryRow,
+  type WebhookEndpointRow,
 } from './repositories/index.js';

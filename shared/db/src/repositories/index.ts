@@ -1,16 +1,20 @@
 import type { Queryable } from '../database.js';
+import { alertStatesRepository } from './alert-states.js';
 import { apiTokensRepository } from './api-tokens.js';
 import { auditRepository } from './audit.js';
 import { connectionsRepository } from './connections.js';
 import { oauthStatesRepository } from './oauth-states.js';
 import { sessionsRepository } from './sessions.js';
 import { usersRepository } from './users.js';
+import { webhooksRepository } from './webhooks.js';
 
 export type { ApiTokenRow } from './api-tokens.js';
 export type { AuditRow } from './audit.js';
 export type { ConnectionRow, ConnectionStatus } from './connections.js';
 export type { OAuthStateRow } from './oauth-states.js';
 export type { UserRow } from './users.js';
+export type { AlertStateRow } from './alert-states.js';
+export type { WebhookDeliveryRow, WebhookEndpointRow } from './webhooks.js';
 
 /** Every repository over one connection or transaction. */
 export function repositories(db: Queryable) {
@@ -21,6 +25,8 @@ export function repositories(db: Queryable) {
     audit: auditRepository(db),
     connections: connectionsRepository(db),
     oauthStates: oauthStatesRepository(db),
+    webhooks: webhooksRepository(db),
+    alertStates: alertStatesRepository(db),
   };
 }
 

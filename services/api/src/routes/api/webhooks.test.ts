@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../testing/test-app.js';
+
+describe('webhook endpoints API', () => {
+  let t: TestApp;
+  let alice: { userId: string; cookie: string };
+  let bob: { userId: string; cookie: string };
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+    alice = await t.signIn('alice@example.com');
+    bob = await t.signIn('bob@example.com');
+  });
+  afterAll(() => t.close());
+
+  const create = (cookie: string, payload: object) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: { cookie }, payload });
+  const count = async () =>
+    (await t.db.query<{ n: number }>('select count(*)::int as n from webhook_endpoints')).rows[0]!.n;
+
+  it('creates an endpoint and shows its whsec_ signing secret once, never again', async () => {
+    const res = await create(alice.cookie, {
+      url: 'https://hooks.example.com/frontload',
+      description: 'team alerts',
+      eventTypes: ['overload.tripped', 'overload.cleared'],
+    });
+    expect(res.statusCode).toBe(201);
+    const body = res.json<{ id: string; secret: string; format: string; enabled: boolean }>();
+    expect(body.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
+    expect(body).toMatchObject({ format: 'json', enabled: true });
+    const again = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/webhooks/${body.id}`,
+      headers: { cookie: alice.cookie },
+    });
+    expect(again.body).not.toContain(body.secret);
+    const stored = await t.db.query<{ sealed_secrets: string }>(
+      'select sealed_secrets from webhook_endpoints where id = $1',
+      [body.id],
+    );
+    expect(stored.rows[0]?.sealed_secrets).not.toContain(body.secret.slice(6));
+  });
+
+  it.each([
+    ['an invalid URL', { url: 'not a url', eventTypes: ['overload.tripped'] }, 'FL_WEBHOOK_URL_REFUSED'],
+    [
+      'a non-https URL',
+      { url: 'http://hooks.example.com/x', eventTypes: ['overload.tripped'] },
+      'FL_WEBHOOK_URL_REFUSED',
+    ],
+    [
+      'a loopback target',
+      { url: 'https://127.0.0.1/x', eventTypes: ['overload.tripped'] },
+      'FL_WEBHOOK_URL_REFUSED',
+    ],
+    [
+      'a private target',
+      { url: 'https://10.1.2.3/x', eventTypes: ['overload.tripped'] },
+      'FL_WEBHOOK_URL_REFUSED',
+    ],
+    [
+      'the cloud metadata address',
+      { url: 'https://169.254.169.254/latest', eventTypes: ['overload.tripped'] },
+      'FL_WEBHOOK_URL_REFUSED',
+    ],
+    [
+      'an IPv4-mapped IPv6 loopback',
+      { url: 'https://[::ffff:127.0.0.1]/x', eventTypes: ['overload.tripped'] },
+      'FL_WEBHOOK_URL_REFUSED',
+    ],
+    [
+      'localhost by name',
+      { url: 'https://localhost/x', eventTypes: ['overload.tripped'] },
+      'FL_WEBHOOK_URL_REFUSED',
+    ],
+    [
+      'an unknown event type',
+      { url: 'https://hooks.example.com/x', eventTypes: ['calendar.exploded'] },
+      'FL_VALIDATION_FAILED',
+    ],
+    [
+      'an oversized description',
+      { url: 'https://hooks.example.com/x', eventTypes: ['overload.tripped'], description: 'x'.repeat(501) },
+      'FL_VALIDATION_FAILED',
+    ],
+    [
+      'an unknown field',
+      { url: 'https://hooks.example.com/x', eventTypes: ['overload.tripped'], secret: 'mine' },
+      'FL_VALIDATION_FAILED',
+    ],
+  ])('refuses %s with a 400 and a stable code, storing nothing', async (_name, payload, code) => {
+    const before = await count();
+    const res = await create(alice.cookie, payload);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code });
+    expect(await count()).toBe(before);
+  });
+
+  it('rotates the secret: the new one is shown once and the old one keeps signing for an overlap', async () => {
+    const created = (
+      await create(alice.cookie, { url: 'https://hooks.example.com/r', eventTypes: ['overload.tripped'] })
+    ).json<{
+      id: string;
+      secret: string;
+    }>();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/webhooks/${created.id}/rotate-secret`,
+      headers: { cookie: alice.cookie },
+    });
+    expect(res.statusCode).toBe(200);
+    const rotated = res.json<{ secret: string; previousSecretValidUntil: string }>();
+    expect(rotated.secret).not.toBe(created.secret);
+    expect(Date.parse(rotated.previousSecretValidUntil)).toBeGreaterThan(Date.now() + 23 * 3600_000);
+  });
+
+  it('disables and re-enables an endpoint', async () => {
+    const { id } = (
+      await create(alice.cookie, { url: 'https://hooks.example.com/d', eventTypes: ['connection.lost'] })
+    ).json<{ id: string }>();
+    const off = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/webhooks/${id}`,
+      headers: { cookie: alice.cookie },
+      payload: { enabled: false },
+    });
+    expect(off.json()).toMatchObject({ enabled: false, disabledReason: 'disabled by the user' });
+    const on = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/webhooks/${id}`,
+      headers: { cookie: alice.cookie },
+      payload: { enabled: true },
+    });
+    expect(on.json()).toMatchObject({ enabled: true, disabledReason: null });
+  });
+
+  it('never lets another user see, change, test or delete an endpoint', async () => {
+    const { id } = (
+      await create(alice.cookie, {
+        url: 'https://hooks.example.com/private',
+        eventTypes: ['overload.tripped'],
+      })
+    ).json<{ id: string }>();
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/webhooks',
+      headers: { cookie: bob.cookie },
+    });
+    expect(list.json<{ endpoints: unknown[] }>().endpoints).toEqual([]);
+    for (const [method, url] of [
+      ['GET', `/api/v1/webhooks/${id}`],
+      ['POST', `/api/v1/webhooks/${id}/test`],
+      ['POST', `/api/v1/webhooks/${id}/rotate-secret`],
+      ['GET', `/api/v1/webhooks/${id}/deliveries`],
+      ['DELETE', `/api/v1/webhooks/${id}`],
+    ] as const) {
+      const res = await t.app.inject({ method, url, headers: { cookie: bob.cookie } });
+      expect(res.statusCode, `${method} ${url}`).toBe(404);
+    }
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/webhooks/${id}`,
+          headers: { cookie: alice.cookie },
+        })
+      ).statusCode,
+    ).toBe(200);
+  });
+
+  it('queues a test-send as a recorded delivery', async () => {
+    const { id } = (
+      await create(alice.cookie, { url: 'https://hooks.example.com/t', eventTypes: ['overload.tripped'] })
+    ).json<{ id: string }>();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/webhooks/${id}/test`,
+      headers: { cookie: alice.cookie },
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ eventType: 'webhook.test', status: 'pending', attempts: 0 });
+    const log = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/webhooks/${id}/deliveries`,
+      headers: { cookie: alice.cookie },
+    });
+    expect(log.json<{ deliveries: { eventType: string }[] }>().deliveries.map((d) => d.eventType)).toEqual([
+      'webhook.test',
+    ]);
+  });
+});

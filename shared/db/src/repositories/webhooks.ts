@@ -1,0 +1,188 @@
+import type { Queryable } from '../database.js';
+
+export interface WebhookEndpointRow {
+  id: string;
+  user_id: string;
+  url: string;
+  description: string;
+  event_types: string[];
+  format: 'json' | 'slack';
+  sealed_secrets: string;
+  enabled: boolean;
+  disabled_reason: string | null;
+  failing_since: Date | null;
+  secret_rotated_at: Date | null;
+  previous_secret_expires_at: Date | null;
+  created_at: Date;
+}
+
+export interface WebhookDeliveryRow {
+  id: string;
+  endpoint_id: string;
+  user_id: string | null;
+  message_id: string;
+  event_type: string;
+  payload: unknown;
+  status: 'pending' | 'delivered' | 'failed' | 'abandoned';
+  attempts: number;
+  last_status_code: number | null;
+  last_duration_ms: number | null;
+  last_response_excerpt: string | null;
+  last_attempt_at: Date | null;
+  next_attempt_at: Date | null;
+  created_at: Date;
+}
+
+export const webhooksRepository = (db: Queryable) => ({
+  async createEndpoint(input: {
+    userId: string;
+    url: string;
+    description: string;
+    eventTypes: string[];
+    format: 'json' | 'slack';
+    sealedSecrets: string;
+  }): Promise<WebhookEndpointRow> {
+    const { rows } = await db.query<WebhookEndpointRow>(
+      `insert into webhook_endpoints (user_id, url, description, event_types, format, sealed_secrets)
+       values ($1, $2, $3, $4, $5, $6) returning *`,
+      [input.userId, input.url, input.description, input.eventTypes, input.format, input.sealedSecrets],
+    );
+    return rows[0]!;
+  },
+
+  async endpointForUser(userId: string, id: string): Promise<WebhookEndpointRow | undefined> {
+    return (
+      await db.query<WebhookEndpointRow>('select * from webhook_endpoints where id = $1 and user_id = $2', [
+        id,
+        userId,
+      ])
+    ).rows[0];
+  },
+
+  async endpointById(id: string): Promise<WebhookEndpointRow | undefined> {
+    return (await db.query<WebhookEndpointRow>('select * from webhook_endpoints where id = $1', [id]))
+      .rows[0];
+  },
+
+  async endpointsForUser(userId: string): Promise<WebhookEndpointRow[]> {
+    return (
+      await db.query<WebhookEndpointRow>(
+        'select * from webhook_endpoints where user_id = $1 order by created_at',
+        [userId],
+      )
+    ).rows;
+  },
+
+  /** Enabled endpoints of a user subscribed to an event type. */
+  async subscribers(userId: string, eventType: string): Promise<WebhookEndpointRow[]> {
+    return (
+      await db.query<WebhookEndpointRow>(
+        'select * from webhook_endpoints where user_id = $1 and enabled and $2 = any(event_types)',
+        [userId, eventType],
+      )
+    ).rows;
+  },
+
+  async setEnabled(id: string, enabled: boolean, reason: string | null): Promise<void> {
+    await db.query(
+      `update webhook_endpoints set enabled = $2, disabled_reason = $3,
+         failing_since = case when $2 then null else failing_since end where id = $1`,
+      [id, enabled, enabled ? null : reason],
+    );
+  },
+
+  async setSecrets(
+    id: string,
+    sealedSecrets: string,
+    rotatedAt: Date,
+    previousExpiresAt: Date | null,
+  ): Promise<void> {
+    await db.query(
+      `update webhook_endpoints set sealed_secrets = $2, secret_rotated_at = $3, previous_secret_expires_at = $4
+       where id = $1`,
+      [id, sealedSecrets, rotatedAt, previousExpiresAt],
+    );
+  },
+
+  /** First failure starts the clock; a success stops it. */
+  async markFailing(id: string, failing: boolean, now: Date): Promise<Date | null> {
+    const { rows } = await db.query<{ failing_since: Date | null }>(
+      `update webhook_endpoints set failing_since = case when $2 then coalesce(failing_since, $3) else null end
+       where id = $1 returning failing_since`,
+      [id, failing, now],
+    );
+    return rows[0]?.failing_since ?? null;
+  },
+
+  async deleteEndpoint(userId: string, id: string): Promise<boolean> {
+    return (
+      (await db.query('delete from webhook_endpoints where id = $1 and user_id = $2', [id, userId]))
+        .rowCount > 0
+    );
+  },
+
+  /** Idempotent: the same (endpoint, message id) is one delivery however often it is recorded. */
+  async createDelivery(input: {
+    endpointId: string;
+    userId: string;
+    messageId: string;
+    eventType: string;
+    payload: unknown;
+  }): Promise<WebhookDeliveryRow> {
+    const { rows } = await db.query<WebhookDeliveryRow>(
+      `insert into webhook_deliveries (endpoint_id, user_id, message_id, event_type, payload)
+       values ($1, $2, $3, $4, $5::jsonb)
+       on conflict (endpoint_id, message_id) do update set message_id = excluded.message_id
+       returning *`,
+      [input.endpointId, input.userId, input.messageId, input.eventType, JSON.stringify(input.payload)],
+    );
+    return rows[0]!;
+  },
+
+  async deliveryById(id: string): Promise<WebhookDeliveryRow | undefined> {
+    return (await db.query<WebhookDeliveryRow>('select * from webhook_deliveries where id = $1', [id]))
+      .rows[0];
+  },
+
+  async deliveriesForEndpoint(endpointId: string, limit = 50): Promise<WebhookDeliveryRow[]> {
+    return (
+      await db.query<WebhookDeliveryRow>(
+        'select * from webhook_deliveries where endpoint_id = $1 order by created_at desc limit $2',
+        [endpointId, limit],
+      )
+    ).rows;
+  },
+
+  async recordAttempt(
+    id: string,
+    attempt: {
+      status: WebhookDeliveryRow['status'];
+      statusCode: number | null;
+      durationMs: number;
+      responseExcerpt: string | null;
+      at: Date;
+      nextAttemptAt: Date | null;
+    },
+  ): Promise<void> {
+    await db.query(
+      `update webhook_deliveries set status = $2, attempts = attempts + 1, last_status_code = $3,
+         last_duration_ms = $4, last_response_excerpt = $5, last_attempt_at = $6, next_attempt_at = $7
+       where id = $1`,
+      [
+        id,
+        attempt.status,
+        attempt.statusCode,
+        attempt.durationMs,
+        attempt.responseExcerpt,
+        attempt.at,
+        attempt.nextAttemptAt,
+      ],
+    );
+  },
+
+  async resetForRedelivery(id: string): Promise<void> {
+    await db.query(`update webhook_deliveries set status = 'pending', next_attempt_at = null where id = $1`, [
+      id,
+    ]);
+  },
+});

@@ -1,0 +1,76 @@
+/**
+ * The overload-alert webhook contract, version 1. Bodies follow the Standard Webhooks payload
+ * structure `{ type, timestamp, data }`; `data.version` names this schema. It is published as JSON
+ * Schema (`npm run -w @frontload/worker-notifier schema` writes it) and in the API's OpenAPI document.
+ */
+import Type, { type Static } from 'typebox';
+
+export const WEBHOOK_EVENT_TYPES = [
+  'overload.tripped',
+  'overload.cleared',
+  'connection.lost',
+  'skip_week.announced',
+  'webhook.test',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export const WebhookEventTypeSchema = Type.Union([
+  Type.Literal('overload.tripped'),
+  Type.Literal('overload.cleared'),
+  Type.Literal('connection.lost'),
+  Type.Literal('skip_week.announced'),
+  Type.Literal('webhook.test'),
+]);
+
+export const OVERLOAD_RULES = [
+  'meeting_hours',
+  'focus_shortfall',
+  'one_on_one_count',
+  'back_to_back_chain',
+] as const;
+export type OverloadRule = (typeof OVERLOAD_RULES)[number];
+export const OverloadRuleSchema = Type.Union([
+  Type.Literal('meeting_hours'),
+  Type.Literal('focus_shortfall'),
+  Type.Literal('one_on_one_count'),
+  Type.Literal('back_to_back_chain'),
+]);
+
+const Person = Type.Object({ email: Type.String(), name: Type.String() });
+
+export const WebhookEventDataV1 = Type.Object(
+  {
+    version: Type.Literal(1),
+    summary: Type.String({ description: 'One sentence a person can read in a chat message.' }),
+    user: Type.Object({ id: Type.String(), email: Type.String() }),
+    week: Type.Optional(
+      Type.Object({
+        start: Type.String({ format: 'date', description: 'Monday of the week, in the user zone' }),
+        zone: Type.String({ description: 'IANA zone the week is computed in' }),
+      }),
+    ),
+    rule: Type.Optional(OverloadRuleSchema),
+    measured: Type.Optional(Type.Record(Type.String(), Type.Number())),
+    thresholds: Type.Optional(Type.Record(Type.String(), Type.Number())),
+    connection: Type.Optional(
+      Type.Object({ id: Type.String(), provider: Type.String(), accountEmail: Type.String() }),
+    ),
+    skipWeek: Type.Optional(Type.Object({ affected: Type.Array(Person), protected: Type.Array(Person) })),
+    links: Type.Object({ settings: Type.String({ description: 'Where the user can act on this' }) }),
+  },
+  { additionalProperties: false },
+);
+
+export const WebhookPayloadV1 = Type.Object(
+  {
+    type: WebhookEventTypeSchema,
+    timestamp: Type.String({ format: 'date-time' }),
+    data: WebhookEventDataV1,
+  },
+  {
+    $id: 'https://frontload.dev/schemas/webhook-event.v1.json',
+    title: 'Frontload webhook event (v1)',
+    additionalProperties: false,
+  },
+);
+export type WebhookPayloadV1 = Static<typeof WebhookPayloadV1>;
+export type WebhookEventDataV1 = Static<typeof WebhookEventDataV1>;
