@@ -5,6 +5,8 @@ create table alert_states (
   week_start date not null,
   rule text not null,
   tripped boolean not null,
+  -- Counts transitions, so a rule that trips again in the same week gets a new message id.
+  transitions integer not null default 1,
   measured jsonb not null default '{}',
   updated_at timestamptz not null default now(),
   primary key (user_id, week_start, rule)

@@ -4,6 +4,7 @@
  * Schema (`npm run -w @frontload/worker-notifier schema` writes it) and in the API's OpenAPI document.
  */
 import Type, { type Static } from 'typebox';
+import { OverloadRuleSchema } from './metrics.js';
 
 export const WEBHOOK_EVENT_TYPES = [
   'overload.tripped',
@@ -19,20 +20,6 @@ export const WebhookEventTypeSchema = Type.Union([
   Type.Literal('connection.lost'),
   Type.Literal('skip_week.announced'),
   Type.Literal('webhook.test'),
-]);
-
-export const OVERLOAD_RULES = [
-  'meeting_hours',
-  'focus_shortfall',
-  'one_on_one_count',
-  'back_to_back_chain',
-] as const;
-export type OverloadRule = (typeof OVERLOAD_RULES)[number];
-export const OverloadRuleSchema = Type.Union([
-  Type.Literal('meeting_hours'),
-  Type.Literal('focus_shortfall'),
-  Type.Literal('one_on_one_count'),
-  Type.Literal('back_to_back_chain'),
 ]);
 
 const Person = Type.Object({ email: Type.String(), name: Type.String() });

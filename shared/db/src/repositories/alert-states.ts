@@ -19,7 +19,8 @@ export const alertStatesRepository = (db: Queryable) => ({
   },
 
   /**
-   * Records a rule's new state only if it differs from the stored one; returns whether it changed.
+   * Records a rule's new state only if it differs from the stored one; returns the transition's
+   * sequence number when it changed, undefined when it did not.
    * The conditional upsert makes two concurrent evaluations of the same week emit one transition.
    */
   async transition(input: {
@@ -28,15 +29,17 @@ export const alertStatesRepository = (db: Queryable) => ({
     rule: string;
     tripped: boolean;
     measured: Record<string, number>;
-  }): Promise<boolean> {
-    const { rowCount } = await db.query(
+  }): Promise<number | undefined> {
+    const { rows } = await db.query<{ transitions: number }>(
       `insert into alert_states (user_id, week_start, rule, tripped, measured)
        values ($1, $2::date, $3, $4, $5::jsonb)
        on conflict (user_id, week_start, rule) do update
-         set tripped = excluded.tripped, measured = excluded.measured, updated_at = now()
-         where alert_states.tripped is distinct from excluded.tripped`,
+         set tripped = excluded.tripped, measured = excluded.measured, updated_at = now(),
+             transitions = alert_states.transitions + 1
+         where alert_states.tripped is distinct from excluded.tripped
+       returning transitions`,
       [input.userId, input.weekStart, input.rule, input.tripped, JSON.stringify(input.measured)],
     );
-    return rowCount > 0;
+    return rows[0]?.transitions;
   },
 });

@@ -1,0 +1,147 @@
+/**
+ * The job catalogue: for every job name, its queue, payload schema, default options and the
+ * content-derived identity that makes enqueueing idempotent. Producers and workers both read it,
+ * so a payload is checked against the same schema when it is enqueued and when it is processed.
+ */
+import type { DeduplicationOptions, JobsOptions } from 'bullmq';
+import type { Static, TObject } from 'typebox';
+import {
+  ApplyPayload,
+  CatchUpSweepPayload,
+  DeliverWebhookPayload,
+  PlanPayload,
+  RenewPushPayload,
+  SyncPayload,
+  UndoPayload,
+} from './payloads.js';
+import { QUEUES, type QueueName } from './queues.js';
+
+/**
+ * How a job is made unique.
+ * - `jobId`: for work that happens once per entity (a run is applied once, a delivery sent once).
+ *   BullMQ ignores an add whose id already exists, including a retained completed or failed job.
+ * - `deduplication`: for work that recurs per entity (sync a connection, plan a user). A fixed
+ *   job id would be blocked by the retained completed job of the previous run, so these use
+ *   BullMQ deduplication, which only coalesces while a job is pending.
+ */
+export type JobIdentity = { jobId: string } | { deduplication: DeduplicationOptions };
+
+/** Options every job of one name gets: retries, backoff with jitter, retention. */
+export type JobDefaults = Required<
+  Pick<JobsOptions, 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'>
+> &
+  Pick<JobsOptions, 'delay'>;
+
+/** One catalogue entry. */
+export interface JobDefinition<Q extends QueueName, S extends TObject> {
+  readonly queue: Q;
+  readonly schema: S;
+  readonly defaults: JobDefaults;
+  readonly identity: (payload: Static<S>) => JobIdentity;
+}
+
+const defineJob = <Q extends QueueName, S extends TObject>(def: JobDefinition<Q, S>) => def;
+
+/** Seconds. Completed jobs are kept a day for the dashboard; failed ones a week for diagnosis. */
+const retention = {
+  removeOnComplete: { age: 24 * 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
+} as const;
+
+/**
+ * Exponential backoff (delay·2^(n-1)) with 50 % jitter, so a burst of jobs that failed together
+ * (a provider outage) does not retry in lockstep.
+ */
+const backoff = (delayMs: number) => ({ type: 'exponential', delay: delayMs, jitter: 0.5 }) as const;
+
+/** A plan waits this long after the last request for its user, so a burst of syncs plans once. */
+export const PLAN_DEBOUNCE_MS = 5_000;
+
+/**
+ * The catalogue. Keys are job names (stored in Redis with every job: never rename them).
+ * `keepLastIfActive` on the recurring jobs means a request that arrives while the same job is
+ * running is kept and runs once after it (a push during a sync must not be lost), while any
+ * number of requests arriving while one is waiting collapse into the waiting one.
+ */
+export const JOBS = {
+  sync: defineJob({
+    queue: QUEUES.sync,
+    schema: SyncPayload,
+    defaults: { attempts: 5, backoff: backoff(5_000), ...retention },
+    identity: (p) => ({ deduplication: { id: `sync-${p.connectionId}`, keepLastIfActive: true } }),
+  }),
+  plan: defineJob({
+    queue: QUEUES.plan,
+    schema: PlanPayload,
+    defaults: { attempts: 3, backoff: backoff(5_000), delay: PLAN_DEBOUNCE_MS, ...retention },
+    // Debounce: each request replaces the delayed job and restarts its delay.
+    identity: (p) => ({
+      deduplication: {
+        id: `plan-${p.userId}`,
+        ttl: PLAN_DEBOUNCE_MS,
+        extend: true,
+        replace: true,
+        keepLastIfActive: true,
+      },
+    }),
+  }),
+  apply: defineJob({
+    queue: QUEUES.apply,
+    schema: ApplyPayload,
+    defaults: { attempts: 5, backoff: backoff(10_000), ...retention },
+    identity: (p) => ({ jobId: `apply-${p.runId}` }),
+  }),
+  undo: defineJob({
+    queue: QUEUES.apply,
+    schema: UndoPayload,
+    defaults: { attempts: 5, backoff: backoff(10_000), ...retention },
+    identity: (p) => ({ jobId: `undo-${p.runId}` }),
+  }),
+  'deliver-webhook': defineJob({
+    queue: QUEUES.notify,
+    schema: DeliverWebhookPayload,
+    // One job per delivery attempt: the notifier records each attempt and schedules the next on its
+    // own schedule (over more than 24 h), so BullMQ retries only cover a crash mid-attempt.
+    defaults: { attempts: 3, backoff: backoff(30_000), ...retention },
+    identity: (p) => ({
+      jobId: `deliver-webhook-${p.deliveryId}-${p.attempt ?? 1}${p.redelivery ? `-re-${p.redelivery.replace(/[^0-9]/g, '')}` : ''}`,
+    }),
+  }),
+  'renew-push': defineJob({
+    queue: QUEUES.maintenance,
+    schema: RenewPushPayload,
+    defaults: { attempts: 5, backoff: backoff(60_000), ...retention },
+    identity: (p) => ({ deduplication: { id: `renew-push-${p.connectionId}` } }),
+  }),
+  'catch-up-sweep': defineJob({
+    queue: QUEUES.maintenance,
+    schema: CatchUpSweepPayload,
+    defaults: { attempts: 3, backoff: backoff(30_000), ...retention },
+    identity: () => ({ deduplication: { id: 'catch-up-sweep' } }),
+  }),
+} as const;
+
+/** A job name from the catalogue. */
+export type JobName = keyof typeof JOBS;
+
+/** The payload type of one job name. */
+export type JobPayload<N extends JobName> = Static<(typeof JOBS)[N]['schema']>;
+
+/** The job names that run on queue `Q`. */
+export type JobNameOf<Q extends QueueName> = {
+  [N in JobName]: (typeof JOBS)[N]['queue'] extends Q ? N : never;
+}[JobName];
+
+/** The union of payloads a worker of queue `Q` receives. */
+export type QueuePayload<Q extends QueueName> = { [N in JobNameOf<Q>]: JobPayload<N> }[JobNameOf<Q>];
+
+/** What a processor returns; stored by BullMQ as the job's return value (JSON). */
+export type JobResult = Readonly<Record<string, unknown>>;
+
+/** Job names in catalogue order. */
+export const JOB_NAMES = Object.keys(JOBS) as JobName[];
+
+/** Job names that run on one queue. */
+export function jobNamesOf<Q extends QueueName>(queue: Q): JobNameOf<Q>[] {
+  return JOB_NAMES.filter((name) => JOBS[name].queue === queue) as JobNameOf<Q>[];
+}

@@ -1,0 +1,58 @@
+/**
+ * Coded job errors. The failing ones extend BullMQ's `UnrecoverableError` so that BullMQ moves the
+ * job straight to the failed set (no retries, still visible); the code is also put at the start of
+ * the message because BullMQ stores only the message as the job's `failedReason`.
+ */
+import { UnrecoverableError } from 'bullmq';
+
+/** One invalid field of a payload: a dotted path (`(payload)` for the whole object) and why. */
+export interface PayloadIssue {
+  field: string;
+  message: string;
+}
+
+/**
+ * A payload that does not match its catalogue schema. Thrown by producers before anything reaches
+ * Redis, and by workers for a job that got into a queue some other way (it then fails without retry:
+ * retrying cannot fix its data).
+ */
+export class JobPayloadError extends UnrecoverableError {
+  readonly code = 'FL_JOB_PAYLOAD_INVALID';
+  constructor(
+    readonly jobName: string,
+    readonly issues: readonly PayloadIssue[],
+  ) {
+    super(
+      `FL_JOB_PAYLOAD_INVALID: invalid payload for job "${jobName}": ` +
+        issues.map((i) => `${i.field} ${i.message}`).join('; '),
+    );
+    this.name = 'JobPayloadError';
+  }
+}
+
+/**
+ * A job whose processor is not built yet. It fails visibly (no retry) instead of completing with
+ * nothing done, so a queued job is never silently swallowed by a placeholder.
+ */
+export class JobNotImplementedError extends UnrecoverableError {
+  readonly code = 'FL_JOB_NOT_IMPLEMENTED';
+  constructor(
+    readonly jobName: string,
+    readonly plannedIn: string,
+  ) {
+    super(`FL_JOB_NOT_IMPLEMENTED: job "${jobName}" has no processor yet (${plannedIn})`);
+    this.name = 'JobNotImplementedError';
+  }
+}
+
+/**
+ * Redis did not answer in time when enqueueing. Producers fail fast with this so an API request
+ * never hangs on a Redis outage; the caller decides (503, or a catch-up sweep picks the work up).
+ */
+export class QueueUnavailableError extends Error {
+  readonly code = 'FL_QUEUE_UNAVAILABLE';
+  constructor(queue: string, options?: ErrorOptions) {
+    super(`FL_QUEUE_UNAVAILABLE: Redis is unavailable, could not enqueue on "${queue}"`, options);
+    this.name = 'QueueUnavailableError';
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Typed producers. Each `enqueueX` validates its payload against the catalogue (throwing
+ * `FL_JOB_PAYLOAD_INVALID` before anything reaches Redis), applies the job's default options and
+ * content-derived identity, and fails fast with `FL_QUEUE_UNAVAILABLE` when Redis does not answer.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JOBS, type JobIdentity, type JobName, type JobPayload, type JobResult } from './catalogue.js';
+import { PRODUCER_TIMEOUT_MS, waitForReady } from './connection.js';
+import { QueueUnavailableError } from './errors.js';
+import type { QueueName } from './queues.js';
+import { validatePayload } from './validate.js';
+
+/** The few per-call options a caller may set; ids, retries and retention come from the catalogue. */
+export interface EnqueueOptions {
+  /** Milliseconds before the job may run (for `plan`, replaces the debounce delay). */
+  delay?: number;
+  /** BullMQ priority: 1 is highest; unset jobs run before prioritized ones. */
+  priority?: number;
+}
+
+/** What was enqueued. When deduplicated, `id` is the job that was already pending. */
+export interface EnqueuedJob {
+  id: string;
+  name: JobName;
+  queue: QueueName;
+}
+
+type Enqueue<N extends JobName> = (payload: JobPayload<N>, opts?: EnqueueOptions) => Promise<EnqueuedJob>;
+
+/** One typed function per job name, plus a generic `enqueue` and `close`. */
+export interface Producers {
+  enqueueSync: Enqueue<'sync'>;
+  enqueuePlan: Enqueue<'plan'>;
+  enqueueApply: Enqueue<'apply'>;
+  enqueueUndo: Enqueue<'undo'>;
+  enqueueDeliverWebhook: Enqueue<'deliver-webhook'>;
+  enqueueRenewPush: Enqueue<'renew-push'>;
+  enqueueCatchUpSweep: Enqueue<'catch-up-sweep'>;
+  enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts?: EnqueueOptions): Promise<EnqueuedJob>;
+  /** Closes the queues; the connection stays open (its owner quits it). */
+  close(): Promise<void>;
+}
+
+/** Settings for {@link createProducers}. */
+export interface ProducerSettings {
+  /** Receives Redis errors the queues emit (log them); without it they are ignored. */
+  onError?: (error: Error) => void;
+  /** How long to wait for Redis before `FL_QUEUE_UNAVAILABLE`; default {@link PRODUCER_TIMEOUT_MS}. */
+  timeoutMs?: number;
+}
+
+type AnyPayload = JobPayload<JobName>;
+
+/**
+ * Producers on a connection made with `createRedisConnection(url, { role: 'producer' })`.
+ * `prefix` is the BullMQ key prefix (`QUEUE_PREFIX`; a random one per test).
+ */
+export function createProducers(
+  connection: Redis,
+  prefix: string,
+  settings: ProducerSettings = {},
+): Producers {
+  const timeoutMs = settings.timeoutMs ?? PRODUCER_TIMEOUT_MS;
+  const queues = new Map<QueueName, Queue<AnyPayload, JobResult, JobName>>();
+
+  const queueFor = (name: QueueName) => {
+    let queue = queues.get(name);
+    if (!queue) {
+      queue = new Queue<AnyPayload, JobResult, JobName>(name, { connection, prefix });
+      queue.on('error', settings.onError ?? (() => undefined));
+      queues.set(name, queue);
+    }
+    return queue;
+  };
+
+  async function enqueue<N extends JobName>(
+    name: N,
+    payload: JobPayload<N>,
+    opts: EnqueueOptions = {},
+  ): Promise<EnqueuedJob> {
+    const data = validatePayload(name, payload);
+    const definition = JOBS[name];
+    const identity = (definition.identity as (p: JobPayload<N>) => JobIdentity)(data);
+    try {
+      await waitForReady(connection, timeoutMs);
+    } catch (error) {
+      throw new QueueUnavailableError(definition.queue, { cause: error });
+    }
+    try {
+      const job = await queueFor(definition.queue).add(name, data, {
+        ...definition.defaults,
+        ...opts,
+        ...identity,
+      });
+      return { id: String(job.id), name, queue: definition.queue };
+    } catch (error) {
+      if (connection.status !== 'ready') throw new QueueUnavailableError(definition.queue, { cause: error });
+      throw error;
+    }
+  }
+
+  return {
+    enqueueSync: (payload, opts) => enqueue('sync', payload, opts),
+    enqueuePlan: (payload, opts) => enqueue('plan', payload, opts),
+    enqueueApply: (payload, opts) => enqueue('apply', payload, opts),
+    enqueueUndo: (payload, opts) => enqueue('undo', payload, opts),
+    enqueueDeliverWebhook: (payload, opts) => enqueue('deliver-webhook', payload, opts),
+    enqueueRenewPush: (payload, opts) => enqueue('renew-push', payload, opts),
+    enqueueCatchUpSweep: (payload, opts) => enqueue('catch-up-sweep', payload, opts),
+    enqueue,
+    async close() {
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
+      queues.clear();
+    },
+  };
+}
