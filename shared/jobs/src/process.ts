@@ -33,6 +33,8 @@ export interface WorkerProcessOptions {
    * the pod's terminationGracePeriodSeconds (60 s in infra/k8s); a job cut off is recovered as stalled.
    */
   graceMs?: number;
+  /** Releases what the processors hold (database, producer connections) after the workers closed. */
+  onClose?: () => Promise<void>;
   /** Test knobs, passed to every worker. */
   drainDelaySeconds?: number;
   stalledIntervalMs?: number;
@@ -77,6 +79,7 @@ export function runWorkerProcess(options: WorkerProcessOptions): WorkerProcess {
       await Promise.all(workers.map((worker) => worker.close()));
       await heartbeat.stop();
       await closeRedisConnection(heartbeatRedis);
+      await options.onClose?.();
     })());
   closeWithGrace({ delay: options.graceMs ?? 50_000, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'closing after an uncaught error');
