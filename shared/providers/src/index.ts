@@ -15,3 +15,17 @@ export {
   type OAuthSettings,
   type TokenSet,
 } from './oauth.js';
+export type {
+  CalendarProvider,
+  CalendarSettings,
+  ChangeSet,
+  CreateEventInput,
+  EventChange,
+  ListChangesRequest,
+  MoveEventInput,
+  ProviderSettings,
+  PushChannel,
+  TimeWindow,
+  TokenSource,
+  WatchInput,
+} from './calendar-provider.js';

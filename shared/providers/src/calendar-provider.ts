@@ -1,0 +1,124 @@
+/**
+ * The one narrow interface every calendar provider implements (STYLE.md §2 rule 7). It speaks
+ * domain types only: provider SDK types stay inside `google/` and `microsoft/`. Every method maps
+ * provider failures to a {@link ProviderError} kind; none persists tokens, reads env or logs secrets.
+ */
+import type { CalendarEvent, CounterpartAvailability, FrontloadTag, WorkingHours } from '@frontload/domain';
+import type { ProviderKind } from './provider-error.js';
+
+/** Hands out a valid access token, refreshing (and persisting a rotated refresh token) as needed. */
+export interface TokenSource {
+  getAccessToken(): Promise<string>;
+  /** Called after a 401: the next getAccessToken() must not return the same token. */
+  invalidate(): void;
+}
+
+/** A half-open time window as RFC 3339 UTC instants. */
+export interface TimeWindow {
+  start: string;
+  end: string;
+}
+
+/** One change to the mirror. A `delete` is an explicit tombstone from the provider, never a guess. */
+export type EventChange =
+  | { type: 'upsert'; event: CalendarEvent }
+  | { type: 'delete'; id: string; seriesId?: string; originalStart?: string };
+
+export interface ChangeSet {
+  changes: EventChange[];
+  /** Store it and pass it to the next listChanges (Google nextSyncToken, Graph deltaLink). */
+  nextCursor: string;
+  /** True when this was a full listing (no cursor given): the caller replaces its mirror with it. */
+  full: boolean;
+}
+
+export interface ListChangesRequest {
+  /** Absent: full sync. Present: incremental; an expired cursor throws ProviderError `cursor_expired`. */
+  cursor?: string;
+  /** Google ignores it on incremental syncs (forbidden with syncToken); Graph fixes it at the first call. */
+  window: TimeWindow;
+}
+
+export interface CalendarSettings {
+  /** IANA zone (Graph's Windows names are mapped). */
+  timeZone: string;
+  /** Known for Microsoft (mailbox settings); Google has no working-hours API. */
+  workingHours?: WorkingHours;
+}
+
+export interface MoveEventInput {
+  /** The event to move: a single event, an occurrence, or (moving a whole series) the series master. */
+  id: string;
+  start: string;
+  end: string;
+  /** The zone to write the times in (recurring events need one). */
+  zone: string;
+  /** Precondition: the write fails with ProviderError `conflict` if the event changed since. */
+  etag?: string;
+  /** Tell the attendees (one update email per attendee); false for events with nobody to tell. */
+  notifyAttendees: boolean;
+}
+
+export interface CreateEventInput {
+  /**
+   * Chosen by us and derived from the operation, so a retried create never duplicates: a Google event
+   * id (base32hex, 5–1024 chars) and a Graph transactionId. Creating an id that exists returns it.
+   */
+  clientId: string;
+  title: string;
+  start: string;
+  end: string;
+  zone: string;
+  tag: FrontloadTag;
+  /** Google `eventType: focusTime` where the account supports it; otherwise a busy tagged event. */
+  focusTime: boolean;
+}
+
+export interface PushChannel {
+  channelId: string;
+  /** Google resourceId / Graph subscription id; needed to stop the channel. */
+  resourceId: string;
+  /** Epoch milliseconds the provider granted. */
+  expiresAt: number;
+}
+
+export interface WatchInput {
+  channelId: string;
+  /** HTTPS URL the provider POSTs notifications to. */
+  address: string;
+  /** Secret echoed in every notification (Google token, Graph clientState); verify it on receipt. */
+  secret: string;
+  /** Graph lifecycle notifications URL. */
+  lifecycleAddress?: string;
+  ttlSeconds: number;
+}
+
+export interface CalendarProvider {
+  readonly kind: ProviderKind;
+  listChanges(request: ListChangesRequest): Promise<ChangeSet>;
+  getEvent(id: string): Promise<CalendarEvent | undefined>;
+  getSettings(): Promise<CalendarSettings>;
+  /** Busy times (and Graph working hours) of other people, in as few calls as the provider allows. */
+  freeBusy(emails: string[], window: TimeWindow): Promise<CounterpartAvailability[]>;
+  moveEvent(input: MoveEventInput): Promise<CalendarEvent>;
+  createEvent(input: CreateEventInput): Promise<CalendarEvent>;
+  /** Cancels one occurrence (never the series), sending `message` to the attendees. */
+  cancelOccurrence(input: { id: string; etag?: string; message: string }): Promise<void>;
+  /** Brings back an occurrence we cancelled (undo), where the provider allows it. */
+  restoreOccurrence(input: { id: string }): Promise<CalendarEvent>;
+  /** Deletes an event we created. Already gone counts as done. */
+  deleteEvent(input: { id: string; etag?: string }): Promise<void>;
+  watch(input: WatchInput): Promise<PushChannel>;
+  renewWatch(input: WatchInput & { resourceId: string }): Promise<PushChannel>;
+  unwatch(channel: { channelId: string; resourceId: string }): Promise<void>;
+}
+
+export interface ProviderSettings {
+  tokens: TokenSource;
+  /** Google: the APIs root (Calendar v3 under it). Microsoft: the Graph root (v1.0 appended). */
+  apiBaseUrl: string;
+  /** The calendar to read and write ('primary' for Google, the default calendar for Graph). */
+  calendarId?: string;
+  /** Injected clock (epoch ms). */
+  now: () => number;
+}
