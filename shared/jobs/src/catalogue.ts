@@ -8,7 +8,9 @@ import type { Static, TObject } from 'typebox';
 import {
   ApplyPayload,
   CatchUpSweepPayload,
+  ConnectionLostPayload,
   DeliverWebhookPayload,
+  EvaluateAlertsPayload,
   PlanPayload,
   RenewPushPayload,
   SyncPayload,
@@ -106,6 +108,19 @@ export const JOBS = {
     identity: (p) => ({
       jobId: `deliver-webhook-${p.deliveryId}-${p.attempt ?? 1}${p.redelivery ? `-re-${p.redelivery.replace(/[^0-9]/g, '')}` : ''}`,
     }),
+  }),
+  'evaluate-alerts': defineJob({
+    queue: QUEUES.notify,
+    schema: EvaluateAlertsPayload,
+    defaults: { attempts: 5, backoff: backoff(10_000), ...retention },
+    identity: (p) => ({ jobId: `evaluate-alerts-${p.planId}` }),
+  }),
+  'connection-lost': defineJob({
+    queue: QUEUES.notify,
+    schema: ConnectionLostPayload,
+    defaults: { attempts: 5, backoff: backoff(10_000), ...retention },
+    // Recurs per connection (lost, reconnected, lost again): coalesce while pending only.
+    identity: (p) => ({ deduplication: { id: `connection-lost-${p.connectionId}` } }),
   }),
   'renew-push': defineJob({
     queue: QUEUES.maintenance,

@@ -57,6 +57,12 @@ export const DeliverWebhookPayload = Type.Object(
   closed,
 );
 
+/** `evaluate-alerts`: check a stored plan's week metrics against the user's overload rules. */
+export const EvaluateAlertsPayload = Type.Object({ userId: id('users.id'), planId: id('plans.id') }, closed);
+
+/** `connection-lost`: tell the user's webhooks that a connection needs to be reconnected. */
+export const ConnectionLostPayload = Type.Object({ connectionId: id('connections.id') }, closed);
+
 /** `renew-push`: renew a connection's push channel or subscription before it expires. */
 export const RenewPushPayload = Type.Object({ connectionId: id('connections.id') }, closed);
 

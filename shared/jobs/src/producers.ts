@@ -35,6 +35,8 @@ export interface Producers {
   enqueueApply: Enqueue<'apply'>;
   enqueueUndo: Enqueue<'undo'>;
   enqueueDeliverWebhook: Enqueue<'deliver-webhook'>;
+  enqueueEvaluateAlerts: Enqueue<'evaluate-alerts'>;
+  enqueueConnectionLost: Enqueue<'connection-lost'>;
   enqueueRenewPush: Enqueue<'renew-push'>;
   enqueueCatchUpSweep: Enqueue<'catch-up-sweep'>;
   enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts?: EnqueueOptions): Promise<EnqueuedJob>;
@@ -106,6 +108,8 @@ export function createProducers(
     enqueueApply: (payload, opts) => enqueue('apply', payload, opts),
     enqueueUndo: (payload, opts) => enqueue('undo', payload, opts),
     enqueueDeliverWebhook: (payload, opts) => enqueue('deliver-webhook', payload, opts),
+    enqueueEvaluateAlerts: (payload, opts) => enqueue('evaluate-alerts', payload, opts),
+    enqueueConnectionLost: (payload, opts) => enqueue('connection-lost', payload, opts),
     enqueueRenewPush: (payload, opts) => enqueue('renew-push', payload, opts),
     enqueueCatchUpSweep: (payload, opts) => enqueue('catch-up-sweep', payload, opts),
     enqueue,

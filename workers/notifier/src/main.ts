@@ -35,6 +35,7 @@ runWorkerProcess({
     policy: { allowHttp: env.WEBHOOK_ALLOW_HTTP, allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK },
     now: () => new Date(),
     random: Math.random,
+    publicUrl: env.PUBLIC_URL,
   }),
   onClose: async () => {
     await producers.close();

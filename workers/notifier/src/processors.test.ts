@@ -51,6 +51,7 @@ test('a deliver-webhook job goes producer → worker → signed POST → recorde
       producers,
       policy: { allowHttp: true, allowLoopback: true },
       now: () => new Date(),
+      publicUrl: 'http://localhost:3000',
       random: () => 0, // the shortest first retry wait the schedule allows (24 s); the test promotes it
     }),
     connectionUrl: redis.url,

@@ -1,5 +1,6 @@
 /**
- * The notifier worker's processors: `deliver-webhook` on the `notify` queue. The runner has already
+ * The notifier worker's processors on the `notify` queue: `deliver-webhook`, and the two jobs
+ * that create deliveries, `evaluate-alerts` and `connection-lost`. The runner has already
  * validated each payload against the catalogue. Each job is one delivery attempt; the attempt
  * decides and queues the next one itself (see retry-schedule.ts), so BullMQ's own retries only
  * cover a worker that died mid-attempt.
@@ -7,6 +8,7 @@
 import type { Database } from '@frontload/db';
 import type { Producers, QueueBinding, QueueProcessors } from '@frontload/jobs';
 import type { TokenVault, UrlPolicy } from '@frontload/security';
+import { connectionLostAlert, evaluatePlanAlerts } from './alert-jobs.js';
 import { deliverWebhook } from './deliver-webhook.js';
 
 /** Process name: logger name, heartbeat file and key. */
@@ -19,7 +21,13 @@ export interface NotifierDeps {
   policy: UrlPolicy;
   now: () => Date;
   random: () => number;
+  /** Base URL of the settings page, for the links in each event. */
+  publicUrl: string;
   timeoutMs?: number;
+}
+
+async function enqueueAll(producers: Producers, deliveryIds: string[]) {
+  for (const deliveryId of deliveryIds) await producers.enqueueDeliverWebhook({ deliveryId });
 }
 
 /** Processors of the `notify` queue. */
@@ -33,6 +41,18 @@ export function notifyProcessors(deps: NotifierDeps): QueueProcessors<'notify'> 
         },
       });
       log.info({ deliveryId, attempt, ...result }, 'webhook delivery attempt');
+      return result;
+    },
+    // Deliveries are written before they are queued; a retry of the job re-queues the same ones
+    // (their job ids are derived from the delivery id), so a crash in between loses nothing.
+    'evaluate-alerts': async (payload) => {
+      const result = await evaluatePlanAlerts(deps.db, payload, deps.publicUrl, deps.now());
+      await enqueueAll(deps.producers, result.deliveries);
+      return result;
+    },
+    'connection-lost': async ({ connectionId }) => {
+      const result = await connectionLostAlert(deps.db, connectionId, deps.publicUrl, deps.now());
+      await enqueueAll(deps.producers, result.deliveries);
       return result;
     },
   };

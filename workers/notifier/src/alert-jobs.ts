@@ -1,0 +1,77 @@
+/**
+ * The two jobs that create alert deliveries: `evaluate-alerts` after a plan is stored, and
+ * `connection-lost` when sync marks a connection as needing reauthorization. Both only write
+ * deliveries (idempotently) and hand their ids back to be queued.
+ */
+import { repositories, type Database } from '@frontload/db';
+import {
+  DEFAULT_PREFERENCES,
+  PreferencesSchema,
+  WeekMetricsSchema,
+  type WebhookPayloadV1,
+} from '@frontload/domain';
+import Type from 'typebox';
+import { Value } from 'typebox/value';
+import { evaluateAlerts, recordEvent, type AlertContext } from './evaluate-alerts.js';
+
+/** What the planner stores in `plans.metrics`: one entry per week of the horizon. */
+export const StoredPlanMetrics = Type.Object({ weeks: Type.Array(WeekMetricsSchema) });
+
+async function alertContext(
+  db: Database,
+  userId: string,
+  publicUrl: string,
+  now: Date,
+): Promise<AlertContext | undefined> {
+  const user = await repositories(db).users.byId(userId);
+  if (!user) return undefined;
+  const prefs = (
+    await db.query<{ data: unknown }>('select data from preferences where user_id = $1', [userId])
+  ).rows[0];
+  const limits =
+    prefs && Value.Check(PreferencesSchema, prefs.data) ? prefs.data.overload : DEFAULT_PREFERENCES.overload;
+  return { user: { id: user.id, email: user.email }, zone: user.time_zone, limits, publicUrl, now };
+}
+
+export async function evaluatePlanAlerts(
+  db: Database,
+  input: { userId: string; planId: string },
+  publicUrl: string,
+  now: Date,
+) {
+  const ctx = await alertContext(db, input.userId, publicUrl, now);
+  const { rows } = await db.query<{ metrics: unknown }>(
+    'select metrics from plans where id = $1 and user_id = $2',
+    [input.planId, input.userId],
+  );
+  if (!ctx || !rows[0]) return { deliveries: [], skipped: 'plan or user no longer exists' };
+  // Stored JSON is checked like any other input: a malformed row fails loudly, never alerts wrongly.
+  const metrics = Value.Parse(StoredPlanMetrics, rows[0].metrics);
+  return { deliveries: await evaluateAlerts(db, metrics.weeks, ctx) };
+}
+
+export async function connectionLostAlert(db: Database, connectionId: string, publicUrl: string, now: Date) {
+  const connection = await repositories(db).connections.byId(connectionId);
+  if (!connection || connection.status !== 'needs_reauth')
+    return { deliveries: [], skipped: 'connection is not lost' };
+  const ctx = await alertContext(db, connection.user_id, publicUrl, now);
+  if (!ctx) return { deliveries: [], skipped: 'user no longer exists' };
+  const payload: WebhookPayloadV1 = {
+    type: 'connection.lost',
+    timestamp: now.toISOString(),
+    data: {
+      version: 1,
+      summary: `Frontload lost access to ${connection.account_email} (${connection.provider}); reconnect it to keep your week in shape.`,
+      user: ctx.user,
+      connection: {
+        id: connection.id,
+        provider: connection.provider,
+        accountEmail: connection.account_email,
+      },
+      links: { settings: `${publicUrl.replace(/\/$/, '')}/#connections` },
+    },
+  };
+  // One message per loss: a later loss of the same connection (after a reconnect) is a new one.
+  const subject = `${connection.id}:${connection.updated_at.toISOString()}`;
+  return { deliveries: await recordEvent(db, ctx, subject, payload) };
+}
