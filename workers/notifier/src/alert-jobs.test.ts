@@ -1,0 +1,97 @@
+import { migrate, openDatabase, repositories, type Database } from '@frontload/db';
+import { DEFAULT_PREFERENCES } from '@frontload/domain';
+import { createTestDatabase, type TestDatabase } from '@frontload/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionLostAlert, evaluatePlanAlerts } from './alert-jobs.js';
+
+const now = new Date('2026-11-21T10:00:00Z');
+const publicUrl = 'http://localhost:3000';
+
+describe('alert jobs', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  let userId: string;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    db = await openDatabase({ url: testDb.url, maxConnections: 2 });
+    await migrate(db);
+    const repos = repositories(db);
+    userId = (
+      await repos.users.upsertByEmail({ email: 'tlm@example.com', name: 'TLM', timeZone: 'Europe/Berlin' })
+    ).id;
+    await repos.webhooks.createEndpoint({
+      userId,
+      url: 'https://hooks.example.com/x',
+      description: '',
+      eventTypes: ['overload.tripped', 'connection.lost'],
+      format: 'json',
+      sealedSecrets: 'sealed',
+    });
+  });
+  afterAll(async () => {
+    await db.close();
+    await testDb.drop();
+  });
+
+  const storePlan = async (metrics: unknown) =>
+    (
+      await db.query<{ id: string }>(
+        `insert into plans (user_id, inputs_hash, horizon_start, horizon_end, metrics)
+         values ($1, 'h', now(), now() + interval '14 days', $2::jsonb) returning id`,
+        [userId, JSON.stringify(metrics)],
+      )
+    ).rows[0]!.id;
+
+  it('reads a stored plan’s week metrics and creates one delivery per tripped rule, with the user’s zone', async () => {
+    const planId = await storePlan({
+      weeks: [
+        {
+          week: '2026-11-23',
+          meetingHours: 27,
+          focusHours: 9,
+          focusTargetHours: 10,
+          peopleWithOneOnOnes: 6,
+          longestBackToBack: { count: 2, minutes: 60 },
+          firstHalfPeopleShare: 0.5,
+          overload: ['meetingHours', 'tooManyOneOnOnes'],
+        },
+      ],
+    });
+    const result = await evaluatePlanAlerts(db, { userId, planId }, publicUrl, now);
+    expect(result.deliveries).toHaveLength(2);
+    const rows = await db.query<{
+      payload: { data: { rule: string; week: { zone: string }; thresholds: object } };
+    }>('select payload from webhook_deliveries order by payload->>$1', ['data']);
+    expect(rows.rows.map((r) => r.payload.data.rule).sort()).toEqual(['meetingHours', 'tooManyOneOnOnes']);
+    expect(rows.rows[0]?.payload.data.week.zone).toBe('Europe/Berlin');
+    expect(rows.rows.find((r) => r.payload.data.rule === 'meetingHours')?.payload.data.thresholds).toEqual({
+      maxMeetingHours: DEFAULT_PREFERENCES.overload.maxMeetingHours,
+    });
+  });
+
+  it('refuses malformed stored metrics instead of alerting on them', async () => {
+    const planId = await storePlan({ weeks: [{ week: 'soon', meetingHours: 'lots' }] });
+    await expect(evaluatePlanAlerts(db, { userId, planId }, publicUrl, now)).rejects.toThrow();
+  });
+
+  it('announces a lost connection once per loss, and not at all once it is reconnected', async () => {
+    const repos = repositories(db);
+    const { row } = await repos.connections.upsert({
+      userId,
+      provider: 'google',
+      accountSubject: 'sub-1',
+      accountEmail: 'tlm@example.com',
+      sealedTokens: 'sealed',
+      scopes: [],
+    });
+    expect((await connectionLostAlert(db, row.id, publicUrl, now)).deliveries).toEqual([]); // healthy: nothing
+    await repos.connections.setStatus(row.id, 'needs_reauth');
+    const first = await connectionLostAlert(db, row.id, publicUrl, now);
+    const again = await connectionLostAlert(db, row.id, publicUrl, now);
+    expect(first.deliveries).toHaveLength(1);
+    expect(again.deliveries).toEqual(first.deliveries); // same message, same delivery
+    const delivery = await repos.webhooks.deliveryById(first.deliveries[0]!);
+    expect(delivery).toMatchObject({ event_type: 'connection.lost' });
+  });
+});
