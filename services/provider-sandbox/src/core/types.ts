@@ -116,9 +116,18 @@ export interface FaultInjector {
   remove(id: string): boolean;
   clear(): void;
   /** Push delivery faults: drop or duplicate the next `count` notifications of a provider/account. */
-  setPushFault(fault: { provider?: ProviderKind; accountId?: string; mode: 'drop' | 'duplicate' | 'delay'; count: number; delayMs?: number }): void;
+  setPushFault(fault: {
+    provider?: ProviderKind;
+    accountId?: string;
+    mode: 'drop' | 'duplicate' | 'delay';
+    count: number;
+    delayMs?: number;
+  }): void;
   /** Consumes a push fault if one matches; returns what to do with this notification. */
-  takePushFault(provider: ProviderKind, accountId: string): { mode: 'drop' | 'duplicate' | 'delay'; delayMs?: number } | undefined;
+  takePushFault(
+    provider: ProviderKind,
+    accountId: string,
+  ): { mode: 'drop' | 'duplicate' | 'delay'; delayMs?: number } | undefined;
 }
 
 /** A POST the sandbox makes to a subscriber (Google channel address, Graph notificationUrl). */
@@ -146,6 +155,16 @@ export interface ProviderControl {
   /** The account's calendar as the provider would list it (for tests and the demo). */
   dumpEvents(accountId: string): unknown[];
   reset(): void;
+  /**
+   * The provider-shaped error answer for an injected fault status (Google `{"error":{...}}`, Graph
+   * `{"error":{"code":...}}`). Optional: without it the fault hook answers with a generic JSON body.
+   */
+  faultResponse?(
+    status: number,
+    retryAfterSeconds?: number,
+  ): { body: unknown; headers?: Record<string, string> };
+  /** Loads this provider's demo accounts and their week (src/demo/tlm-week.ts), relative to the clock. */
+  seedDemo?(): void;
 }
 
 export interface SandboxCore {
