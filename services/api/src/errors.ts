@@ -29,6 +29,27 @@ export const Errors = {
     400,
   ),
   WebhookUrlRefused: createError('FL_WEBHOOK_URL_REFUSED', 'Webhook URL refused: %s (%s)', 400),
+  PlanStale: createError(
+    'FL_PLAN_STALE',
+    'This plan was replaced by a newer one; review the current plan',
+    409,
+  ),
+  PlanAlreadyApplied: createError(
+    'FL_PLAN_ALREADY_APPLIED',
+    'This plan is already applied or being applied',
+    409,
+  ),
+  OperationNotInPlan: createError(
+    'FL_OPERATION_NOT_IN_PLAN',
+    'These operations are not part of this plan: %s',
+    400,
+  ),
+  ConfirmationRequired: createError(
+    'FL_CONFIRMATION_REQUIRED',
+    'This run would change %s events, more than your blast-radius limit; send confirm: true to go ahead',
+    409,
+  ),
+  AlreadyUndone: createError('FL_ALREADY_UNDONE', 'This run was already undone', 409),
   RateLimited: createError('FL_RATE_LIMITED', 'Too many requests; retry later', 429),
   Internal: createError('FL_INTERNAL', 'Internal error', 500),
   DependencyDown: createError('FL_DEPENDENCY_DOWN', '%s is not reachable', 503),

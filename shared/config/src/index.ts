@@ -4,6 +4,7 @@ export {
   loadConfig,
   loadConfigOrExit,
   type ApiEnv,
+  type CliEnv,
   type ConfigProblem,
   type EnvFor,
   type ProcessKind,

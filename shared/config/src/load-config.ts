@@ -1,11 +1,18 @@
 import Type, { type Static, type TObject, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { apiVariables, commonVariables, sandboxVariables, workerVariables } from './variables.js';
+import {
+  apiVariables,
+  cliVariables,
+  commonVariables,
+  sandboxVariables,
+  workerVariables,
+} from './variables.js';
 
 const schemas = {
   api: Type.Object({ ...commonVariables, ...apiVariables }),
   worker: Type.Object({ ...commonVariables, ...workerVariables }),
   sandbox: Type.Object(sandboxVariables),
+  cli: Type.Object(cliVariables),
 } satisfies Record<string, TObject>;
 
 export type ProcessKind = keyof typeof schemas;
@@ -13,6 +20,7 @@ export type EnvFor<K extends ProcessKind> = Readonly<Static<(typeof schemas)[K]>
 export type ApiEnv = EnvFor<'api'>;
 export type WorkerEnv = EnvFor<'worker'>;
 export type SandboxEnv = EnvFor<'sandbox'>;
+export type CliEnv = EnvFor<'cli'>;
 
 export interface ConfigProblem {
   variable: string;

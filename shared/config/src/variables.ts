@@ -143,3 +143,11 @@ export const sandboxVariables = {
   ),
   SANDBOX_SEED_DEMO: flag(true, 'Load the demo TLM accounts and their week at start.'),
 } satisfies Record<string, TSchema>;
+
+/** The `frontload` command line: a client of the API with a personal API token. */
+export const cliVariables = {
+  FRONTLOAD_URL: url('https?', 'Base URL of the Frontload API the CLI talks to.', 'http://localhost:3000'),
+  FRONTLOAD_TOKEN: optionalText(
+    'Personal API token (flp_…) the CLI sends as a Bearer token; create one on the settings page.',
+  ),
+} satisfies Record<string, TSchema>;

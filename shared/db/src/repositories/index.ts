@@ -4,16 +4,22 @@ import { apiTokensRepository } from './api-tokens.js';
 import { auditRepository } from './audit.js';
 import { connectionsRepository } from './connections.js';
 import { oauthStatesRepository } from './oauth-states.js';
+import { plansRepository } from './plans.js';
 import { sessionsRepository } from './sessions.js';
 import { usersRepository } from './users.js';
+import { mirrorRepository } from './mirror.js';
+import { syncStateRepository } from './sync-state.js';
 import { webhooksRepository } from './webhooks.js';
 
 export type { ApiTokenRow } from './api-tokens.js';
 export type { AuditRow } from './audit.js';
 export type { ConnectionRow, ConnectionStatus } from './connections.js';
 export type { OAuthStateRow } from './oauth-states.js';
+export type { NewOperation, OperationRow, OperationStatus, PlanRow, PlanState } from './plans.js';
 export type { UserRow } from './users.js';
 export type { AlertStateRow } from './alert-states.js';
+export type { MirrorApplyResult, MirrorChange, MirrorRepository } from './mirror.js';
+export type { StoredPush, SyncStateRepository } from './sync-state.js';
 export type { WebhookDeliveryRow, WebhookEndpointRow } from './webhooks.js';
 
 /** Every repository over one connection or transaction. */
@@ -26,7 +32,10 @@ export function repositories(db: Queryable) {
     connections: connectionsRepository(db),
     oauthStates: oauthStatesRepository(db),
     webhooks: webhooksRepository(db),
+    plans: plansRepository(db),
     alertStates: alertStatesRepository(db),
+    mirror: mirrorRepository(db),
+    syncState: syncStateRepository(db),
   };
 }
 

@@ -1,0 +1,143 @@
+/**
+ * The rewrite pipeline's API: the current plan (preview) with its operations, reasons, emails and
+ * metrics; planning on demand; applying all or chosen operations (bounded by the blast radius);
+ * runs and their undo. Every write is validated before anything is queued, and nothing here calls
+ * a provider: the planner worker applies runs through the ledger.
+ */
+import { repositories, type Database, type OperationRow, type PlanRow } from '@frontload/db';
+import { DEFAULT_PREFERENCES, PreferencesSchema } from '@frontload/domain';
+import type { Producers } from '@frontload/jobs';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { Value } from 'typebox/value';
+import { Errors } from '../../errors.js';
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const ApplyBody = Type.Object(
+  {
+    operationIds: Type.Optional(
+      Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 500, uniqueItems: true }),
+    ),
+    /** Required when the run changes more events than the blast-radius limit. */
+    confirm: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+const operationView = (row: OperationRow) => ({
+  id: row.id,
+  seq: row.seq,
+  kind: row.kind,
+  eventId: row.target_event_id,
+  reason: row.reason,
+  emails: row.emails,
+  status: row.status,
+  desired: row.desired,
+  error: row.error,
+});
+
+const planView = (plan: PlanRow, operations: OperationRow[]) => ({
+  id: plan.id,
+  kind: plan.kind,
+  undoOf: plan.undo_of,
+  state: plan.state,
+  createdAt: plan.created_at.toISOString(),
+  appliedAt: plan.applied_at?.toISOString() ?? null,
+  notes: plan.notes,
+  metrics: plan.metrics,
+  operations: operations.map(operationView),
+});
+
+async function blastRadius(db: Database, userId: string): Promise<number> {
+  const row = (await db.query<{ data: unknown }>('select data from preferences where user_id = $1', [userId]))
+    .rows[0];
+  return row && Value.Check(PreferencesSchema, row.data)
+    ? row.data.blastRadius
+    : DEFAULT_PREFERENCES.blastRadius;
+}
+
+export const planRoutes: FastifyPluginAsyncTypebox<{
+  db: Database;
+  producers: Producers;
+  now: () => Date;
+}> = async (app, { db, producers, now }) => {
+  const repos = repositories(db);
+  app.addHook('preHandler', app.requireUser);
+
+  app.get('/plan', async (request) => {
+    const plan = await repos.plans.currentPreview(request.user!.id);
+    if (!plan) throw new Errors.NotFoundResource('A current plan');
+    return planView(plan, await repos.plans.operations(plan.id));
+  });
+
+  app.post('/plan', async (request, reply) => {
+    await producers.enqueuePlan({ userId: request.user!.id, reason: 'manual' }, { delay: 0 });
+    return reply.status(202).send({ queued: true });
+  });
+
+  app.post('/plans/:id/apply', { schema: { params: IdParams, body: ApplyBody } }, async (request, reply) => {
+    const userId = request.user!.id;
+    const plan = await repos.plans.byIdForUser(userId, request.params.id);
+    if (!plan || plan.kind !== 'plan') throw new Errors.NotFoundResource('Plan');
+    if (plan.state === 'superseded') throw new Errors.PlanStale();
+    if (!['preview', 'confirm_required'].includes(plan.state)) throw new Errors.PlanAlreadyApplied();
+    const operations = await repos.plans.operations(plan.id);
+    const chosen = request.body.operationIds ?? operations.map((o) => o.id);
+    const unknown = chosen.filter((id) => !operations.some((o) => o.id === id));
+    if (unknown.length > 0) throw new Errors.OperationNotInPlan(unknown.join(', '));
+    if (chosen.length > (await blastRadius(db, userId)) && request.body.confirm !== true) {
+      throw new Errors.ConfirmationRequired(chosen.length);
+    }
+    const started = await db.transaction(async (tx) => {
+      const t = repositories(tx);
+      if (!(await t.plans.transition(plan.id, ['preview', 'confirm_required'], 'applying'))) return false;
+      for (const op of operations) {
+        if (!chosen.includes(op.id))
+          await t.plans.updateOperation(op.id, { status: 'skipped', error: 'not selected' });
+      }
+      await tx.query(
+        'update users set preview_confirmed_at = coalesce(preview_confirmed_at, $2) where id = $1',
+        [userId, now()],
+      );
+      await t.audit.record({
+        userId,
+        actor: 'user',
+        action: 'run.started',
+        details: { runId: plan.id, operations: chosen.length },
+      });
+      return true;
+    });
+    if (!started) throw new Errors.PlanAlreadyApplied();
+    await producers.enqueueApply({ runId: plan.id });
+    return reply.status(202).send({ runId: plan.id, operations: chosen.length });
+  });
+
+  app.get('/runs', async (request) => ({
+    runs: (await repos.plans.runs(request.user!.id)).map((run) => planView(run, [])),
+  }));
+
+  app.get('/runs/:id', { schema: { params: IdParams } }, async (request) => {
+    const run = await repos.plans.byIdForUser(request.user!.id, request.params.id);
+    if (!run) throw new Errors.NotFoundResource('Run');
+    return planView(run, await repos.plans.operations(run.id));
+  });
+
+  app.post('/runs/:id/undo', { schema: { params: IdParams } }, async (request, reply) => {
+    const userId = request.user!.id;
+    const run = await repos.plans.byIdForUser(userId, request.params.id);
+    if (!run || run.kind !== 'plan') throw new Errors.NotFoundResource('Run');
+    if (!['applied', 'partially_applied', 'stopped'].includes(run.state))
+      throw new Errors.Conflict('Only a finished run can be undone');
+    const undone = await db.query("select 1 from plans where undo_of = $1 and kind = 'undo'", [run.id]);
+    if (undone.rowCount > 0) throw new Errors.AlreadyUndone();
+    await repos.audit.record({
+      userId,
+      actor: 'user',
+      action: 'run.undo_requested',
+      details: { runId: run.id },
+    });
+    // The job id is derived from the run, so two undo requests in a race still undo once.
+    await producers.enqueueUndo({ runId: run.id });
+    return reply.status(202).send({ runId: run.id });
+  });
+};
