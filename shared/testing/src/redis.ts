@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { test } from 'vitest';
 // The shared Redis URL (REDIS_URL, else redis://127.0.0.1:6379) is defined next to privateRedis.
 import { TEST_REDIS_URL } from './redis-server.js';
 
@@ -47,33 +46,6 @@ export function testRedisClient(url: string = TEST_REDIS_URL): Redis {
 }
 
 /** What {@link redisTest} gives each test. */
-export interface RedisFixture {
-  url: string;
-  /** This test's BullMQ prefix; everything under it is deleted after the test. */
-  prefix: string;
-  /** A client for assertions, closed after the test. */
-  client: Redis;
-}
-
-/**
- * `test` with a `redis` fixture: `redisTest('…', async ({ redis }) => { … redis.prefix … })`.
- * Close your queues and workers inside the test (or in `onTestFinished`) before it ends: the
- * keys are deleted right after.
- */
-export const redisTest = test.extend<{ redis: RedisFixture }>({
-  // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from this pattern
-  redis: async ({}, use) => {
-    const client = testRedisClient();
-    const prefix = randomQueuePrefix();
-    try {
-      await use({ url: TEST_REDIS_URL, prefix, client });
-    } finally {
-      await deleteKeysWithPrefix(client, prefix);
-      await client.quit();
-    }
-  },
-});
-
 /** Polls `check` until it returns a value other than `undefined`/`false`, or throws after `timeoutMs`. */
 export async function waitUntil<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
