@@ -1,0 +1,141 @@
+// `npm run bench`: runs every benchmark in this folder one after another (each in its own process,
+// so one does not warm or slow the next), then writes bench/results/SUMMARY.md: each figure beside
+// its target. Benchmarks are measurements, not tests: a figure short of its target is reported, not failed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const here = import.meta.dirname;
+const results = resolve(here, '../../bench/results');
+const only = process.argv.slice(2);
+const benches = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
+  .sort();
+
+for (const file of benches) {
+  process.stdout.write(`\n== ${file}\n`);
+  const run = spawnSync(
+    process.execPath,
+    ['--conditions=@frontload/source', '--import', 'tsx', join(here, file)],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (run.status !== 0) process.stdout.write(`!! ${file} exited with ${run.status}\n`);
+}
+
+type Json = Record<string, unknown>;
+const read = (name: string): Json | undefined =>
+  existsSync(join(results, name))
+    ? (JSON.parse(readFileSync(join(results, name), 'utf8')) as Json)
+    : undefined;
+const get = (obj: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Json)[k] : undefined), obj);
+
+interface Row {
+  file: string;
+  figure: string;
+  path: string;
+  target: string;
+  meets?: (value: number) => boolean;
+}
+
+const rows: Row[] = [
+  {
+    file: 'planner.json',
+    figure: 'plan, 150 events: median ms',
+    path: 'sizes.1.medianMs',
+    target: '≤ 5 ms',
+    meets: (v) => v <= 5,
+  },
+  { file: 'planner.json', figure: 'plan, 150 events: p99 ms', path: 'sizes.1.p99Ms', target: '—' },
+  { file: 'planner.json', figure: 'plan, 500 events: median ms', path: 'sizes.2.medianMs', target: '—' },
+  {
+    file: 'planner.json',
+    figure: 'plans per second (one core, 150 events)',
+    path: 'sizes.1.plansPerSecond',
+    target: '≥ 2,000',
+    meets: (v) => v >= 2000,
+  },
+  {
+    file: 'sync.json',
+    figure: 'initial sync of 5,000 events: seconds',
+    path: 'initialSync.seconds',
+    target: '≤ 10 s',
+    meets: (v) => v <= 10,
+  },
+  {
+    file: 'sync.json',
+    figure: 'provider calls, incremental sync with no changes',
+    path: 'incrementalNoChange.providerCalls',
+    target: '= 1',
+    meets: (v) => v === 1,
+  },
+  {
+    file: 'sync.json',
+    figure: 'notification → mirror updated, p99 ms',
+    path: 'notificationToMirror.p99Ms',
+    target: '≤ 1,000 ms',
+    meets: (v) => v <= 1000,
+  },
+  {
+    file: 'sync.json',
+    figure: 'provider calls per user per realistic day',
+    path: 'realisticDay.providerCallsPerUser',
+    target: '≤ 30',
+    meets: (v) => v <= 30,
+  },
+  {
+    file: 'pipeline.json',
+    figure: 'push → calendar rewritten, p50 ms',
+    path: 'pushToRewrite.p50Ms',
+    target: '≤ 1,500 ms',
+    meets: (v) => v <= 1500,
+  },
+  {
+    file: 'pipeline.json',
+    figure: 'push → calendar rewritten, p99 ms',
+    path: 'pushToRewrite.p99Ms',
+    target: '≤ 3,000 ms',
+    meets: (v) => v <= 3000,
+  },
+  {
+    file: 'pipeline.json',
+    figure: 'provider calls per applied operation',
+    path: 'providerCallsPerOperation',
+    target: '—',
+  },
+  {
+    file: 'webhooks.json',
+    figure: 'signed deliveries per second (8 at once)',
+    path: 'signedDeliveriesPerSecond.concurrency8',
+    target: '—',
+  },
+  {
+    file: 'webhooks.json',
+    figure: 'overload evaluation per plan: median ms',
+    path: 'evaluationPerPlan.medianMs',
+    target: '—',
+  },
+];
+
+const lines = [
+  '# Benchmark summary',
+  '',
+  `Written by \`npm run bench\` on ${new Date().toISOString()}.`,
+  '',
+  '| figure | value | target | |',
+  '|---|---|---|---|',
+];
+for (const row of rows) {
+  const data = read(row.file);
+  const value = get(data, row.path);
+  const shown = typeof value === 'number' ? String(value) : data ? 'missing' : 'not run';
+  const verdict = typeof value === 'number' && row.meets ? (row.meets(value) ? 'meets' : 'short') : '';
+  lines.push(`| ${row.figure} | ${shown} | ${row.target} | ${verdict} |`);
+}
+const loads = benches.map((b) => read(b.replace('.bench.ts', '.json'))?.loadAverage).filter(Boolean);
+lines.push('', `Machine: 2 cores; load averages during the runs: ${JSON.stringify(loads)}.`, '');
+writeFileSync(join(results, 'SUMMARY.md'), `${lines.join('\n')}\n`);
+process.stdout.write(`\n${lines.join('\n')}\n`);
