@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 // One project per workspace package; unit tests sit next to their code, cross-process suites in tests/.
 const packages = [
   'shared/config',
+  'shared/connections',
   'shared/logging',
   'shared/db',
   'shared/jobs',
@@ -42,6 +43,11 @@ export default defineConfig({
           include: ['**/*.test.ts'],
           exclude: ['**/node_modules/**', 'browser/**', 'chaos/**', 'load/**'],
         },
+      },
+      {
+        extends: true as const,
+        // One browser journey file at a time: each starts chromium, a sandbox, the API and workers.
+        test: { name: 'browser', root: 'tests/browser', include: ['**/*.test.ts'], fileParallelism: false },
       },
     ],
   },

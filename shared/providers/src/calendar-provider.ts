@@ -121,4 +121,11 @@ export interface ProviderSettings {
   calendarId?: string;
   /** Injected clock (epoch ms). */
   now: () => number;
+  /**
+   * The connected account's address (from the OAuth identity). Graph does not flag the user's own
+   * attendee entry, so the Microsoft adapter compares addresses; without it, it reads `/me` once.
+   */
+  accountEmail?: string;
+  /** Per-request timeout in ms (default 30 s); a request that times out is a `transient` failure. */
+  requestTimeoutMs?: number;
 }

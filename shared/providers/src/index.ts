@@ -29,3 +29,22 @@ export type {
   TokenSource,
   WatchInput,
 } from './calendar-provider.js';
+export { createProvider, parseNotification, PROVIDER_FACTORIES } from './registry.js';
+export { createGoogleProvider, GOOGLE_FREEBUSY_BATCH } from './google/google-provider.js';
+export { createMicrosoftProvider, GRAPH_MAX_SUBSCRIPTION_MINUTES } from './microsoft/graph-provider.js';
+export { googleEventId } from './google/google-event-id.js';
+export { GOOGLE_TAG_KEY } from './google/map-google-event.js';
+export { GRAPH_TAG_PROPERTY_ID, graphTransactionId } from './microsoft/map-graph-event.js';
+export {
+  parseGoogleNotification,
+  type GoogleNotification,
+  type GoogleNotificationResult,
+  type HeaderSource,
+} from './google/parse-google-notification.js';
+export {
+  parseGraphNotification,
+  type GraphChangeNotification,
+  type GraphLifecycleNotification,
+  type GraphNotificationRequest,
+  type GraphNotificationResult,
+} from './microsoft/parse-graph-notification.js';

@@ -1,0 +1,105 @@
+/**
+ * A `TokenSource` that refreshes an access token shortly before it expires and stores the result
+ * with a compare-and-set, so that two processes refreshing the same connection at once never
+ * overwrite a rotated Microsoft refresh token with a stale one. Storage, the refresh call and the
+ * revocation handling are injected: the sync and planner workers wire it to the database and OAuth.
+ */
+import { UnrecoverableError } from 'bullmq';
+import type { TokenSet, TokenSource } from '@frontload/providers';
+import { providerErrorKind } from './provider-errors.js';
+
+/** A stored token set and the opaque version it was read at (the sealed value). */
+export interface VersionedTokens {
+  tokens: TokenSet;
+  version: string;
+}
+
+/** Settings for {@link createRefreshingTokenSource}. */
+export interface RefreshingTokenSourceOptions {
+  load: () => Promise<VersionedTokens>;
+  /** Stores `tokens` if the stored version is still `expectedVersion`; false when another writer won. */
+  save: (tokens: TokenSet, expectedVersion: string) => Promise<boolean>;
+  refresh: (refreshToken: string) => Promise<TokenSet>;
+  /** The provider refused the refresh token (invalid_grant / AADSTS): mark the connection, tell the user. */
+  onRevoked: (error: unknown) => Promise<void>;
+  now: () => number;
+  /** Refresh this long before expiry, so a token never expires mid-request. Default 60 s. */
+  skewMs?: number;
+}
+
+/**
+ * The connection's refresh token was revoked. An `UnrecoverableError`: BullMQ fails the job once
+ * without retrying, so a revoked connection never causes a retry storm.
+ */
+export class ConnectionRevokedError extends UnrecoverableError {
+  readonly code = 'FL_CONNECTION_REVOKED';
+  constructor(options?: { cause?: unknown }) {
+    super('FL_CONNECTION_REVOKED: the provider revoked this connection; the user must reconnect');
+    this.name = 'ConnectionRevokedError';
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
+
+/** Builds a token source; one per connection and job (it caches the token for the job's lifetime). */
+export function createRefreshingTokenSource(options: RefreshingTokenSourceOptions): TokenSource {
+  const skewMs = options.skewMs ?? 60_000;
+  let current: TokenSet | undefined;
+  let invalidated: string | undefined;
+  let inFlight: Promise<string> | undefined;
+
+  const usable = (tokens: TokenSet | undefined): tokens is TokenSet =>
+    tokens !== undefined && tokens.accessToken !== invalidated && tokens.expiresAt - skewMs > options.now();
+
+  async function refreshStored(stored: VersionedTokens): Promise<string> {
+    const refreshToken = stored.tokens.refreshToken;
+    if (!refreshToken) {
+      await options.onRevoked(new Error('no refresh token stored'));
+      throw new ConnectionRevokedError();
+    }
+    let fresh: TokenSet;
+    try {
+      fresh = await options.refresh(refreshToken);
+    } catch (error) {
+      if (providerErrorKind(error) === 'auth_revoked') {
+        await options.onRevoked(error);
+        throw new ConnectionRevokedError({ cause: error });
+      }
+      throw error;
+    }
+    // Google returns no refresh token on refresh: keep the stored one. Microsoft rotates it.
+    const merged: TokenSet = { ...fresh, refreshToken: fresh.refreshToken ?? refreshToken };
+    if (!(await options.save(merged, stored.version))) {
+      // Another process refreshed first and stored its set; ours is valid too, use it for now.
+      const winner = await options.load();
+      current = usable(winner.tokens) ? winner.tokens : merged;
+      return current.accessToken;
+    }
+    current = merged;
+    return merged.accessToken;
+  }
+
+  async function obtain(): Promise<string> {
+    const stored = await options.load();
+    // Another process may have refreshed since this job started.
+    if (usable(stored.tokens)) {
+      current = stored.tokens;
+      return stored.tokens.accessToken;
+    }
+    return refreshStored(stored);
+  }
+
+  return {
+    async getAccessToken() {
+      if (usable(current)) return current.accessToken;
+      // One refresh at a time per source: parallel calls share it.
+      inFlight ??= obtain().finally(() => {
+        inFlight = undefined;
+      });
+      return inFlight;
+    },
+    invalidate() {
+      if (current) invalidated = current.accessToken;
+      current = undefined;
+    },
+  };
+}
