@@ -162,6 +162,8 @@ export interface ProviderControl {
   faultResponse?(
     status: number,
     retryAfterSeconds?: number,
+    /** The route pattern the fault hit (`POST /token`), for providers whose error shape differs by host. */
+    route?: string,
   ): { body: unknown; headers?: Record<string, string> };
   /** Loads this provider's demo accounts and their week (src/demo/tlm-week.ts), relative to the clock. */
   seedDemo?(): void;

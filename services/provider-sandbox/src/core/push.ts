@@ -1,0 +1,70 @@
+import type { FaultInjector, PushDeliverer, PushRequest, SandboxClock } from './types.js';
+
+type Delivery = PushRequest & { at: number; status?: number; fault?: 'drop' | 'duplicate' | 'delay' };
+
+export interface SandboxPushDeliverer extends PushDeliverer {
+  delivered(): Delivery[];
+  /** Resolves once every delivery started so far has finished (tests and graceful shutdown). */
+  idle(): Promise<void>;
+  clear(): void;
+}
+
+/**
+ * POSTs notifications to subscribers. Delivery is best effort, like the real providers' (PROVIDERS.md
+ * §3: "Notifications are not 100% reliable"): a failed POST is recorded, not retried, and push faults
+ * can drop, duplicate or delay a message.
+ */
+export function createPushDeliverer(
+  clock: SandboxClock,
+  faults: FaultInjector,
+  timeoutMs = 10_000,
+): SandboxPushDeliverer {
+  let log: Delivery[] = [];
+  const inFlight = new Set<Promise<unknown>>();
+  const post = async (request: PushRequest, fault?: Delivery['fault']): Promise<number | undefined> => {
+    const entry: Delivery = { ...request, at: clock.nowMs(), ...(fault ? { fault } : {}) };
+    log.push(entry);
+    try {
+      const response = await fetch(request.url, {
+        method: 'POST',
+        headers: request.headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
+      });
+      await response.body?.cancel();
+      entry.status = response.status;
+      return response.status;
+    } catch {
+      // Unreachable or slow subscribers are the subscriber's problem; the entry keeps no status.
+      return undefined;
+    }
+  };
+  const track = <T>(promise: Promise<T>): Promise<T> => {
+    inFlight.add(promise);
+    void promise.finally(() => inFlight.delete(promise));
+    return promise;
+  };
+  return {
+    deliver(request) {
+      const fault = faults.takePushFault(request.provider, request.accountId);
+      if (fault?.mode === 'drop') {
+        log.push({ ...request, at: clock.nowMs(), fault: 'drop' });
+        return Promise.resolve(undefined);
+      }
+      if (fault?.mode === 'delay') {
+        const delayed = new Promise<void>((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
+        return track(delayed.then(() => post(request, 'delay')));
+      }
+      if (fault?.mode === 'duplicate') {
+        return track(post(request).then(async (status) => (await post(request, 'duplicate')) ?? status));
+      }
+      return track(post(request));
+    },
+    delivered: () => log.map((d) => ({ ...d, headers: { ...d.headers } })),
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    clear: () => void (log = []),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * OpenID Connect on the identity platform v2: signed RS256 id_tokens with Entra's v2 claims (oid, tid,
+ * preferred_username, pairwise sub, ver 2.0), the `/{tenant}/v2.0/.well-known/openid-configuration`
+ * discovery document and its JWKS, so a standard OIDC client can sign a user in (Frontload reads `oid`
+ * and `email`/`preferred_username` from the id_token).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import type { SandboxAccount, SandboxCore } from '../core/types.js';
+import { TENANT_ID } from './subscription-model.js';
+
+export interface IdTokenInput {
+  clientId: string;
+  account: SandboxAccount;
+  scopes: string[];
+  nonce: string | undefined;
+}
+
+export interface EntraKeys {
+  jwks: { keys: JWK[] };
+  signIdToken(input: IdTokenInput): Promise<string>;
+}
+
+export const issuerOf = (core: SandboxCore): string => `${core.baseUrl()}/${TENANT_ID}/v2.0`;
+
+const has = (scopes: string[], scope: string): boolean => scopes.some((s) => s.toLowerCase() === scope);
+
+export async function createEntraKeys(core: SandboxCore): Promise<EntraKeys> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const kid = randomBytes(16).toString('base64url');
+  const jwk: JWK = { ...(await exportJWK(publicKey)), kid, use: 'sig', alg: 'RS256' };
+  return {
+    jwks: { keys: [jwk] },
+    async signIdToken({ clientId, account, scopes, nonce }) {
+      const iat = Math.floor(core.clock.nowMs() / 1000);
+      // Entra's `sub` is pairwise (per app); `oid` is the user's stable id across apps.
+      const sub = createHash('sha256').update(`${account.id}|${clientId}`).digest('base64url').slice(0, 43);
+      const claims: Record<string, unknown> = {
+        oid: account.id,
+        tid: TENANT_ID,
+        ver: '2.0',
+        nbf: iat,
+        ...(nonce === undefined ? {} : { nonce }),
+        ...(has(scopes, 'profile') ? { name: account.name, preferred_username: account.email } : {}),
+        ...(has(scopes, 'email') ? { email: account.email } : {}),
+      };
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+        .setIssuer(issuerOf(core))
+        .setAudience(clientId)
+        .setSubject(sub)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + 3600)
+        .sign(privateKey);
+    },
+  };
+}
+
+export function registerOidcRoutes(app: FastifyInstance, core: SandboxCore, keys: EntraKeys): void {
+  app.get<{ Params: { tenant: string } }>(
+    '/:tenant/v2.0/.well-known/openid-configuration',
+    async (request) => {
+      const base = `${core.baseUrl()}/${encodeURIComponent(request.params.tenant)}`;
+      return {
+        token_endpoint: `${base}/oauth2/v2.0/token`,
+        token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+        jwks_uri: `${base}/discovery/v2.0/keys`,
+        response_modes_supported: ['query'],
+        subject_types_supported: ['pairwise'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        response_types_supported: ['code'],
+        scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+        issuer: issuerOf(core),
+        authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+        code_challenge_methods_supported: ['plain', 'S256'],
+        claims_supported: [
+          'sub',
+          'iss',
+          'aud',
+          'exp',
+          'iat',
+          'nbf',
+          'nonce',
+          'oid',
+          'tid',
+          'ver',
+          'name',
+          'preferred_username',
+          'email',
+        ],
+        tenant_region_scope: 'EU',
+      };
+    },
+  );
+  app.get('/:tenant/discovery/v2.0/keys', async () => keys.jwks);
+}

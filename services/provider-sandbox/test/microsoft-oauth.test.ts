@@ -1,0 +1,223 @@
+import { CodeChallengeMethod, generateCodeVerifier, OAuth2Client, OAuth2RequestError } from 'arctic';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  authorize,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  completeConsent,
+  START_MS,
+  createAccount,
+  graphClient,
+  pkce,
+  REDIRECT_URI,
+  signIn,
+  startSandbox,
+  tokenRequest,
+  type Sandbox,
+} from './microsoft-helpers.js';
+
+const ENTRA_ERROR_FIELDS = [
+  'correlation_id',
+  'error',
+  'error_codes',
+  'error_description',
+  'error_uri',
+  'timestamp',
+  'trace_id',
+];
+
+describe('Microsoft identity platform v2 (authorize + token)', () => {
+  let sandbox: Sandbox;
+  let accountId: string;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    accountId = createAccount(sandbox.core, 'Priya Raman', 'priya@fabrikam.example').id;
+  });
+  afterAll(async () => sandbox.close());
+
+  it('runs the code flow with PKCE and the token works against Graph', async () => {
+    const tokens = await signIn(sandbox.base, accountId);
+    expect(tokens.token_type).toBe('Bearer');
+    expect(tokens.expires_in).toBeGreaterThan(0);
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+    expect(tokens.scope.split(' ')).toContain('Calendars.ReadWrite');
+    const me = (await graphClient(sandbox.base, tokens.access_token).api('/me').get()) as { mail: string };
+    expect(me.mail).toBe('priya@fabrikam.example');
+  });
+
+  it('rotates the refresh token on every refresh and refuses the old one with AADSTS70008', async () => {
+    const first = await signIn(sandbox.base, accountId);
+    const refreshed = await tokenRequest(sandbox.base, {
+      grant_type: 'refresh_token',
+      refresh_token: first.refresh_token ?? '',
+    });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.refresh_token).not.toBe(first.refresh_token);
+    const again = await tokenRequest(sandbox.base, {
+      grant_type: 'refresh_token',
+      refresh_token: String(refreshed.body.refresh_token),
+    });
+    expect(again.status).toBe(200);
+    const replay = await tokenRequest(sandbox.base, {
+      grant_type: 'refresh_token',
+      refresh_token: first.refresh_token ?? '',
+    });
+    expect(replay.status).toBe(400);
+    expect(Object.keys(replay.body).sort()).toEqual(ENTRA_ERROR_FIELDS);
+    expect(replay.body.error).toBe('invalid_grant');
+    expect(replay.body.error_codes).toEqual([70008]);
+    expect(String(replay.body.error_description)).toMatch(/^AADSTS70008: /);
+  });
+
+  it('issues no refresh token without offline_access', async () => {
+    const tokens = await signIn(sandbox.base, accountId, 'User.Read Calendars.Read');
+    expect(tokens.refresh_token).toBeUndefined();
+  });
+
+  it('checks the PKCE verifier, the exact redirect URI and single use of codes', async () => {
+    const { verifier, challenge } = pkce();
+    const code = (await authorize(sandbox.base, accountId, { challenge })).searchParams.get('code') ?? '';
+    const wrongVerifier = await tokenRequest(sandbox.base, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: pkce().verifier,
+    });
+    expect(wrongVerifier.body.error_codes).toEqual([501481]);
+
+    const code2 = (await authorize(sandbox.base, accountId, { challenge })).searchParams.get('code') ?? '';
+    const wrongRedirect = await tokenRequest(sandbox.base, {
+      grant_type: 'authorization_code',
+      code: code2,
+      redirect_uri: `${REDIRECT_URI}/x`,
+      code_verifier: verifier,
+    });
+    expect(wrongRedirect.body.error).toBe('invalid_grant');
+
+    const code3 = (await authorize(sandbox.base, accountId, { challenge })).searchParams.get('code') ?? '';
+    const ok = await tokenRequest(sandbox.base, {
+      grant_type: 'authorization_code',
+      code: code3,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    });
+    expect(ok.status).toBe(200);
+    const reused = await tokenRequest(sandbox.base, {
+      grant_type: 'authorization_code',
+      code: code3,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    });
+    expect(reused.body.error_codes).toEqual([54005]);
+  });
+
+  it('returns error=access_denied with the state when the user cancels', async () => {
+    const redirect = await authorize(sandbox.base, accountId, { decision: 'cancel', state: 's-1' });
+    expect(redirect.searchParams.get('error')).toBe('access_denied');
+    expect(redirect.searchParams.get('state')).toBe('s-1');
+    expect(redirect.searchParams.get('code')).toBeNull();
+  });
+
+  it('answers AADSTS50173 for a revoked grant and AADSTS700082 after 90 idle days', async () => {
+    const revoked = await signIn(sandbox.base, accountId);
+    sandbox.core.tokens.revokeRefreshToken(revoked.refresh_token ?? '', true);
+    const r1 = await tokenRequest(sandbox.base, {
+      grant_type: 'refresh_token',
+      refresh_token: revoked.refresh_token ?? '',
+    });
+    expect(r1.body.error_codes).toEqual([50173]);
+
+    const idle = await signIn(sandbox.base, accountId);
+    sandbox.core.clock.advance(91 * 86_400_000);
+    const r2 = await tokenRequest(sandbox.base, {
+      grant_type: 'refresh_token',
+      refresh_token: idle.refresh_token ?? '',
+    });
+    expect(r2.body.error).toBe('invalid_grant');
+    expect(r2.body.error_codes).toEqual([700082]);
+  });
+
+  it('rejects a wrong client secret and an unknown grant type the way Entra does', async () => {
+    const badSecret = await tokenRequest(sandbox.base, {
+      grant_type: 'refresh_token',
+      refresh_token: 'x',
+      client_secret: 'nope',
+    });
+    expect(badSecret.status).toBe(401);
+    expect(badSecret.body.error).toBe('invalid_client');
+    expect(badSecret.body.error_codes).toEqual([7000215]);
+    const unknown = await tokenRequest(sandbox.base, { grant_type: 'password' });
+    expect(unknown.body.error).toBe('unsupported_grant_type');
+    const garbage = await tokenRequest(sandbox.base, {
+      grant_type: 'refresh_token',
+      refresh_token: 'garbage',
+    });
+    expect(garbage.body.error_codes).toEqual([9002313]);
+  });
+});
+
+describe('a standard OIDC client (arctic, as shared/providers uses it) against the sandbox', () => {
+  let sandbox: Sandbox;
+  let accountId: string;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    accountId = createAccount(sandbox.core, 'Priya Raman', 'priya@fabrikam.example').id;
+  });
+  afterAll(async () => sandbox.close());
+
+  it('signs in with discovery, PKCE and a verifiable id_token, then refreshes with rotation', async () => {
+    const discovery = (await (
+      await fetch(`${sandbox.base}/common/v2.0/.well-known/openid-configuration`)
+    ).json()) as {
+      authorization_endpoint: string;
+      token_endpoint: string;
+      jwks_uri: string;
+      issuer: string;
+    };
+    const client = new OAuth2Client(CLIENT_ID, CLIENT_SECRET, REDIRECT_URI);
+    const verifier = generateCodeVerifier();
+    const scopes = [
+      'openid',
+      'email',
+      'profile',
+      'offline_access',
+      'User.Read',
+      'Calendars.ReadWrite',
+      'MailboxSettings.Read',
+    ];
+    const url = client.createAuthorizationURLWithPKCE(
+      discovery.authorization_endpoint,
+      'state-1',
+      CodeChallengeMethod.S256,
+      verifier,
+      scopes,
+    );
+    const redirect = await completeConsent(url, accountId);
+    expect(redirect.searchParams.get('state')).toBe('state-1');
+    const tokens = await client.validateAuthorizationCode(
+      discovery.token_endpoint,
+      redirect.searchParams.get('code') ?? '',
+      verifier,
+    );
+    const { payload } = await jwtVerify(tokens.idToken(), createRemoteJWKSet(new URL(discovery.jwks_uri)), {
+      issuer: discovery.issuer,
+      audience: CLIENT_ID,
+      currentDate: new Date(START_MS),
+    });
+    expect(payload.oid).toBe(accountId);
+    expect(payload.email).toBe('priya@fabrikam.example');
+    expect(payload.preferred_username).toBe('priya@fabrikam.example');
+    const refreshed = await client.refreshAccessToken(discovery.token_endpoint, tokens.refreshToken(), []);
+    expect(refreshed.refreshToken()).not.toBe(tokens.refreshToken());
+    const me = (await graphClient(sandbox.base, refreshed.accessToken()).api('/me').get()) as { id: string };
+    expect(me.id).toBe(accountId);
+    const stale = await client
+      .refreshAccessToken(discovery.token_endpoint, tokens.refreshToken(), [])
+      .catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(OAuth2RequestError);
+    expect((stale as OAuth2RequestError).code).toBe('invalid_grant');
+  });
+});
