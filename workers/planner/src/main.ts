@@ -1,12 +1,67 @@
 /**
- * Worker process entry: config parsed once, one logger, the workers for this process's queues,
+ * Worker process entry: config parsed once, one logger, the workers for the plan and apply queues,
  * heartbeat for the liveness probe, graceful close on SIGTERM/SIGINT (see runWorkerProcess).
  */
+import { join } from 'node:path';
 import { loadConfigOrExit } from '@frontload/config';
-import { runWorkerProcess } from '@frontload/jobs';
+import { openConnection } from '@frontload/connections';
+import { openDatabase } from '@frontload/db';
+import {
+  closeRedisConnection,
+  createProducers,
+  createRedisConnection,
+  runWorkerProcess,
+} from '@frontload/jobs';
 import { createLogger } from '@frontload/logging';
+// The OAuth module alone: the provider SDKs load on the first job that needs them.
+import { createOAuth } from '@frontload/providers/oauth';
+import { createTokenVault } from '@frontload/security';
 import { WORKER_NAME, queueBindings } from './processors.js';
 
 const env = loadConfigOrExit('worker');
 const logger = createLogger(env, WORKER_NAME);
-runWorkerProcess({ name: WORKER_NAME, env, logger, queues: queueBindings() });
+const db = await openDatabase({
+  url: env.DATABASE_URL,
+  pgliteDir: join(env.DATA_DIR, 'pglite'),
+  applicationName: WORKER_NAME,
+});
+const producerConnection = createRedisConnection(env.REDIS_URL, { role: 'producer' });
+const producers = createProducers(producerConnection, env.QUEUE_PREFIX);
+const now = () => new Date();
+const connectionDeps = {
+  db,
+  producers,
+  now,
+  vault: createTokenVault(env.TOKEN_SEALING_KEYS),
+  oauth: createOAuth({
+    publicUrl: env.PUBLIC_URL,
+    google: {
+      clientId: env.GOOGLE_CLIENT_ID,
+      clientSecret: env.GOOGLE_CLIENT_SECRET,
+      oauthBaseUrl: env.GOOGLE_OAUTH_BASE_URL,
+    },
+    microsoft: {
+      clientId: env.MICROSOFT_CLIENT_ID,
+      clientSecret: env.MICROSOFT_CLIENT_SECRET,
+      tenant: env.MICROSOFT_TENANT,
+      loginBaseUrl: env.MICROSOFT_LOGIN_BASE_URL,
+    },
+  }),
+  apiBaseUrls: { google: env.GOOGLE_API_BASE_URL, microsoft: env.MICROSOFT_GRAPH_BASE_URL },
+};
+runWorkerProcess({
+  name: WORKER_NAME,
+  env,
+  logger,
+  queues: queueBindings({
+    db,
+    producers,
+    now,
+    providerFor: (connection) => openConnection(connectionDeps, connection),
+  }),
+  onClose: async () => {
+    await producers.close();
+    await closeRedisConnection(producerConnection);
+    await db.close();
+  },
+});

@@ -2,63 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Queue } from 'bullmq';
 import { expect } from 'vitest';
-import {
-  checkHeartbeat,
-  closeRedisConnection,
-  createProducers,
-  createRedisConnection,
-  heartbeatFile,
-  startWorker,
-} from '@frontload/jobs';
-import { createLogger } from '@frontload/logging';
+import { checkHeartbeat, heartbeatFile } from '@frontload/jobs';
 import { redisTest as test, waitUntil } from '@frontload/testing/redis';
 import { spawnTypeScript } from '@frontload/testing/spawn';
-import { WORKER_NAME, applyProcessors, planProcessors } from './processors.js';
+import { WORKER_NAME } from './processors.js';
 
-const logger = createLogger({ LOG_LEVEL: 'silent', LOG_PRETTY: false }, 'test');
 const entry = (name: string) => fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
-
-test('jobs whose processor is not built yet fail visibly, once, with FL_JOB_NOT_IMPLEMENTED', async ({
-  redis,
-  onTestFinished,
-}) => {
-  const settings = { connectionUrl: redis.url, prefix: redis.prefix, concurrency: 2, logger };
-  const workers = [
-    startWorker({ queue: 'plan', processors: planProcessors(), ...settings }),
-    startWorker({ queue: 'apply', processors: applyProcessors(), ...settings }),
-  ];
-  const connection = createRedisConnection(redis.url, { role: 'producer' });
-  const producers = createProducers(connection, redis.prefix);
-  const planQueue = new Queue('plan', { connection: redis.client, prefix: redis.prefix });
-  const applyQueue = new Queue('apply', { connection: redis.client, prefix: redis.prefix });
-  onTestFinished(async () => {
-    await Promise.all([...workers, planQueue, applyQueue, producers].map((c) => c.close()));
-    await closeRedisConnection(connection);
-  });
-
-  // delay 0 skips the plan debounce so the test need not wait for it.
-  await producers.enqueuePlan({ userId: 'user-1', reason: 'manual' }, { delay: 0 });
-  await producers.enqueueApply({ runId: 'run-1' });
-  await producers.enqueueUndo({ runId: 'run-1' });
-
-  for (const [queue, count] of [
-    [planQueue, 1],
-    [applyQueue, 2],
-  ] as const) {
-    const failed = await waitUntil(
-      async () => ((await queue.getFailedCount()) === count ? queue.getFailed() : undefined),
-      { what: `${count} failed on ${queue.name}` },
-    );
-    for (const job of failed) {
-      expect(job.failedReason).toMatch(
-        /^FL_JOB_NOT_IMPLEMENTED: job "[a-z-]+" has no processor yet \(issue 6/,
-      );
-      expect(job.attemptsMade).toBe(1);
-    }
-  }
-});
 
 test('the process boots, its healthcheck passes while it polls, and SIGTERM stops it cleanly', async ({
   redis,

@@ -1,45 +1,71 @@
 /**
- * The planner worker's processors: `plan` (per user) and `apply`/`undo` (a plan run through the
- * operation ledger). The runner has already validated each payload against the catalogue. The real
- * work lands with issue 6 (rewrite pipeline, on the engine of issue 4); until then each job is
- * logged with its ids and fails visibly with FL_JOB_NOT_IMPLEMENTED instead of completing having
- * done nothing.
+ * The planner worker's processors: `plan` (per user, debounced by the catalogue) and `apply`/`undo`
+ * (a run through the operation ledger). The runner has already validated each payload.
  */
-import { JobNotImplementedError, type QueueBinding, type QueueProcessors } from '@frontload/jobs';
+import type { ConnectionRow, Database } from '@frontload/db';
+import type { Producers, QueueBinding, QueueProcessors } from '@frontload/jobs';
+import type { CalendarProvider } from '@frontload/providers';
+import { runPlan } from './ledger/run-plan.js';
+import { planUser } from './plan-user.js';
+import { undoRun } from './undo-run.js';
 
 /** Process name: logger name, heartbeat file and key. */
 export const WORKER_NAME = 'worker-planner';
 
-const PLANNED_IN = 'issue 6: rewrite pipeline';
+export interface PlannerDeps {
+  db: Database;
+  producers: Producers;
+  providerFor(connection: ConnectionRow): Promise<CalendarProvider>;
+  now: () => Date;
+}
+
+function runDeps(deps: PlannerDeps) {
+  return {
+    db: deps.db,
+    providerFor: async (connectionId: string) => {
+      const { rows } = await deps.db.query<ConnectionRow>('select * from connections where id = $1', [
+        connectionId,
+      ]);
+      if (!rows[0]) throw new Error(`connection ${connectionId} no longer exists`);
+      return deps.providerFor(rows[0]);
+    },
+    // Our precondition failed: the event changed. Re-sync that calendar; the sync queues a new plan.
+    onConflict: async (connectionId: string) =>
+      void (await deps.producers.enqueueSync({ connectionId, reason: 'push' })),
+  };
+}
 
 /** Processors of the `plan` queue. */
-export function planProcessors(): QueueProcessors<'plan'> {
+export function planProcessors(deps: PlannerDeps): QueueProcessors<'plan'> {
   return {
-    plan: async ({ userId, reason, requestedAt }, _job, log) => {
-      log.info({ userId, reason, requestedAt }, 'plan requested');
-      throw new JobNotImplementedError('plan', PLANNED_IN);
+    plan: async ({ userId, reason }, _job, log) => {
+      const result = await planUser(userId, deps);
+      log.info({ userId, reason, ...result }, 'planned');
+      return result;
     },
   };
 }
 
 /** Processors of the `apply` queue. */
-export function applyProcessors(): QueueProcessors<'apply'> {
+export function applyProcessors(deps: PlannerDeps): QueueProcessors<'apply'> {
   return {
     apply: async ({ runId }, _job, log) => {
-      log.info({ runId }, 'apply requested');
-      throw new JobNotImplementedError('apply', PLANNED_IN);
+      const result = await runPlan(runId, runDeps(deps));
+      log.info({ runId, ...result }, 'run applied');
+      return result;
     },
     undo: async ({ runId }, _job, log) => {
-      log.info({ runId }, 'undo requested');
-      throw new JobNotImplementedError('undo', PLANNED_IN);
+      const result = await undoRun(runId, runDeps(deps));
+      log.info({ runId, ...result }, 'run undone');
+      return result;
     },
   };
 }
 
 /** The queues this process serves. */
-export function queueBindings(): QueueBinding[] {
+export function queueBindings(deps: PlannerDeps): QueueBinding[] {
   return [
-    { queue: 'plan', processors: planProcessors() },
-    { queue: 'apply', processors: applyProcessors() },
+    { queue: 'plan', processors: planProcessors(deps) },
+    { queue: 'apply', processors: applyProcessors(deps) },
   ];
 }

@@ -1,0 +1,114 @@
+/**
+ * Builds the planner's input for one user from what Frontload stores (mirror, preferences, people,
+ * ledger history) plus the counterparts' free/busy, fetched through the provider in as few calls as
+ * it allows. Nothing here decides anything: all decisions are the pure planner's.
+ */
+import { repositories, type ConnectionRow, type Database } from '@frontload/db';
+import {
+  DEFAULT_PREFERENCES,
+  PersonSettingsSchema,
+  PreferencesSchema,
+  otherPeople,
+  type CalendarEvent,
+  type PersonSettings,
+  type Preferences,
+  weekOf,
+} from '@frontload/domain';
+import type { PlannerInput } from '@frontload/planner';
+import type { CalendarProvider } from '@frontload/providers';
+import { Temporal } from 'temporal-polyfill';
+import { Value } from 'typebox/value';
+
+const DAY = 86_400_000;
+/** Past weeks read for "last held 1:1" (the 21-day rule needs at least three). */
+const LOOKBACK_DAYS = 42;
+const HORIZON_DAYS = 21;
+
+export interface InputSources {
+  db: Database;
+  provider: CalendarProvider;
+  now: Date;
+}
+
+async function preferencesOf(db: Database, userId: string): Promise<Preferences> {
+  const row = (await db.query<{ data: unknown }>('select data from preferences where user_id = $1', [userId]))
+    .rows[0];
+  return row && Value.Check(PreferencesSchema, row.data) ? row.data : structuredClone(DEFAULT_PREFERENCES);
+}
+
+async function peopleOf(db: Database, userId: string): Promise<PersonSettings[]> {
+  const { rows } = await db.query<{ email: string; protected: boolean; fixed: boolean }>(
+    'select email, protected, fixed from people where user_id = $1',
+    [userId],
+  );
+  return rows
+    .map((r) => ({ email: r.email, protected: r.protected, fixed: r.fixed }))
+    .filter((p) => Value.Check(PersonSettingsSchema, p));
+}
+
+/** People the user meets one-on-one (the planner decides what counts; this only bounds the free/busy query). */
+function counterpartEmails(events: CalendarEvent[]): string[] {
+  const emails = new Set<string>();
+  for (const event of events) {
+    const others = otherPeople(event);
+    if (others.length === 1 && event.status !== 'cancelled') emails.add(others[0]!.email.toLowerCase());
+  }
+  return [...emails].sort();
+}
+
+function lastHeld(events: CalendarEvent[], now: number): PlannerInput['history']['lastHeldOneOnOnes'] {
+  const last = new Map<string, string>();
+  for (const event of events) {
+    const others = otherPeople(event);
+    if (others.length !== 1 || event.status === 'cancelled' || Date.parse(event.end) > now) continue;
+    const email = others[0]!.email.toLowerCase();
+    if (!last.has(email) || Date.parse(last.get(email)!) < Date.parse(event.start))
+      last.set(email, event.start);
+  }
+  return [...last].map(([email, at]) => ({ email, at }));
+}
+
+export async function buildPlannerInput(
+  sources: InputSources,
+  user: { id: string; email: string; time_zone: string },
+  connection: ConnectionRow,
+): Promise<PlannerInput> {
+  const { db, provider, now } = sources;
+  const repos = repositories(db);
+  const nowMs = now.getTime();
+  const all = await repos.mirror.eventsInWindow(
+    connection.id,
+    new Date(nowMs - LOOKBACK_DAYS * DAY),
+    new Date(nowMs + HORIZON_DAYS * DAY),
+  );
+  const upcoming = all.filter((e) => Date.parse(e.end) > nowMs - 7 * DAY);
+  const emails = counterpartEmails(upcoming);
+  const window = {
+    start: new Date(nowMs - 7 * DAY).toISOString(),
+    end: new Date(nowMs + HORIZON_DAYS * DAY).toISOString(),
+  };
+  const counterparts = emails.length ? await provider.freeBusy(emails, window) : [];
+  const zone = connection.time_zone ?? user.time_zone;
+  return {
+    now: now.toISOString(),
+    zone,
+    userEmail: connection.account_email,
+    idSeed: connection.id.replaceAll('-', ''),
+    preferences: await preferencesOf(db, user.id),
+    people: await peopleOf(db, user.id),
+    events: upcoming,
+    counterparts,
+    history: {
+      // Until a skip week has happened, the cadence counts from the week the calendar was connected.
+      lastSkipWeek:
+        (await repos.plans.lastSkipWeek(user.id)) ??
+        weekOf(
+          Temporal.Instant.fromEpochMilliseconds(connection.created_at.getTime()),
+          zone,
+        ).startDate.toString(),
+      lastHeldOneOnOnes: lastHeld(all, nowMs),
+      deletedFocusBlocks: [],
+      userOverrides: [],
+    },
+  };
+}

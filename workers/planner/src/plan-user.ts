@@ -1,0 +1,86 @@
+/**
+ * One planning pass for a user: load → pure plan() → store the plan as the current preview → queue
+ * the overload-alert evaluation → in autopilot (after one confirmed preview), start applying it.
+ * A plan whose inputs did not change since the current preview is not stored again.
+ */
+import { repositories, type ConnectionRow, type Database } from '@frontload/db';
+import type { Producers } from '@frontload/jobs';
+import { contentHash, plan } from '@frontload/planner';
+import type { CalendarProvider } from '@frontload/providers';
+import { buildPlannerInput } from './build-input.js';
+
+export interface PlanDeps {
+  db: Database;
+  producers: Producers;
+  providerFor(connection: ConnectionRow): Promise<CalendarProvider>;
+  now: () => Date;
+}
+
+export type PlanOutcome =
+  | { outcome: 'stored'; planId: string; operations: number; autopilot: boolean }
+  | { outcome: 'unchanged'; planId: string }
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'rejected'; errors: { path: string; message: string }[] };
+
+export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutcome> {
+  const repos = repositories(deps.db);
+  const user = await repos.users.byId(userId);
+  const connection = (await repos.connections.listForUser(userId)).find((c) => c.status === 'healthy');
+  if (!user || !connection) return { outcome: 'skipped', reason: 'no healthy connection' };
+  const now = deps.now();
+  const input = await buildPlannerInput(
+    { db: deps.db, provider: await deps.providerFor(connection), now },
+    user,
+    connection,
+  );
+  const result = plan(input);
+  if (!result.ok) {
+    await repos.audit.record({
+      userId,
+      actor: 'planner',
+      action: 'plan.rejected',
+      details: { errors: result.errors },
+    });
+    return { outcome: 'rejected', errors: result.errors };
+  }
+  // `now` moves on every run; the rest decides whether anything is new.
+  const inputsHash = contentHash([JSON.stringify({ ...input, now: undefined })]);
+  const current = await repos.plans.currentPreview(userId);
+  if (current?.inputs_hash === inputsHash) return { outcome: 'unchanged', planId: current.id };
+
+  const stored = await deps.db.transaction((tx) =>
+    repositories(tx).plans.create({
+      userId,
+      inputsHash,
+      horizon: { start: now, end: new Date(now.getTime() + 14 * 86_400_000) },
+      notes: result.notes,
+      metrics: { weeks: result.metrics, skipWeek: result.skipWeek },
+      state: result.requiresConfirmation ? 'confirm_required' : 'preview',
+      operations: result.operations.map((op) => ({
+        kind: op.kind,
+        connectionId: connection.id,
+        targetEventId: op.eventId,
+        desired: op,
+        reason: op.reason,
+        emails: op.emails,
+        key: op.key,
+      })),
+    }),
+  );
+  await deps.producers.enqueueEvaluateAlerts({ userId, planId: stored.id });
+  const autopilot =
+    user.mode === 'autopilot' &&
+    user.preview_confirmed_at !== null &&
+    stored.state === 'preview' &&
+    result.operations.length > 0;
+  if (autopilot && (await repos.plans.transition(stored.id, ['preview'], 'applying'))) {
+    await repos.audit.record({
+      userId,
+      actor: 'autopilot',
+      action: 'run.started',
+      details: { runId: stored.id, operations: result.operations.length },
+    });
+    await deps.producers.enqueueApply({ runId: stored.id });
+  }
+  return { outcome: 'stored', planId: stored.id, operations: result.operations.length, autopilot };
+}
