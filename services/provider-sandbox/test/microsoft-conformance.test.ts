@@ -190,12 +190,15 @@ describe('Graph conformance', () => {
       }
       link = relative(page['@odata.nextLink']);
     }
-    await client.api('/me/calendar/getSchedule').post({
-      schedules: ['adele@fabrikam.example'],
-      startTime: at('2026-11-24', '08:00'),
-      endTime: at('2026-11-24', '18:00'),
-      availabilityViewInterval: 60,
-    });
+    await client
+      .api('/me/calendar/getSchedule')
+      .header('Prefer', 'outlook.timezone="Pacific Standard Time"')
+      .post({
+        schedules: ['adele@fabrikam.example'],
+        startTime: at('2026-11-24', '08:00'),
+        endTime: at('2026-11-24', '18:00'),
+        availabilityViewInterval: 60,
+      });
     const subscription = (await client.api('/subscriptions').post({
       changeType: 'created,updated,deleted',
       notificationUrl: receiver.url,

@@ -86,6 +86,23 @@ describe('Graph /me, mailboxSettings and events', () => {
     expect(gone.code).toBe('ErrorItemNotFound');
   });
 
+  it('returns bodies as HTML by default and as text on Prefer outlook.body-content-type', async () => {
+    const created = (await priya
+      .api('/me/events')
+      .post({ subject: 'Body check', body: { contentType: 'text', content: 'Agenda: <none>' } })) as Event;
+    expect(created.body).toEqual({
+      contentType: 'html',
+      content:
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body>Agenda: &lt;none&gt;</body></html>',
+    });
+    const text = (await priya
+      .api(`/me/events/${created.id}`)
+      .header('Prefer', 'outlook.body-content-type="text"')
+      .get()) as Event;
+    expect(text.body).toEqual({ contentType: 'text', content: 'Agenda: <none>' });
+    await priya.api(`/me/events/${created.id}`).delete();
+  });
+
   it('dedupes POSTs that carry the same transactionId', async () => {
     const body = {
       subject: 'Idempotent',
@@ -196,9 +213,15 @@ describe('Graph /me, mailboxSettings and events', () => {
         scheduleId: string;
         availabilityView: string;
         workingHours?: { timeZone: { name: string } };
+        scheduleItems: { status: string; start: { dateTime: string; timeZone: string } }[];
         error?: unknown;
       }[];
     };
+    // Without Prefer: outlook.timezone the items come back in UTC.
+    expect(result.value[0]?.scheduleItems[0]).toMatchObject({
+      status: 'tentative',
+      start: { dateTime: '2026-11-23T08:00:00.0000000', timeZone: 'UTC' },
+    });
     // Sam has not answered the standup yet: Outlook shows it as tentative.
     expect(result.value[0]?.availabilityView).toBe('001000');
     expect(result.value[0]?.workingHours?.timeZone.name).toBe('Eastern Standard Time');
@@ -271,6 +294,27 @@ describe('Graph /me, mailboxSettings and events', () => {
       }),
     );
     expect(crossing.code).toBe('ErrorOccurrenceCrossingBoundary');
+  });
+
+  it('drops the exceptions when the whole series moves, as Outlook does', async () => {
+    const master = (await priya
+      .api('/me/events')
+      .post({ ...weeklyStandup('Moving series'), attendees: [] })) as Event;
+    const window = { startDateTime: '2026-11-23T00:00:00Z', endDateTime: '2026-12-31T00:00:00Z' };
+    const [first] = (
+      (await priya.api(`/me/events/${master.id}/instances`).query(window).get()) as { value: Event[] }
+    ).value;
+    await priya.api(`/me/events/${first?.id}`).patch({ subject: 'One-off title' });
+    await priya.api(`/me/events/${master.id}`).patch({
+      start: { dateTime: '2026-11-23T14:00:00', timeZone: 'W. Europe Standard Time' },
+      end: { dateTime: '2026-11-23T14:30:00', timeZone: 'W. Europe Standard Time' },
+    });
+    const after = (
+      (await priya.api(`/me/events/${master.id}/instances`).query(window).get()) as { value: Event[] }
+    ).value;
+    expect(after).toHaveLength(6);
+    expect(new Set(after.map((i) => i.type))).toEqual(new Set(['occurrence']));
+    expect(new Set(after.map((i) => i.start?.dateTime?.slice(11)))).toEqual(new Set(['13:00:00.0000000']));
   });
 
   it('records the attendee emails Graph would send, and none for personal changes', async () => {

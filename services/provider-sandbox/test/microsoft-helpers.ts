@@ -184,6 +184,17 @@ export class ResponseRecorder implements Middleware {
   }
 }
 
+/** Bearer middleware followed by `rest` (e.g. the client's own RetryHandler, then HTTPMessageHandler). */
+export function chain(token: () => string, ...rest: Middleware[]): Middleware {
+  const head = new BearerMiddleware(token);
+  let tail: Middleware = head;
+  for (const next of rest) {
+    tail.setNext?.(next);
+    tail = next;
+  }
+  return head;
+}
+
 export function graphClient(
   base: string,
   token: string | (() => string),

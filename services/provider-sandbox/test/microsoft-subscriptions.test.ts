@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { GraphError, ResponseType, type Client } from '@microsoft/microsoft-graph-client';
+import {
+  Client,
+  GraphError,
+  HTTPMessageHandler,
+  ResponseType,
+  RetryHandler,
+} from '@microsoft/microsoft-graph-client';
 import type { Event, Subscription } from '@microsoft/microsoft-graph-types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  chain,
   createAccount,
   graphClient,
   signIn,
@@ -166,5 +173,23 @@ describe('Graph subscriptions and change notifications', () => {
     expect(raw.status).toBe(429);
     expect(raw.headers.get('retry-after')).toBe('3');
     expect(keysDeep(await raw.json())).toEqual(keysDeep(fixture('graph-error-429-TooManyRequests.json')));
+  });
+  it("lets the Graph client's own RetryHandler honour Retry-After and succeed", async () => {
+    sandbox.core.faults.add({
+      provider: 'microsoft',
+      route: 'GET /v1.0/me',
+      status: 429,
+      count: 1,
+      retryAfterSeconds: 1,
+    });
+    const retrying = Client.initWithMiddleware({
+      baseUrl: `${sandbox.base}/`,
+      defaultVersion: 'v1.0',
+      middleware: chain(() => token, new RetryHandler(), new HTTPMessageHandler()),
+    });
+    const started = Date.now();
+    const me = (await retrying.api('/me').get()) as { mail: string };
+    expect(me.mail).toBe('priya@fabrikam.example');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 });

@@ -129,4 +129,46 @@ describe('refreshing token source', () => {
     });
     await expect(source.getAccessToken()).rejects.toMatchObject({ kind: 'transient' });
   });
+
+  it('two sources refreshing one connection under the lock refresh once (rotation-safe)', async () => {
+    const s = store(tokens('a1', T0 - 1, 'r1'));
+    const used: string[] = [];
+    let chain: Promise<unknown> = Promise.resolve();
+    const exclusive = <T>(fn: () => Promise<T>) => {
+      const run = chain.then(fn);
+      chain = run.catch(() => undefined);
+      return run;
+    };
+    const make = () =>
+      createRefreshingTokenSource({
+        ...s,
+        now: () => T0,
+        exclusive,
+        refresh: async (r) => {
+          used.push(r);
+          if (r !== 'r1') throw new ProviderError('auth_revoked', 'microsoft', 'AADSTS70008');
+          return tokens('a2', T0 + 3_600_000, 'r2');
+        },
+        onRevoked: async () => expect.fail('not revoked'),
+      });
+    expect(await Promise.all([make().getAccessToken(), make().getAccessToken()])).toEqual(['a2', 'a2']);
+    expect(used).toEqual(['r1']);
+  });
+
+  it('a refusal of a refresh token that another process already rotated is not a revocation', async () => {
+    const s = store(tokens('a1', T0 - 1, 'r1'));
+    const source = createRefreshingTokenSource({
+      ...s,
+      now: () => T0,
+      refresh: async (r) => {
+        if (r === 'r1') {
+          s.overwrite(tokens('theirs', T0 + 3_600_000, 'r2')); // rotated elsewhere meanwhile
+          throw new ProviderError('auth_revoked', 'microsoft', 'AADSTS70008');
+        }
+        return tokens('unused', T0 + 3_600_000, 'r3');
+      },
+      onRevoked: async () => expect.fail('not revoked'),
+    });
+    expect(await source.getAccessToken()).toBe('theirs');
+  });
 });

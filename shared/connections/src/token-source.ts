@@ -23,6 +23,12 @@ export interface RefreshingTokenSourceOptions {
   /** The provider refused the refresh token (invalid_grant / AADSTS): mark the connection, tell the user. */
   onRevoked: (error: unknown) => Promise<void>;
   now: () => number;
+  /**
+   * Runs a refresh exclusively per connection (across processes). Microsoft rotates refresh tokens
+   * and refuses a used one, so two refreshes racing with the same token would make the loser look
+   * revoked. Default: no lock.
+   */
+  exclusive?: <T>(fn: () => Promise<T>) => Promise<T>;
   /** Refresh this long before expiry, so a token never expires mid-request. Default 60 s. */
   skewMs?: number;
 }
@@ -43,6 +49,7 @@ export class ConnectionRevokedError extends UnrecoverableError {
 /** Builds a token source; one per connection and job (it caches the token for the job's lifetime). */
 export function createRefreshingTokenSource(options: RefreshingTokenSourceOptions): TokenSource {
   const skewMs = options.skewMs ?? 60_000;
+  const exclusive = options.exclusive ?? (<T>(fn: () => Promise<T>) => fn());
   let current: TokenSet | undefined;
   let invalidated: string | undefined;
   let inFlight: Promise<string> | undefined;
@@ -50,7 +57,7 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
   const usable = (tokens: TokenSet | undefined): tokens is TokenSet =>
     tokens !== undefined && tokens.accessToken !== invalidated && tokens.expiresAt - skewMs > options.now();
 
-  async function refreshStored(stored: VersionedTokens): Promise<string> {
+  async function refreshStored(stored: VersionedTokens, retried = false): Promise<string> {
     const refreshToken = stored.tokens.refreshToken;
     if (!refreshToken) {
       await options.onRevoked(new Error('no refresh token stored'));
@@ -60,32 +67,40 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
     try {
       fresh = await options.refresh(refreshToken);
     } catch (error) {
-      if (providerErrorKind(error) === 'auth_revoked') {
-        await options.onRevoked(error);
-        throw new ConnectionRevokedError({ cause: error });
+      if (providerErrorKind(error) !== 'auth_revoked') throw error;
+      // Someone without the lock (an older worker) may have rotated the token meanwhile: only a
+      // refusal of the token that is still stored means the grant is gone.
+      const latest = await options.load();
+      if (!retried && latest.version !== stored.version) {
+        if (usable(latest.tokens)) return use(latest.tokens);
+        return refreshStored(latest, true);
       }
-      throw error;
+      await options.onRevoked(error);
+      throw new ConnectionRevokedError({ cause: error });
     }
     // Google returns no refresh token on refresh: keep the stored one. Microsoft rotates it.
     const merged: TokenSet = { ...fresh, refreshToken: fresh.refreshToken ?? refreshToken };
     if (!(await options.save(merged, stored.version))) {
       // Another process refreshed first and stored its set; ours is valid too, use it for now.
       const winner = await options.load();
-      current = usable(winner.tokens) ? winner.tokens : merged;
-      return current.accessToken;
+      return use(usable(winner.tokens) ? winner.tokens : merged);
     }
-    current = merged;
-    return merged.accessToken;
+    return use(merged);
+  }
+
+  function use(tokens: TokenSet): string {
+    current = tokens;
+    return tokens.accessToken;
   }
 
   async function obtain(): Promise<string> {
+    // Another process may have refreshed since this job started (or while we waited for the lock).
     const stored = await options.load();
-    // Another process may have refreshed since this job started.
-    if (usable(stored.tokens)) {
-      current = stored.tokens;
-      return stored.tokens.accessToken;
-    }
-    return refreshStored(stored);
+    if (usable(stored.tokens)) return use(stored.tokens);
+    return exclusive(async () => {
+      const locked = await options.load();
+      return usable(locked.tokens) ? use(locked.tokens) : refreshStored(locked);
+    });
   }
 
   return {

@@ -10,6 +10,7 @@ import {
   CatchUpSweepPayload,
   ConnectionLostPayload,
   DeliverWebhookPayload,
+  DisconnectPayload,
   EvaluateAlertsPayload,
   PlanPayload,
   RenewPushPayload,
@@ -127,6 +128,13 @@ export const JOBS = {
     schema: RenewPushPayload,
     defaults: { attempts: 5, backoff: backoff(60_000), ...retention },
     identity: (p) => ({ deduplication: { id: `renew-push-${p.connectionId}` } }),
+  }),
+  disconnect: defineJob({
+    queue: QUEUES.maintenance,
+    schema: DisconnectPayload,
+    defaults: { attempts: 5, backoff: backoff(30_000), ...retention },
+    // Coalesce while pending only: a failed cleanup must not block the sweep from queueing it again.
+    identity: (p) => ({ deduplication: { id: `disconnect-${p.connectionId}` } }),
   }),
   'catch-up-sweep': defineJob({
     queue: QUEUES.maintenance,

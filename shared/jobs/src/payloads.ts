@@ -66,5 +66,8 @@ export const ConnectionLostPayload = Type.Object({ connectionId: id('connections
 /** `renew-push`: renew a connection's push channel or subscription before it expires. */
 export const RenewPushPayload = Type.Object({ connectionId: id('connections.id') }, closed);
 
+/** `disconnect`: stop push, revoke at the provider, delete the connection's tokens and mirror. */
+export const DisconnectPayload = Type.Object({ connectionId: id('connections.id') }, closed);
+
 /** `catch-up-sweep`: find connections whose push went quiet and queue a catch-up sync. */
 export const CatchUpSweepPayload = Type.Object({}, closed);

@@ -39,6 +39,7 @@ export interface Producers {
   enqueueConnectionLost: Enqueue<'connection-lost'>;
   enqueueRenewPush: Enqueue<'renew-push'>;
   enqueueCatchUpSweep: Enqueue<'catch-up-sweep'>;
+  enqueueDisconnect: Enqueue<'disconnect'>;
   enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts?: EnqueueOptions): Promise<EnqueuedJob>;
   /** Closes the queues; the connection stays open (its owner quits it). */
   close(): Promise<void>;
@@ -112,6 +113,7 @@ export function createProducers(
     enqueueConnectionLost: (payload, opts) => enqueue('connection-lost', payload, opts),
     enqueueRenewPush: (payload, opts) => enqueue('renew-push', payload, opts),
     enqueueCatchUpSweep: (payload, opts) => enqueue('catch-up-sweep', payload, opts),
+    enqueueDisconnect: (payload, opts) => enqueue('disconnect', payload, opts),
     enqueue,
     async close() {
       await Promise.all([...queues.values()].map((queue) => queue.close()));

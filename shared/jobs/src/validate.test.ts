@@ -52,7 +52,7 @@ describe('catalogue', () => {
       expect(defaults.removeOnFail).toMatchObject({ age: expect.any(Number), count: expect.any(Number) });
     }
     expect(jobNamesOf('apply')).toEqual(['apply', 'undo']);
-    expect(jobNamesOf('maintenance')).toEqual(['renew-push', 'catch-up-sweep']);
+    expect(jobNamesOf('maintenance')).toEqual(['renew-push', 'disconnect', 'catch-up-sweep']);
   });
 
   it('derives identities from content only, never with ":" (BullMQ refuses it in custom ids)', () => {

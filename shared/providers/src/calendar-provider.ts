@@ -57,6 +57,12 @@ export interface MoveEventInput {
   etag?: string;
   /** Tell the attendees (one update email per attendee); false for events with nobody to tell. */
   notifyAttendees: boolean;
+  /**
+   * Moving a whole series to another day: the ISO weekday (1 = Monday) it meets on from now on. The
+   * adapter rewrites the recurrence rule's day along with the times (patching the start alone would
+   * keep the old BYDAY and the occurrences would stay where they were).
+   */
+  seriesWeekday?: number;
 }
 
 export interface CreateEventInput {

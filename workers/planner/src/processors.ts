@@ -32,6 +32,8 @@ function runDeps(deps: PlannerDeps) {
     // Our precondition failed: the event changed. Re-sync that calendar; the sync queues a new plan.
     onConflict: async (connectionId: string) =>
       void (await deps.producers.enqueueSync({ connectionId, reason: 'push' })),
+    onSeriesMoved: async (connectionId: string) =>
+      void (await deps.producers.enqueueSync({ connectionId, reason: 'resync' })),
   };
 }
 

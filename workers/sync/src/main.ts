@@ -1,12 +1,56 @@
 /**
  * Worker process entry: config parsed once, one logger, the workers for this process's queues,
- * heartbeat for the liveness probe, graceful close on SIGTERM/SIGINT (see runWorkerProcess).
+ * the sweep's job scheduler, heartbeat for the liveness probe, graceful close on SIGTERM/SIGINT
+ * (see runWorkerProcess).
  */
+import { join } from 'node:path';
 import { loadConfigOrExit } from '@frontload/config';
-import { runWorkerProcess } from '@frontload/jobs';
+import { openDatabase } from '@frontload/db';
+import {
+  closeRedisConnection,
+  createProducers,
+  createRedisConnection,
+  runWorkerProcess,
+} from '@frontload/jobs';
 import { createLogger } from '@frontload/logging';
+import { createTokenVault } from '@frontload/security';
+import { DEFAULT_TUNING } from './deps.js';
 import { WORKER_NAME, queueBindings } from './processors.js';
+import { oauthFromEnv, providerFactory } from './provider-factory.js';
+import { scheduleSweep } from './schedule.js';
 
 const env = loadConfigOrExit('worker');
 const logger = createLogger(env, WORKER_NAME);
-runWorkerProcess({ name: WORKER_NAME, env, logger, queues: queueBindings() });
+const db = await openDatabase({
+  url: env.DATABASE_URL,
+  pgliteDir: join(env.DATA_DIR, 'pglite'),
+  applicationName: WORKER_NAME,
+});
+const producerConnection = createRedisConnection(env.REDIS_URL, { role: 'producer' });
+const producers = createProducers(producerConnection, env.QUEUE_PREFIX);
+const now = () => new Date();
+runWorkerProcess({
+  name: WORKER_NAME,
+  env,
+  logger,
+  queues: queueBindings({
+    db,
+    producers,
+    vault: createTokenVault(env.TOKEN_SEALING_KEYS),
+    oauth: oauthFromEnv(env, now),
+    providerFor: providerFactory(env, now),
+    now,
+    pushPublicUrl: env.PUSH_PUBLIC_URL,
+    tuning: DEFAULT_TUNING,
+  }),
+  onClose: async () => {
+    await producers.close();
+    await closeRedisConnection(producerConnection);
+    await db.close();
+  },
+});
+// The scheduler is idempotent; a Redis hiccup at start is retried by the next process start.
+const schedulerConnection = createRedisConnection(env.REDIS_URL, { role: 'worker' });
+await scheduleSweep(schedulerConnection, env.QUEUE_PREFIX, DEFAULT_TUNING.sweepEveryMs)
+  .catch((error: unknown) => logger.error({ err: error }, 'could not schedule the catch-up sweep'))
+  .finally(() => closeRedisConnection(schedulerConnection));

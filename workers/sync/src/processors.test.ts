@@ -4,68 +4,28 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { expect } from 'vitest';
-import {
-  checkHeartbeat,
-  closeRedisConnection,
-  createProducers,
-  createRedisConnection,
-  heartbeatFile,
-  startWorker,
-} from '@frontload/jobs';
-import { createLogger } from '@frontload/logging';
+import { migrate, openDatabase } from '@frontload/db';
+import { checkHeartbeat, heartbeatFile } from '@frontload/jobs';
+import { createTestDatabase } from '@frontload/testing';
 import { redisTest as test, waitUntil } from '@frontload/testing/redis';
 import { spawnTypeScript } from '@frontload/testing/spawn';
-import { WORKER_NAME, maintenanceProcessors, syncProcessors } from './processors.js';
+import { WORKER_NAME } from './processors.js';
+import { SWEEP_SCHEDULER_ID, scheduleSweep } from './schedule.js';
 
-const logger = createLogger({ LOG_LEVEL: 'silent', LOG_PRETTY: false }, 'test');
 const entry = (name: string) => fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
-
-test('jobs whose processor is not built yet fail visibly, once, with FL_JOB_NOT_IMPLEMENTED', async ({
-  redis,
-  onTestFinished,
-}) => {
-  const settings = { connectionUrl: redis.url, prefix: redis.prefix, concurrency: 2, logger };
-  const workers = [
-    startWorker({ queue: 'sync', processors: syncProcessors(), ...settings }),
-    startWorker({ queue: 'maintenance', processors: maintenanceProcessors(), ...settings }),
-  ];
-  const connection = createRedisConnection(redis.url, { role: 'producer' });
-  const producers = createProducers(connection, redis.prefix);
-  const syncQueue = new Queue('sync', { connection: redis.client, prefix: redis.prefix });
-  const maintenanceQueue = new Queue('maintenance', { connection: redis.client, prefix: redis.prefix });
-  const queues = [syncQueue, maintenanceQueue];
-  onTestFinished(async () => {
-    await Promise.all([...workers, ...queues, producers].map((c) => c.close()));
-    await closeRedisConnection(connection);
-  });
-
-  await producers.enqueueSync({ connectionId: 'conn-1', reason: 'initial' });
-  await producers.enqueueRenewPush({ connectionId: 'conn-1' });
-  await producers.enqueueCatchUpSweep({});
-
-  for (const [queue, count] of [
-    [syncQueue, 1],
-    [maintenanceQueue, 2],
-  ] as const) {
-    const failed = await waitUntil(
-      async () => ((await queue.getFailedCount()) === count ? queue.getFailed() : undefined),
-      { what: `${count} failed on ${queue.name}` },
-    );
-    for (const job of failed) {
-      expect(job.failedReason).toMatch(
-        /^FL_JOB_NOT_IMPLEMENTED: job "[a-z-]+" has no processor yet \(issue 5/,
-      );
-      expect(job.attemptsMade).toBe(1);
-    }
-  }
-});
 
 test('the process boots, its healthcheck passes while it polls, and SIGTERM stops it cleanly', async ({
   redis,
   onTestFinished,
 }) => {
   const dataDir = await mkdtemp(join(tmpdir(), `frontload-${WORKER_NAME}-`));
+  // A migrated Postgres database (as after `npm run db:migrate`): the sweep it schedules reads it.
+  const testDb = await createTestDatabase();
+  const db = await openDatabase({ url: testDb.url, maxConnections: 1 });
+  await migrate(db);
+  await db.close();
   const env = {
+    DATABASE_URL: testDb.url,
     REDIS_URL: redis.url,
     QUEUE_PREFIX: redis.prefix,
     DATA_DIR: dataDir,
@@ -76,6 +36,7 @@ test('the process boots, its healthcheck passes while it polls, and SIGTERM stop
     if (main.child.exitCode === null) main.child.kill('SIGKILL');
     await main.exited;
     await rm(dataDir, { recursive: true, force: true });
+    await testDb.drop();
   });
 
   await waitUntil(async () => (await checkHeartbeat(heartbeatFile(dataDir, WORKER_NAME), 10)).ok, {
@@ -90,4 +51,18 @@ test('the process boots, its healthcheck passes while it polls, and SIGTERM stop
   const unhealthy = spawnTypeScript(entry('healthcheck'), { env });
   expect(await unhealthy.exited).toBe(1);
   expect(unhealthy.output()).toContain(`unhealthy: ${WORKER_NAME} is stopped`);
+});
+
+test('the sweep scheduler is idempotent: every process start upserts the same one', async ({ redis }) => {
+  await scheduleSweep(redis.client, redis.prefix, 60_000);
+  await scheduleSweep(redis.client, redis.prefix, 60_000);
+  const queue = new Queue('maintenance', { connection: redis.client, prefix: redis.prefix });
+  try {
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.every, s.name])).toEqual([
+      [SWEEP_SCHEDULER_ID, 60_000, 'catch-up-sweep'],
+    ]);
+  } finally {
+    await queue.close();
+  }
 });

@@ -1,44 +1,55 @@
 /**
- * The sync worker's processors: `sync` (calendar sync per connection) and the `maintenance` jobs
- * (push renewal, catch-up sweeps). The runner has already validated each payload against the
- * catalogue. The real work lands with issue 5 (accounts and sync); until then each job is logged
- * with its ids and fails visibly with FL_JOB_NOT_IMPLEMENTED instead of completing having done nothing.
+ * The sync worker's processors: `sync` (one connection's calendar) on the `sync` queue, and push
+ * renewal, disconnect and the catch-up sweep on `maintenance`. The runner has already validated each
+ * payload; each processor parses → delegates to its module → returns ids and counts (job results
+ * are stored in Redis in clear: never tokens or event bodies).
  */
-import { JobNotImplementedError, type QueueBinding, type QueueProcessors } from '@frontload/jobs';
+import type { QueueBinding, QueueProcessors } from '@frontload/jobs';
+import type { SyncDeps } from './deps.js';
+import { disconnectConnection } from './disconnect.js';
+import { renewPush } from './push-channel.js';
+import { catchUpSweep } from './sweep.js';
+import { syncConnection } from './sync-connection.js';
 
 /** Process name: logger name, heartbeat file and key. */
 export const WORKER_NAME = 'worker-sync';
 
-const PLANNED_IN = 'issue 5: accounts and sync';
-
 /** Processors of the `sync` queue. */
-export function syncProcessors(): QueueProcessors<'sync'> {
+export function syncProcessors(deps: SyncDeps): QueueProcessors<'sync'> {
   return {
     sync: async ({ connectionId, reason }, _job, log) => {
-      log.info({ connectionId, reason }, 'sync requested');
-      throw new JobNotImplementedError('sync', PLANNED_IN);
+      const outcome = await syncConnection(deps, connectionId, reason);
+      log.info({ ...outcome, reason }, 'sync done');
+      return { ...outcome };
     },
   };
 }
 
 /** Processors of the `maintenance` queue. */
-export function maintenanceProcessors(): QueueProcessors<'maintenance'> {
+export function maintenanceProcessors(deps: SyncDeps): QueueProcessors<'maintenance'> {
   return {
     'renew-push': async ({ connectionId }, _job, log) => {
-      log.info({ connectionId }, 'push renewal requested');
-      throw new JobNotImplementedError('renew-push', PLANNED_IN);
+      const outcome = await renewPush(deps, connectionId);
+      log.info({ ...outcome }, 'push channel renewed');
+      return { ...outcome };
+    },
+    disconnect: async ({ connectionId }, _job, log) => {
+      const outcome = await disconnectConnection(deps, connectionId, log);
+      log.info({ ...outcome }, 'connection disconnected');
+      return { ...outcome };
     },
     'catch-up-sweep': async (_payload, _job, log) => {
-      log.info('catch-up sweep requested');
-      throw new JobNotImplementedError('catch-up-sweep', PLANNED_IN);
+      const outcome = await catchUpSweep(deps);
+      if (outcome.syncs + outcome.renewals + outcome.disconnects > 0) log.info({ ...outcome }, 'sweep');
+      return { ...outcome };
     },
   };
 }
 
 /** The queues this process serves. */
-export function queueBindings(): QueueBinding[] {
+export function queueBindings(deps: SyncDeps): QueueBinding[] {
   return [
-    { queue: 'sync', processors: syncProcessors() },
-    { queue: 'maintenance', processors: maintenanceProcessors() },
+    { queue: 'sync', processors: syncProcessors(deps) },
+    { queue: 'maintenance', processors: maintenanceProcessors(deps) },
   ];
 }

@@ -21,6 +21,8 @@ import { calendarView } from './views.js';
 const DEFAULT_PAGE = 10;
 /** Larger preferences are capped: Prefer is advisory in OData, so Graph may return fewer items. */
 const MAX_PAGE = 1000;
+/** Sync states (delta and skip tokens) remembered per mailbox. */
+const MAX_STATES_PER_MAILBOX = 200;
 const UNSUPPORTED = ['$select', '$filter', '$orderby', '$search', '$top', '$skip'];
 
 type Item = { view: EventView } | { removedId: string };
@@ -40,8 +42,14 @@ export class DeltaTokens {
   private readonly states = new Map<string, SyncState>();
 
   issue(state: SyncState): string {
-    const token = `${Buffer.from(`${state.mailboxId}.${state.generation}`).toString('base64url')}.${randomBytes(18).toString('base64url')}`;
+    const prefix = Buffer.from(`${state.mailboxId}.${state.generation}`).toString('base64url');
+    const token = `${prefix}.${randomBytes(18).toString('base64url')}`;
     this.states.set(token, state);
+    // Exchange keeps a few sync-state generations per mailbox; older links answer SyncStateNotFound
+    // (I-GRAPH-2162). Keeping a bounded number also stops long load tests from growing memory.
+    const mine = [...this.states].filter(([, s]) => s.mailboxId === state.mailboxId);
+    for (const [old] of mine.slice(0, Math.max(0, mine.length - MAX_STATES_PER_MAILBOX)))
+      this.states.delete(old);
     return token;
   }
 

@@ -133,6 +133,10 @@ export class EventService {
       event.seriesVersion += 1;
       event.seriesModifiedMs = this.now();
       event.fields = applyEventInput(event.fields, input);
+      // Moving a whole series drops its exceptions, as Outlook warns ("all exceptions … will be lost").
+      const moved = input.start !== undefined || input.end !== undefined;
+      if (moved && event.recurrence !== null && input.recurrence === undefined)
+        this.setRecurrence(event, event.recurrence);
       if (input.recurrence !== undefined) {
         if (input.recurrence === null) {
           event.recurrence = null;

@@ -17,6 +17,7 @@ import {
   intParam,
   matchesFilter,
   outputZone,
+  preferences,
   queryParam,
   withExtendedProperties,
 } from './odata.js';
@@ -36,7 +37,8 @@ export function renderEvent(
   request: FastifyRequest,
   view: EventView,
 ): Record<string, unknown> {
-  const json = serializeEvent(view, outputZone(request), ctx.core.baseUrl());
+  const bodyType = preferences(request).get('outlook.body-content-type') === 'text' ? 'text' : 'html';
+  const json = serializeEvent(view, outputZone(request), ctx.core.baseUrl(), bodyType);
   return applySelect(withExtendedProperties(json, view.event, expandedPropertyIds(request)), request);
 }
 

@@ -247,6 +247,7 @@ async function exchange(deps: TokenDeps, request: FastifyRequest): Promise<Recor
       clientId: client.id,
       scopes: code.scopes,
     };
+    deps.core.log.noteAccount(request, grant.accountId);
     return tokenResponse(deps, grant, code.nonce);
   }
   if (grantType === 'refresh_token') {
@@ -262,6 +263,8 @@ async function exchange(deps: TokenDeps, request: FastifyRequest): Promise<Recor
         `The user or administrator has not consented to use the application with ID '${client.id}' named '${client.id}'. Send an interactive authorization request for this user and resource.`,
       );
     }
+    // The request log counts token calls per account too, once the grant names it.
+    deps.core.log.noteAccount(request, grant.accountId);
     return tokenResponse(deps, grant);
   }
   throw new EntraError(

@@ -37,6 +37,26 @@ function bodyPreview(content: string): string {
     .slice(0, 255);
 }
 
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+
+/**
+ * Graph returns bodies as HTML unless `Prefer: outlook.body-content-type="text"` asks for text; a text
+ * body comes back wrapped the way the documented POST /me/events response shows it.
+ */
+function renderBody(
+  body: EventView['fields']['body'],
+  wanted: 'html' | 'text',
+): { contentType: string; content: string } {
+  if (wanted === body.contentType) return { ...body };
+  if (wanted === 'text') return { contentType: 'text', content: bodyPreview(body.content) };
+  const html =
+    body.content === ''
+      ? ''
+      : `<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body>${escapeHtml(body.content)}</body></html>`;
+  return { contentType: 'html', content: html };
+}
+
 function location(displayName: string): Record<string, unknown> {
   if (displayName === '') {
     return {
@@ -59,19 +79,31 @@ function timesOf(view: EventView, zone: OutputZone): Record<string, unknown> {
   };
 }
 
-export function serializeEvent(view: EventView, zone: OutputZone, baseUrl: string): Record<string, unknown> {
-  const f = view.fields;
-  const e = view.event;
+/** The outlookItem part: ids, version stamps, categories; transactionId only on what was POSTed. */
+function identity(view: EventView): Record<string, unknown> {
   const changeKey = changeKeyOf(view.id, view.version);
-  const occurrence = view.originalStartMs === null ? {} : { originalStart: isoInstant(view.originalStartMs) };
   return {
     '@odata.etag': `W/"${changeKey}"`,
     id: view.id,
-    createdDateTime: isoInstant(e.createdMs),
+    createdDateTime: isoInstant(view.event.createdMs),
     lastModifiedDateTime: isoInstant(view.lastModifiedMs),
     changeKey,
-    categories: [...f.categories],
-    transactionId: view.type === 'occurrence' || view.type === 'exception' ? null : e.transactionId,
+    categories: [...view.fields.categories],
+    transactionId: view.type === 'occurrence' || view.type === 'exception' ? null : view.event.transactionId,
+  };
+}
+
+export function serializeEvent(
+  view: EventView,
+  zone: OutputZone,
+  baseUrl: string,
+  bodyType: 'html' | 'text' = 'html',
+): Record<string, unknown> {
+  const f = view.fields;
+  const e = view.event;
+  const occurrence = view.originalStartMs === null ? {} : { originalStart: isoInstant(view.originalStartMs) };
+  return {
+    ...identity(view),
     originalStartTimeZone: windowsZone(f.startZone),
     originalEndTimeZone: windowsZone(f.endZone),
     iCalUId: e.iCalUId,
@@ -103,7 +135,7 @@ export function serializeEvent(view: EventView, zone: OutputZone, baseUrl: strin
       response: e.responseStatus.response,
       time: e.responseStatus.timeMs === null ? NEVER : isoInstant(e.responseStatus.timeMs),
     },
-    body: { contentType: f.body.contentType, content: f.body.content },
+    body: renderBody(f.body, bodyType),
     ...timesOf(view, zone),
     location: location(f.location.displayName),
     locations: f.location.displayName === '' ? [] : [location(f.location.displayName)],

@@ -41,8 +41,20 @@ export function parseOccurrenceId(id: string): { masterId: string; originalStart
   return { masterId: decoded.slice(0, at), originalStartMs: ms };
 }
 
+function index(map: Map<string, Map<string, StoredEvent>>, key: string): Map<string, StoredEvent> {
+  let inner = map.get(key);
+  if (inner === undefined) {
+    inner = new Map();
+    map.set(key, inner);
+  }
+  return inner;
+}
+
 export class MicrosoftStore {
   private readonly events = new Map<string, StoredEvent>();
+  /** Indexes (mailbox and meeting never change after insert) so lookups stay cheap in load tests. */
+  private readonly byMailbox = new Map<string, Map<string, StoredEvent>>();
+  private readonly byMeeting = new Map<string, Map<string, StoredEvent>>();
   private readonly transactions = new Map<string, string>();
   private readonly generations = new Map<string, number>();
   private readonly listeners: ((change: StoreChange) => void)[] = [];
@@ -52,18 +64,17 @@ export class MicrosoftStore {
   }
 
   list(mailboxId: string): StoredEvent[] {
-    return [...this.events.values()].filter((e) => e.mailboxId === mailboxId);
+    return [...(this.byMailbox.get(mailboxId)?.values() ?? [])];
   }
 
   /** The copy of a meeting in one mailbox (organizer or attendee copy). */
   copyIn(mailboxId: string, meetingId: string): StoredEvent | undefined {
-    for (const e of this.events.values())
-      if (e.mailboxId === mailboxId && e.meetingId === meetingId) return e;
+    for (const e of this.byMeeting.get(meetingId)?.values() ?? []) if (e.mailboxId === mailboxId) return e;
     return undefined;
   }
 
   copiesOf(meetingId: string): StoredEvent[] {
-    return [...this.events.values()].filter((e) => e.meetingId === meetingId);
+    return [...(this.byMeeting.get(meetingId)?.values() ?? [])];
   }
 
   byTransaction(mailboxId: string, transactionId: string): StoredEvent | undefined {
@@ -73,6 +84,8 @@ export class MicrosoftStore {
 
   insert(event: StoredEvent): void {
     this.events.set(event.id, event);
+    index(this.byMailbox, event.mailboxId).set(event.id, event);
+    index(this.byMeeting, event.meetingId).set(event.id, event);
     if (event.transactionId !== null) {
       this.transactions.set(`${event.mailboxId}\u0000${event.transactionId}`, event.id);
     }
@@ -88,6 +101,8 @@ export class MicrosoftStore {
 
   remove(event: StoredEvent): void {
     this.events.delete(event.id);
+    this.byMailbox.get(event.mailboxId)?.delete(event.id);
+    this.byMeeting.get(event.meetingId)?.delete(event.id);
     this.emit({ mailboxId: event.mailboxId, eventId: event.id, changeType: 'deleted' });
   }
 
@@ -105,6 +120,8 @@ export class MicrosoftStore {
 
   reset(): void {
     this.events.clear();
+    this.byMailbox.clear();
+    this.byMeeting.clear();
     this.transactions.clear();
     // Generations keep counting so delta links issued before a reset answer 410 afterwards.
     for (const id of this.generations.keys()) this.invalidate(id);

@@ -214,7 +214,7 @@ function isRelevantUpsert(event: CalendarEvent, known: Map<string, string | null
   return event.etag === undefined || etag === null || etag !== event.etag;
 }
 
-export const mirrorRepository = (db: Queryable) => ({
+const mirrorWrites = (db: Queryable) => ({
   /**
    * Applies an incremental batch: upserts, and deletes on explicit tombstones only (a series' tombstone
    * also removes its occurrences). Run it inside a transaction to make the batch atomic.
@@ -260,7 +260,10 @@ export const mirrorRepository = (db: Queryable) => ({
     await writeRows(db, connectionId, latest);
     return { upserted: latest.length, deleted: removed, relevant: changed + removed };
   },
+});
 
+/** Reads for the planner and the operation ledger's echo bookkeeping. */
+const mirrorReads = (db: Queryable) => ({
   /** Events overlapping [start, end), plus every series master that starts before `end`. */
   async eventsInWindow(connectionId: string, start: Date, end: Date): Promise<CalendarEvent[]> {
     const { rows } = await db.query<EventRow>(
@@ -294,5 +297,8 @@ export const mirrorRepository = (db: Queryable) => ({
     return rows[0]?.n ?? 0;
   },
 });
+
+/** The mirror of one user's calendars, per connection (see the file comment). */
+export const mirrorRepository = (db: Queryable) => ({ ...mirrorWrites(db), ...mirrorReads(db) });
 
 export type MirrorRepository = ReturnType<typeof mirrorRepository>;

@@ -19,7 +19,8 @@ export interface StoredPush {
 /** The statuses in which a connection is synced. */
 const LIVE = `status in ('syncing', 'healthy')`;
 
-export const syncStateRepository = (db: Queryable) => ({
+/** Tokens, cursor, health and zone. */
+const syncWrites = (db: Queryable) => ({
   /**
    * Writes a refreshed token set only if nobody else did since `expected` was read, so two workers
    * refreshing at once cannot overwrite Microsoft's rotated refresh token with a stale one.
@@ -64,7 +65,10 @@ export const syncStateRepository = (db: Queryable) => ({
       [id, timeZone],
     );
   },
+});
 
+/** The push channel on the connection, and the receivers' lookups. */
+const pushState = (db: Queryable) => ({
   async setPush(id: string, push: StoredPush | null): Promise<void> {
     await db.query(
       `update connections set push_channel_id = $2, push_resource_id = $3, push_secret_hash = $4,
@@ -96,7 +100,10 @@ export const syncStateRepository = (db: Queryable) => ({
       )
     ).rows;
   },
+});
 
+/** What the catch-up sweep looks for. */
+const sweeps = (db: Queryable) => ({
   /**
    * Live connections not synced since their deadline: `pushedBefore` for those with a live push
    * channel (the 6-hour safety net), `polledBefore` for the rest (polling without push).
@@ -132,6 +139,13 @@ export const syncStateRepository = (db: Queryable) => ({
     );
     return rows.map((row) => row.id);
   },
+});
+
+/** Sync and push state of connections (see the file comment). */
+export const syncStateRepository = (db: Queryable) => ({
+  ...syncWrites(db),
+  ...pushState(db),
+  ...sweeps(db),
 });
 
 export type SyncStateRepository = ReturnType<typeof syncStateRepository>;

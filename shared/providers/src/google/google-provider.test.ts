@@ -103,20 +103,25 @@ describe('Google adapter against the sandbox', () => {
     await sandbox.close();
   });
 
-  it('lists a full sync as domain events: series, single, all-day', () => {
+  it('lists a full sync as domain events: expanded occurrences of a series, single, all-day', () => {
     expect(full.full).toBe(true);
     expect(full.nextCursor).not.toBe('');
     for (const event of upserts(full)) expect(Value.Errors(CalendarEventSchema, event)).toEqual([]);
-    const series = byTitle(full, 'Alex / Bob 1:1');
-    expect(series).toMatchObject({
-      kind: 'series',
-      recurrence: { frequency: 'weekly', interval: 1 },
+    const first = byTitle(full, 'Alex / Bob 1:1');
+    expect(first).toMatchObject({
+      kind: 'occurrence',
       zone: 'Europe/Berlin',
       start: at(1, 1).replace('.000Z', 'Z'),
+      originalStart: at(1, 1).replace('.000Z', 'Z'),
       organizerIsSelf: true,
       transparency: 'busy',
     });
-    expect(series?.attendees.find((a) => a.email === 'alex@sandbox.test')).toMatchObject({ self: true });
+    // Google expands the weekly series: every week of the window has its own occurrence.
+    const occurrences = upserts(full).filter(
+      (e) => e.seriesId !== undefined && e.seriesId === first?.seriesId,
+    );
+    expect(occurrences.length).toBeGreaterThan(1);
+    expect(first?.attendees.find((a) => a.email === 'alex@sandbox.test')).toMatchObject({ self: true });
     expect(byTitle(full, 'Offsite')).toMatchObject({
       kind: 'single',
       allDay: { startDate: dateOf(3), endDate: dateOf(5) },
@@ -222,7 +227,7 @@ describe('Google adapter against the sandbox', () => {
   });
 
   it('cancels one occurrence: the next sync has a tombstone keyed by series and slot', async () => {
-    const series = byTitle(full, 'Alex / Bob 1:1') as CalendarEvent;
+    const series = { id: (byTitle(full, 'Alex / Bob 1:1') as CalendarEvent).seriesId! };
     const response = await fetch(
       `${sandbox.url}/calendar/v3/calendars/primary/events/${series.id}/instances?timeMin=${encodeURIComponent(at(7))}&timeMax=${encodeURIComponent(at(14))}`,
       { headers: { authorization: `Bearer ${alex.token}` } },
@@ -242,7 +247,7 @@ describe('Google adapter against the sandbox', () => {
   });
 
   it('refuses to cancel a whole series through cancelOccurrence', async () => {
-    const series = byTitle(full, 'Alex / Bob 1:1') as CalendarEvent;
+    const series = { id: (byTitle(full, 'Alex / Bob 1:1') as CalendarEvent).seriesId! };
     const before = await google.listChanges({ window });
     const error = await rejection(google.cancelOccurrence({ id: series.id, message: 'no' }));
     expect(error.kind).toBe('permanent');

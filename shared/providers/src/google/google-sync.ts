@@ -1,7 +1,9 @@
 /**
  * Reads: `listChanges` over events.list sync tokens (PROVIDERS.md §2, G-SYNC) and single-event reads.
- * A full sync lists with `showDeleted` and `singleEvents=false` (masters, exceptions and cancelled
- * instances, never the expanded plain instances), follows every `nextPageToken`, and takes the
+ * A full sync lists with `showDeleted` and `singleEvents=true`: Google expands every series into its
+ * occurrences (each with `recurringEventId` and `originalStartTime`), which is what the planner
+ * reasons about — a plain weekly instance is never listed with `singleEvents=false`, so that
+ * listing would leave next week's 1:1s out of the mirror. It follows every `nextPageToken`, and takes the
  * `nextSyncToken` that only the last page carries. An incremental sync sends the same parameters with
  * `syncToken` and without the window (forbidden together, G-LIST). 410 → `cursor_expired` (googleError).
  */
@@ -34,7 +36,7 @@ function pageParams(
   const common = {
     calendarId,
     showDeleted: true,
-    singleEvents: false,
+    singleEvents: true,
     maxResults: PAGE_SIZE,
     ...(pageToken ? { pageToken } : {}),
   };

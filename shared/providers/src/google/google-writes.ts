@@ -18,7 +18,26 @@ function ifMatch(etag: string | undefined): GoogleRequestOptions {
 }
 
 /** Patches start and end (in `zone`), with `If-Match` when an etag is given. */
+const RRULE_DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+
+/** The series' RRULE lines with BYDAY set to one new weekday (other parts and EXDATE/RDATE lines kept). */
+export function withWeekday(recurrence: readonly string[], isoWeekday: number): string[] {
+  const day = RRULE_DAYS[isoWeekday - 1]!;
+  return recurrence.map((line) =>
+    line.startsWith('RRULE:') && /BYDAY=/.test(line) ? line.replace(/BYDAY=[^;]*/, `BYDAY=${day}`) : line,
+  );
+}
+
+async function seriesRecurrence(ctx: GoogleContext, input: MoveEventInput): Promise<string[] | undefined> {
+  if (input.seriesWeekday === undefined) return undefined;
+  const current = await ctx.client.run(() =>
+    ctx.client.calendar.events.get({ calendarId: ctx.calendarId, eventId: input.id }),
+  );
+  return current.recurrence ? withWeekday(current.recurrence, input.seriesWeekday) : undefined;
+}
+
 export async function moveGoogleEvent(ctx: GoogleContext, input: MoveEventInput): Promise<CalendarEvent> {
+  const recurrence = await seriesRecurrence(ctx, input);
   const data = await ctx.client.run(() =>
     ctx.client.calendar.events.patch(
       {
@@ -30,6 +49,7 @@ export async function moveGoogleEvent(ctx: GoogleContext, input: MoveEventInput)
           // The instant carries its offset; timeZone keeps recurring events anchored (G-CONC).
           start: { dateTime: input.start, timeZone: input.zone },
           end: { dateTime: input.end, timeZone: input.zone },
+          ...(recurrence ? { recurrence } : {}),
         },
       },
       ifMatch(input.etag),

@@ -3,6 +3,7 @@
  * `conflict`), POST with `transactionId` (Graph's dedupe of retried creates, M-EVENT-SDK) and our tag
  * as a single-value extended property, `/cancel` with a comment, DELETE where already gone is done.
  */
+import { Temporal } from 'temporal-polyfill';
 import type { CalendarEvent } from '@frontload/domain';
 import type { CreateEventInput, MoveEventInput } from '../calendar-provider.js';
 import { ProviderError } from '../provider-error.js';
@@ -22,13 +23,44 @@ const eventPath = (id: string) => `/me/events/${encodeURIComponent(id)}`;
  * Graph has no `sendUpdates`: an organizer's change to a meeting always notifies its attendees, so
  * `notifyAttendees` cannot be honoured here (it only matters for events with nobody to tell anyway).
  */
+const GRAPH_DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+interface GraphRecurrence {
+  pattern?: { daysOfWeek?: string[]; [key: string]: unknown };
+  range?: { startDate?: string; [key: string]: unknown };
+}
+
+/** A series master's recurrence moved to one new weekday, its range starting on the new first date. */
+async function seriesRecurrence(
+  ctx: GraphContext,
+  input: MoveEventInput,
+): Promise<GraphRecurrence | undefined> {
+  if (input.seriesWeekday === undefined) return undefined;
+  const current = (await ctx.client.run((client) =>
+    client.api(eventPath(input.id)).select('recurrence').get(),
+  )) as {
+    recurrence?: GraphRecurrence | null;
+  };
+  if (!current.recurrence?.pattern) return undefined;
+  const startDate = Temporal.Instant.from(input.start)
+    .toZonedDateTimeISO(input.zone)
+    .toPlainDate()
+    .toString();
+  return {
+    pattern: { ...current.recurrence.pattern, daysOfWeek: [GRAPH_DAYS[input.seriesWeekday - 1]!] },
+    range: { ...current.recurrence.range, startDate },
+  };
+}
+
 export async function moveGraphEvent(ctx: GraphContext, input: MoveEventInput): Promise<CalendarEvent> {
+  const recurrence = await seriesRecurrence(ctx, input);
   const item = await ctx.client.run((client) => {
     let request = client.api(eventPath(input.id)).header('Prefer', PREFER_UTC);
     if (input.etag) request = request.header('If-Match', input.etag);
     return request.patch({
       start: dateTimeTimeZone(input.start, input.zone),
       end: dateTimeTimeZone(input.end, input.zone),
+      ...(recurrence ? { recurrence } : {}),
     }) as Promise<GraphDeltaItem>;
   });
   return mapGraphOne(ctx, item);

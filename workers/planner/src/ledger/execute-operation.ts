@@ -11,6 +11,7 @@
 import type { CalendarEvent } from '@frontload/domain';
 import type { CalendarProvider } from '@frontload/providers';
 import { MEETING_KINDS, providerTarget, type LedgerOperation } from './ledger-operation.js';
+import { executeSeriesMove } from './series-move.js';
 
 export type ExecutionResult =
   | { status: 'applied'; before: CalendarEvent | undefined; after: CalendarEvent | undefined; wrote: boolean }
@@ -25,9 +26,10 @@ const gone = (event: CalendarEvent | undefined) => event === undefined || event.
 export function alreadyDone(op: LedgerOperation, current: CalendarEvent | undefined): boolean {
   switch (op.kind) {
     case 'moveOccurrence':
-    case 'moveSeries':
     case 'updateFocusBlock':
       return at(current, op.after);
+    case 'moveSeries':
+      return false; // decided by series-move.ts from the master
     case 'createFocusBlock':
       return current !== undefined && !gone(current);
     case 'deleteFocusBlock':
@@ -56,15 +58,16 @@ async function write(provider: CalendarProvider, op: LedgerOperation): Promise<C
   const etag = 'etag' in op && op.etag !== undefined ? { etag: op.etag } : {};
   switch (op.kind) {
     case 'moveOccurrence':
-    case 'moveSeries':
       return provider.moveEvent({
-        id: providerTarget(op),
+        id: op.eventId,
         start: op.after.start,
         end: op.after.end,
-        zone: 'zone' in op ? op.zone : 'UTC',
+        zone: 'UTC',
         notifyAttendees: true,
         ...etag,
       });
+    case 'moveSeries':
+      throw new Error('series moves are executed by executeSeriesMove');
     case 'updateFocusBlock':
       return provider.moveEvent({
         id: op.eventId,
@@ -99,6 +102,7 @@ export async function executeOperation(
   provider: CalendarProvider,
   op: LedgerOperation,
 ): Promise<ExecutionResult> {
+  if (op.kind === 'moveSeries') return executeSeriesMove(provider, op);
   const current = await provider.getEvent(providerTarget(op));
   if (alreadyDone(op, current)) return { status: 'applied', before: current, after: current, wrote: false };
   const refused = refusal(op, current);

@@ -16,6 +16,11 @@ export interface RunDeps {
   providerFor(connectionId: string): Promise<CalendarProvider>;
   /** The provider said the event changed under us: re-sync that connection and re-plan. */
   onConflict(connectionId: string): Promise<void>;
+  /**
+   * A series moved: its occurrences now have other ids and slots. A full resync replaces the
+   * connection's mirror once complete, whatever the provider reports for the vanished instances.
+   */
+  onSeriesMoved(connectionId: string): Promise<void>;
   /** Stop the run when more than this share of attempted operations failed (after 3 attempts). */
   breakerShare?: number;
 }
@@ -82,10 +87,13 @@ export async function runPlan(planId: string, deps: RunDeps): Promise<RunSummary
     if (finished.has(row.status))
       count[row.status === 'reverted' ? 'applied' : (row.status as keyof typeof count)]++;
   const conflicts = new Set<string>();
+  const seriesMoved = new Set<string>();
   for (const row of rows.filter((r) => !finished.has(r.status))) {
     const outcome = await runOne(deps, row);
     count[outcome.status]++;
     if (outcome.conflict && row.connection_id) conflicts.add(row.connection_id);
+    if (outcome.status === 'applied' && row.kind === 'moveSeries' && row.connection_id)
+      seriesMoved.add(row.connection_id);
     const attempted = count.applied + count.failed;
     if (attempted >= 3 && count.failed / attempted > (deps.breakerShare ?? 0.3)) {
       await plans.transition(planId, ['applying'], 'stopped');
@@ -93,6 +101,7 @@ export async function runPlan(planId: string, deps: RunDeps): Promise<RunSummary
     }
   }
   for (const connectionId of conflicts) await deps.onConflict(connectionId);
+  for (const connectionId of seriesMoved) await deps.onSeriesMoved(connectionId);
   const state = count.failed > 0 ? 'partially_applied' : 'applied';
   await plans.transition(planId, ['applying'], state);
   return { state, ...count };

@@ -1,0 +1,43 @@
+/**
+ * The catch-up sweep, run every minute by a BullMQ job scheduler: queues a catch-up sync for every
+ * live connection not synced within its interval (6 h with live push, a few minutes without — local
+ * development polls), a push renewal for every channel past half its lifetime (or missing), and the
+ * cleanup of disconnected connections whose disconnect job was lost. Every enqueue is deduplicated
+ * per connection by the catalogue, so an overlapping sweep or push adds nothing.
+ */
+import { repositories } from '@frontload/db';
+import type { SyncDeps } from './deps.js';
+
+/** What one sweep queued. */
+export interface SweepOutcome {
+  syncs: number;
+  renewals: number;
+  disconnects: number;
+}
+
+/** How long a disconnected connection may wait for its cleanup before the sweep queues it again. */
+const DISCONNECT_GRACE_MS = 10 * 60_000;
+
+export async function catchUpSweep(deps: SyncDeps): Promise<SweepOutcome> {
+  const { syncState } = repositories(deps.db);
+  const now = deps.now();
+  const { catchUpIntervalMs, pollIntervalMs, sweepLimit } = deps.tuning;
+  const due = await syncState.dueForSync({
+    now,
+    pushedBefore: new Date(now.getTime() - catchUpIntervalMs),
+    polledBefore: new Date(now.getTime() - pollIntervalMs),
+    limit: sweepLimit,
+  });
+  for (const connectionId of due) await deps.producers.enqueueSync({ connectionId, reason: 'catch_up' });
+
+  const renew =
+    deps.pushPublicUrl === undefined ? [] : await syncState.dueForPushRenewal({ now, limit: sweepLimit });
+  for (const connectionId of renew) await deps.producers.enqueueRenewPush({ connectionId });
+
+  const orphaned = await syncState.disconnectedBefore({
+    before: new Date(now.getTime() - DISCONNECT_GRACE_MS),
+    limit: sweepLimit,
+  });
+  for (const connectionId of orphaned) await deps.producers.enqueueDisconnect({ connectionId });
+  return { syncs: due.length, renewals: renew.length, disconnects: orphaned.length };
+}

@@ -1,0 +1,107 @@
+/**
+ * One sync of one connection (ARCHITECTURE.md flow 2): full on connect or on request, incremental
+ * from the stored cursor otherwise; an expired cursor (Google 410, Graph SyncStateNotFound) falls
+ * back to a full listing that replaces the mirror only once it is complete (the adapter follows
+ * every page before it returns). A plan is queued only when something relevant changed.
+ */
+import { repositories, type ConnectionRow, type MirrorApplyResult } from '@frontload/db';
+import type { JobPayload } from '@frontload/jobs';
+import type { CalendarProvider, ChangeSet } from '@frontload/providers';
+import { connectionTokenSource } from '@frontload/connections';
+import type { SyncDeps } from './deps.js';
+import { providerErrorKind } from '@frontload/connections';
+
+/** What a sync did; stored as the job's return value (ids and counts only). */
+export interface SyncOutcome {
+  connectionId: string;
+  skipped?: 'gone' | 'not_live';
+  mode?: 'full' | 'incremental';
+  /** The stored cursor had expired, so the sync fell back to a full listing. */
+  cursorExpired?: boolean;
+  upserted?: number;
+  deleted?: number;
+  relevant?: number;
+  planQueued?: boolean;
+}
+
+type SyncReason = JobPayload<'sync'>['reason'];
+
+function window(deps: SyncDeps) {
+  const now = deps.now().getTime();
+  return {
+    start: new Date(now - deps.tuning.windowBackMs).toISOString(),
+    end: new Date(now + deps.tuning.windowAheadMs).toISOString(),
+  };
+}
+
+/** Lists changes; a cursor the provider no longer knows means "list everything again". */
+async function listChanges(
+  deps: SyncDeps,
+  provider: CalendarProvider,
+  cursor: string | undefined,
+): Promise<{ changes: ChangeSet; cursorExpired: boolean }> {
+  if (cursor === undefined)
+    return { changes: await provider.listChanges({ window: window(deps) }), cursorExpired: false };
+  try {
+    return { changes: await provider.listChanges({ cursor, window: window(deps) }), cursorExpired: false };
+  } catch (error) {
+    if (providerErrorKind(error) !== 'cursor_expired') throw error;
+    return { changes: await provider.listChanges({ window: window(deps) }), cursorExpired: true };
+  }
+}
+
+/** Writes the change set to the mirror and moves the cursor, in one transaction. */
+async function persist(deps: SyncDeps, connectionId: string, set: ChangeSet): Promise<MirrorApplyResult> {
+  return deps.db.transaction(async (tx) => {
+    const repos = repositories(tx);
+    const result = set.full
+      ? await repos.mirror.replaceAll(connectionId, set.changes)
+      : await repos.mirror.applyChanges(connectionId, set.changes);
+    await repos.syncState.markSynced(connectionId, set.nextCursor, deps.now());
+    return result;
+  });
+}
+
+/** The calendar's zone, read on the first sync (and whenever it is still unknown). */
+async function refreshTimeZone(deps: SyncDeps, provider: CalendarProvider, connection: ConnectionRow) {
+  if (connection.time_zone !== null) return;
+  const settings = await provider.getSettings();
+  await repositories(deps.db).syncState.setTimeZone(connection.id, settings.timeZone);
+}
+
+/** Runs one sync. Throws ProviderError kinds for the runner (rate limits, transient failures). */
+export async function syncConnection(
+  deps: SyncDeps,
+  connectionId: string,
+  reason: SyncReason,
+): Promise<SyncOutcome> {
+  const connection = await repositories(deps.db).connections.byId(connectionId);
+  if (!connection) return { connectionId, skipped: 'gone' };
+  if (connection.status !== 'syncing' && connection.status !== 'healthy') {
+    return { connectionId, skipped: 'not_live' };
+  }
+  const provider = await deps.providerFor(connection, connectionTokenSource(deps, connection));
+  if (reason === 'initial') await refreshTimeZone(deps, provider, { ...connection, time_zone: null });
+  else await refreshTimeZone(deps, provider, connection);
+
+  const full = reason === 'initial' || reason === 'resync' || connection.sync_cursor === null;
+  const { changes, cursorExpired } = await listChanges(
+    deps,
+    provider,
+    full ? undefined : (connection.sync_cursor ?? undefined),
+  );
+  const result = await persist(deps, connection.id, changes);
+  // A new connection always gets its first plan; afterwards only real changes replan.
+  const planQueued = reason === 'initial' || result.relevant > 0;
+  if (planQueued) await deps.producers.enqueuePlan({ userId: connection.user_id, reason: 'sync' });
+  if (reason === 'initial' && deps.pushPublicUrl !== undefined) {
+    await deps.producers.enqueueRenewPush({ connectionId: connection.id });
+  }
+  return {
+    connectionId,
+    mode: changes.full ? 'full' : 'incremental',
+    ...(cursorExpired ? { cursorExpired } : {}),
+    ...result,
+    planQueued,
+  };
+}
