@@ -4,7 +4,7 @@
  */
 import type { Database } from '@frontload/db';
 import type { Producers } from '@frontload/jobs';
-import type { OAuth } from '@frontload/providers';
+import type { OAuth } from '@frontload/providers/oauth';
 import type { TokenVault, UrlPolicy } from '@frontload/security';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -15,10 +15,17 @@ import { openapi } from './plugins/openapi.js';
 import rateLimit from '@fastify/rate-limit';
 import { accountRoutes } from './routes/api/account.js';
 import { connectionRoutes } from './routes/api/connections.js';
+import { planRoutes } from './routes/api/plans.js';
 import { tokenRoutes } from './routes/api/tokens.js';
 import { webhookRoutes } from './routes/api/webhooks.js';
 import { healthRoutes } from './routes/health.js';
 import { oauthRoutes } from './routes/oauth.js';
+import { security } from './plugins/security.js';
+import { preferenceRoutes } from './routes/api/preferences.js';
+import { peopleRoutes } from './routes/api/people.js';
+import { calendarViewRoutes } from './routes/api/events.js';
+import { webRoutes } from './routes/web.js';
+import { pushRoutes } from './routes/push.js';
 
 export interface AppDependencies {
   db: Database;
@@ -61,6 +68,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     ]),
   );
   await app.register(auth, { db: deps.db, now, secureCookies: !isLocalHttp(publicUrl) });
+  await app.register(security, { secure: !isLocalHttp(publicUrl) });
+  await app.register(webRoutes);
   await app.register(oauthRoutes, {
     db: deps.db,
     oauth: deps.oauth,
@@ -69,9 +78,19 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     enqueueInitialSync: async (connectionId) =>
       void (await deps.producers.enqueueSync({ connectionId, reason: 'initial' })),
   });
+  await app.register(pushRoutes, { db: deps.db, producers: deps.producers });
   await app.register(accountRoutes, { prefix: '/api/v1', db: deps.db });
+  await app.register(preferenceRoutes, { prefix: '/api/v1', db: deps.db, now });
+  await app.register(peopleRoutes, { prefix: '/api/v1', db: deps.db, now });
+  await app.register(calendarViewRoutes, { prefix: '/api/v1', db: deps.db });
   await app.register(tokenRoutes, { prefix: '/api/v1', db: deps.db, now });
-  await app.register(connectionRoutes, { prefix: '/api/v1', db: deps.db, now });
+  await app.register(connectionRoutes, {
+    prefix: '/api/v1',
+    db: deps.db,
+    now,
+    producers: deps.producers,
+  });
+  await app.register(planRoutes, { prefix: '/api/v1', db: deps.db, producers: deps.producers, now });
   await app.register(webhookRoutes, {
     prefix: '/api/v1',
     db: deps.db,

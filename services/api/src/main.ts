@@ -4,7 +4,7 @@ import { loadConfigOrExit } from '@frontload/config';
 import { openDatabase } from '@frontload/db';
 import { createProducers, createRedisConnection } from '@frontload/jobs';
 import { loggerOptions } from '@frontload/logging';
-import { createOAuth } from '@frontload/providers';
+import { createOAuth } from '@frontload/providers/oauth';
 import { createTokenVault } from '@frontload/security';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';

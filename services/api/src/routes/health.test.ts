@@ -1,7 +1,7 @@
 import { migrate, openDatabase, type Database } from '@frontload/db';
 import { DEVELOPMENT_SEALING_KEY } from '@frontload/config';
 import { createProducers, createRedisConnection } from '@frontload/jobs';
-import { createOAuth } from '@frontload/providers';
+import { createOAuth } from '@frontload/providers/oauth';
 import { createTokenVault } from '@frontload/security';
 import { createTestDatabase, privateRedis, type PrivateRedis, type TestDatabase } from '@frontload/testing';
 import type { FastifyInstance } from 'fastify';

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { repositories, type Database } from '@frontload/db';
-import { isProviderError, type OAuth, type ProviderKind, type TokenSet } from '@frontload/providers';
+import { isProviderError, type ProviderKind } from '@frontload/providers/errors';
+import type { OAuth, TokenSet } from '@frontload/providers/oauth';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { generateCodeVerifier, generateState } from 'arctic';
 import Type from 'typebox';

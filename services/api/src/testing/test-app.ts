@@ -6,20 +6,28 @@ import { randomUUID } from 'node:crypto';
 import { DEVELOPMENT_SEALING_KEY } from '@frontload/config';
 import { migrate, openDatabase, repositories, type Database } from '@frontload/db';
 import { createProducers, createRedisConnection, type Producers } from '@frontload/jobs';
-import { createOAuth, type OAuthSettings } from '@frontload/providers';
+import { createOAuth, type OAuthSettings } from '@frontload/providers/oauth';
 import { createTokenVault } from '@frontload/security';
 import { TEST_REDIS_URL, createTestDatabase } from '@frontload/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDependencies } from '../app.js';
 import { SESSION_COOKIE, hashSecret, newSecret } from '../plugins/auth.js';
+import { CSRF_COOKIE, CSRF_HEADER } from '../plugins/security.js';
 
 export interface TestApp {
   app: FastifyInstance;
   db: Database;
+  /** The throwaway database's URL, for worker processes a test starts beside the app. */
+  databaseUrl: string;
   producers: Producers;
   prefix: string;
-  /** Creates a user and a live session; returns the cookie header to send. */
-  signIn(email: string): Promise<{ userId: string; cookie: string }>;
+  /**
+   * Creates a user and a live session; returns the cookie header to send, and `headers` for writes
+   * (the session and CSRF cookies plus the `x-csrf-token` header).
+   */
+  signIn(email: string): Promise<{ userId: string; cookie: string; headers: Record<string, string> }>;
+  /** Fetches a CSRF token for a session cookie, as the settings page does before its first write. */
+  csrfHeaders(cookie: string): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -51,22 +59,34 @@ export async function buildTestApp(
     db,
     redis,
     producers,
-    oauth: createOAuth(sandboxOAuthSettings(sandboxUrl)),
+    oauth: createOAuth(sandboxOAuthSettings(sandboxUrl, rest.publicUrl)),
     vault: createTokenVault(DEVELOPMENT_SEALING_KEY),
     ...rest,
   });
   const repos = repositories(db);
+  const csrfHeaders = async (cookie: string) => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/csrf-token', headers: { cookie } });
+    const secret = res.cookies.find((c) => c.name === CSRF_COOKIE)?.value;
+    if (!secret) throw new Error(`no ${CSRF_COOKIE} cookie in the csrf-token answer (${res.statusCode})`);
+    return {
+      cookie: `${cookie}; ${CSRF_COOKIE}=${secret}`,
+      [CSRF_HEADER]: res.json<{ token: string }>().token,
+    };
+  };
   return {
     app,
     db,
+    databaseUrl: testDb.url,
     producers,
     prefix,
+    csrfHeaders,
     async signIn(email) {
       const user = await repos.users.upsertByEmail({ email, name: email.split('@')[0]! });
       const token = newSecret();
       const expiresAt = new Date(Date.now() + 3_600_000);
       await repos.sessions.create({ tokenHash: hashSecret(token), userId: user.id, expiresAt });
-      return { userId: user.id, cookie: `${SESSION_COOKIE}=${token}` };
+      const cookie = `${SESSION_COOKIE}=${token}`;
+      return { userId: user.id, cookie, headers: await csrfHeaders(cookie) };
     },
     async close() {
       await app.close();

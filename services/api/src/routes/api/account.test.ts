@@ -3,8 +3,8 @@ import { buildTestApp, type TestApp } from '../../testing/test-app.js';
 
 describe('account API: sessions and personal API tokens', () => {
   let t: TestApp;
-  let alice: { userId: string; cookie: string };
-  let bob: { userId: string; cookie: string };
+  let alice: { userId: string; cookie: string; headers: Record<string, string> };
+  let bob: { userId: string; cookie: string; headers: Record<string, string> };
 
   beforeAll(async () => {
     t = await buildTestApp();
@@ -13,10 +13,8 @@ describe('account API: sessions and personal API tokens', () => {
   });
   afterAll(() => t.close());
 
-  const createToken = async (cookie: string, name: string) =>
-    (
-      await t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: { cookie }, payload: { name } })
-    ).json<{
+  const createToken = async (headers: Record<string, string>, name: string) =>
+    (await t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers, payload: { name } })).json<{
       id: string;
       token: string;
       prefix: string;
@@ -29,7 +27,7 @@ describe('account API: sessions and personal API tokens', () => {
   });
 
   it('shows a created API token once, stores only its hash, and accepts it as a Bearer token', async () => {
-    const created = await createToken(alice.cookie, 'cli');
+    const created = await createToken(alice.headers, 'cli');
     expect(created.token).toMatch(/^flp_[A-Za-z0-9_-]{40,}$/);
     const stored = await t.db.query<{ token_hash: string }>(
       'select token_hash from api_tokens where id = $1',
@@ -40,7 +38,7 @@ describe('account API: sessions and personal API tokens', () => {
     const list = await t.app.inject({
       method: 'GET',
       url: '/api/v1/tokens',
-      headers: { cookie: alice.cookie },
+      headers: alice.headers,
     });
     expect(JSON.stringify(list.json())).not.toContain(created.token);
 
@@ -54,11 +52,11 @@ describe('account API: sessions and personal API tokens', () => {
   });
 
   it('stops accepting a token the moment it is revoked', async () => {
-    const created = await createToken(alice.cookie, 'short-lived');
+    const created = await createToken(alice.headers, 'short-lived');
     const del = await t.app.inject({
       method: 'DELETE',
       url: `/api/v1/tokens/${created.id}`,
-      headers: { cookie: alice.cookie },
+      headers: alice.headers,
     });
     expect(del.statusCode).toBe(204);
     const me = await t.app.inject({
@@ -70,9 +68,9 @@ describe('account API: sessions and personal API tokens', () => {
   });
 
   it('never lets one user list or revoke another user’s tokens, by cookie or by API token', async () => {
-    const alicesToken = await createToken(alice.cookie, 'alice-only');
-    const bobsToken = await createToken(bob.cookie, 'bob-cli');
-    for (const headers of [{ cookie: bob.cookie }, { authorization: `Bearer ${bobsToken.token}` }]) {
+    const alicesToken = await createToken(alice.headers, 'alice-only');
+    const bobsToken = await createToken(bob.headers, 'bob-cli');
+    for (const headers of [bob.headers, { authorization: `Bearer ${bobsToken.token}` }]) {
       const list = await t.app.inject({ method: 'GET', url: '/api/v1/tokens', headers });
       expect(list.json<{ tokens: { id: string }[] }>().tokens.map((x) => x.id)).not.toContain(alicesToken.id);
       const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${alicesToken.id}`, headers });
@@ -92,7 +90,7 @@ describe('account API: sessions and personal API tokens', () => {
       const res = await t.app.inject({
         method: 'POST',
         url: '/api/v1/tokens',
-        headers: { cookie: alice.cookie },
+        headers: alice.headers,
         payload,
       });
       expect(res.statusCode).toBe(400);
@@ -107,17 +105,17 @@ describe('account API: sessions and personal API tokens', () => {
     const out = await t.app.inject({
       method: 'POST',
       url: '/api/v1/logout',
-      headers: { cookie: carol.cookie },
+      headers: carol.headers,
     });
     expect(out.statusCode).toBe(204);
-    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: carol.cookie } });
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: carol.headers });
     expect(me.statusCode).toBe(401);
   });
 
   it('deleting the account removes the user and every row that belongs to them', async () => {
     const dave = await t.signIn('dave@example.com');
-    await createToken(dave.cookie, 'dave-cli');
-    const res = await t.app.inject({ method: 'DELETE', url: '/api/v1/me', headers: { cookie: dave.cookie } });
+    await createToken(dave.headers, 'dave-cli');
+    const res = await t.app.inject({ method: 'DELETE', url: '/api/v1/me', headers: dave.headers });
     expect(res.statusCode).toBe(204);
     for (const table of ['users', 'sessions', 'api_tokens', 'audit']) {
       const col = table === 'users' ? 'id' : 'user_id';

@@ -1,5 +1,6 @@
 /** The caller's calendar connections and their health. Tokens never leave the database. */
 import { repositories, type ConnectionRow, type Database } from '@frontload/db';
+import type { Producers } from '@frontload/jobs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { Errors } from '../../errors.js';
@@ -33,9 +34,16 @@ export function connectionView(row: ConnectionRow, now: Date) {
   };
 }
 
-export const connectionRoutes: FastifyPluginAsyncTypebox<{ db: Database; now: () => Date }> = async (
+export interface ConnectionRouteOptions {
+  db: Database;
+  now: () => Date;
+  /** Queues the disconnect job (stop push, revoke, delete tokens and mirror). */
+  producers: Pick<Producers, 'enqueueDisconnect'>;
+}
+
+export const connectionRoutes: FastifyPluginAsyncTypebox<ConnectionRouteOptions> = async (
   app,
-  { db, now },
+  { db, now, producers },
 ) => {
   const repos = repositories(db);
   app.addHook('preHandler', app.requireUser);
@@ -62,6 +70,25 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ db: Database; now: ()
       const row = await repos.connections.byIdForUser(request.user!.id, request.params.id);
       if (!row) throw new Errors.NotFoundResource('Connection');
       return connectionView(row, now());
+    },
+  );
+
+  // Marked at once (sync and push stop seeing it as live), cleaned up by the sync worker's
+  // `disconnect` job: it needs the tokens to stop push and revoke, then deletes them with the mirror.
+  app.delete(
+    '/connections/:id',
+    {
+      schema: {
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 202: ConnectionView },
+      },
+    },
+    async (request, reply) => {
+      const row = await repos.connections.byIdForUser(request.user!.id, request.params.id);
+      if (!row) throw new Errors.NotFoundResource('Connection');
+      await repos.syncState.transition(row.id, 'disconnected');
+      await producers.enqueueDisconnect({ connectionId: row.id });
+      return reply.status(202).send(connectionView({ ...row, status: 'disconnected' }, now()));
     },
   );
 };

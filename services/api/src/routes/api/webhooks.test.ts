@@ -3,8 +3,8 @@ import { buildTestApp, type TestApp } from '../../testing/test-app.js';
 
 describe('webhook endpoints API', () => {
   let t: TestApp;
-  let alice: { userId: string; cookie: string };
-  let bob: { userId: string; cookie: string };
+  let alice: { userId: string; cookie: string; headers: Record<string, string> };
+  let bob: { userId: string; cookie: string; headers: Record<string, string> };
 
   beforeAll(async () => {
     t = await buildTestApp();
@@ -13,13 +13,13 @@ describe('webhook endpoints API', () => {
   });
   afterAll(() => t.close());
 
-  const create = (cookie: string, payload: object) =>
-    t.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: { cookie }, payload });
+  const create = (headers: Record<string, string>, payload: object) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers, payload });
   const count = async () =>
     (await t.db.query<{ n: number }>('select count(*)::int as n from webhook_endpoints')).rows[0]!.n;
 
   it('creates an endpoint and shows its whsec_ signing secret once, never again', async () => {
-    const res = await create(alice.cookie, {
+    const res = await create(alice.headers, {
       url: 'https://hooks.example.com/frontload',
       description: 'team alerts',
       eventTypes: ['overload.tripped', 'overload.cleared'],
@@ -31,7 +31,7 @@ describe('webhook endpoints API', () => {
     const again = await t.app.inject({
       method: 'GET',
       url: `/api/v1/webhooks/${body.id}`,
-      headers: { cookie: alice.cookie },
+      headers: alice.headers,
     });
     expect(again.body).not.toContain(body.secret);
     const stored = await t.db.query<{ sealed_secrets: string }>(
@@ -90,7 +90,7 @@ describe('webhook endpoints API', () => {
     ],
   ])('refuses %s with a 400 and a stable code, storing nothing', async (_name, payload, code) => {
     const before = await count();
-    const res = await create(alice.cookie, payload);
+    const res = await create(alice.headers, payload);
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code });
     expect(await count()).toBe(before);
@@ -98,7 +98,7 @@ describe('webhook endpoints API', () => {
 
   it('rotates the secret: the new one is shown once and the old one keeps signing for an overlap', async () => {
     const created = (
-      await create(alice.cookie, { url: 'https://hooks.example.com/r', eventTypes: ['overload.tripped'] })
+      await create(alice.headers, { url: 'https://hooks.example.com/r', eventTypes: ['overload.tripped'] })
     ).json<{
       id: string;
       secret: string;
@@ -106,7 +106,7 @@ describe('webhook endpoints API', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: `/api/v1/webhooks/${created.id}/rotate-secret`,
-      headers: { cookie: alice.cookie },
+      headers: alice.headers,
     });
     expect(res.statusCode).toBe(200);
     const rotated = res.json<{ secret: string; previousSecretValidUntil: string }>();
@@ -116,19 +116,19 @@ describe('webhook endpoints API', () => {
 
   it('disables and re-enables an endpoint', async () => {
     const { id } = (
-      await create(alice.cookie, { url: 'https://hooks.example.com/d', eventTypes: ['connection.lost'] })
+      await create(alice.headers, { url: 'https://hooks.example.com/d', eventTypes: ['connection.lost'] })
     ).json<{ id: string }>();
     const off = await t.app.inject({
       method: 'PATCH',
       url: `/api/v1/webhooks/${id}`,
-      headers: { cookie: alice.cookie },
+      headers: alice.headers,
       payload: { enabled: false },
     });
     expect(off.json()).toMatchObject({ enabled: false, disabledReason: 'disabled by the user' });
     const on = await t.app.inject({
       method: 'PATCH',
       url: `/api/v1/webhooks/${id}`,
-      headers: { cookie: alice.cookie },
+      headers: alice.headers,
       payload: { enabled: true },
     });
     expect(on.json()).toMatchObject({ enabled: true, disabledReason: null });
@@ -136,7 +136,7 @@ describe('webhook endpoints API', () => {
 
   it('never lets another user see, change, test or delete an endpoint', async () => {
     const { id } = (
-      await create(alice.cookie, {
+      await create(alice.headers, {
         url: 'https://hooks.example.com/private',
         eventTypes: ['overload.tripped'],
       })
@@ -144,7 +144,7 @@ describe('webhook endpoints API', () => {
     const list = await t.app.inject({
       method: 'GET',
       url: '/api/v1/webhooks',
-      headers: { cookie: bob.cookie },
+      headers: bob.headers,
     });
     expect(list.json<{ endpoints: unknown[] }>().endpoints).toEqual([]);
     for (const [method, url] of [
@@ -154,7 +154,7 @@ describe('webhook endpoints API', () => {
       ['GET', `/api/v1/webhooks/${id}/deliveries`],
       ['DELETE', `/api/v1/webhooks/${id}`],
     ] as const) {
-      const res = await t.app.inject({ method, url, headers: { cookie: bob.cookie } });
+      const res = await t.app.inject({ method, url, headers: bob.headers });
       expect(res.statusCode, `${method} ${url}`).toBe(404);
     }
     expect(
@@ -162,7 +162,7 @@ describe('webhook endpoints API', () => {
         await t.app.inject({
           method: 'GET',
           url: `/api/v1/webhooks/${id}`,
-          headers: { cookie: alice.cookie },
+          headers: alice.headers,
         })
       ).statusCode,
     ).toBe(200);
@@ -170,19 +170,19 @@ describe('webhook endpoints API', () => {
 
   it('queues a test-send as a recorded delivery', async () => {
     const { id } = (
-      await create(alice.cookie, { url: 'https://hooks.example.com/t', eventTypes: ['overload.tripped'] })
+      await create(alice.headers, { url: 'https://hooks.example.com/t', eventTypes: ['overload.tripped'] })
     ).json<{ id: string }>();
     const res = await t.app.inject({
       method: 'POST',
       url: `/api/v1/webhooks/${id}/test`,
-      headers: { cookie: alice.cookie },
+      headers: alice.headers,
     });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ eventType: 'webhook.test', status: 'pending', attempts: 0 });
     const log = await t.app.inject({
       method: 'GET',
       url: `/api/v1/webhooks/${id}/deliveries`,
-      headers: { cookie: alice.cookie },
+      headers: alice.headers,
     });
     expect(log.json<{ deliveries: { eventType: string }[] }>().deliveries.map((d) => d.eventType)).toEqual([
       'webhook.test',

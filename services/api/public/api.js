@@ -1,0 +1,51 @@
+/**
+ * The page's only way to the server: JSON over fetch with the session cookie. Writes carry the CSRF
+ * token, fetched once from /api/v1/csrf-token (the matching secret sits in an httpOnly cookie).
+ */
+
+/** A refused request, with the API's error body (`code`, `message`, `details`). */
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message ?? `Request failed (${status})`);
+    this.status = status;
+    this.code = body?.code ?? 'FL_UNKNOWN';
+    this.details = Array.isArray(body?.details) ? body.details : [];
+  }
+}
+
+let csrfToken;
+
+async function token() {
+  if (!csrfToken) {
+    const res = await fetch('/api/v1/csrf-token', { credentials: 'same-origin' });
+    if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => undefined));
+    csrfToken = (await res.json()).token;
+  }
+  return csrfToken;
+}
+
+/**
+ * Calls the API; resolves with the parsed body (undefined for 204), rejects with ApiError.
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ */
+export async function api(method, path, body) {
+  const headers = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') headers['x-csrf-token'] = await token();
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 204) return undefined;
+  const parsed = await res.json().catch(() => undefined);
+  if (!res.ok) {
+    // A stale token (the secret cookie expired or was replaced) is fetched again on the next write.
+    if (parsed?.code === 'FL_CSRF_INVALID') csrfToken = undefined;
+    throw new ApiError(res.status, parsed);
+  }
+  return parsed;
+}

@@ -1,0 +1,68 @@
+/* global document, window */
+/**
+ * Entry point: asks who is signed in, then renders each section. Signed out, only the connect
+ * buttons show. Sections load independently, so one failing request never blanks the page.
+ */
+import { api, ApiError } from './api.js';
+import { announce, h, replace } from './dom.js';
+import { renderConnections } from './connections.js';
+import { renderWeek } from './week.js';
+import { renderPreferences } from './preferences.js';
+import { renderPeople } from './people.js';
+import { renderHistory } from './history.js';
+import { renderWebhooks } from './webhooks.js';
+import { renderAccount } from './account.js';
+
+const SECTIONS = ['week', 'preferences', 'people', 'history', 'webhooks', 'account'];
+
+async function loadSection(name, render, ctx) {
+  const body = document.getElementById(`${name}-body`);
+  try {
+    await render(body, ctx);
+  } catch (error) {
+    replace(
+      body,
+      h('p', { className: 'error', role: 'alert' }, `Could not load this section: ${error.message}`),
+    );
+  }
+}
+
+async function signOut() {
+  await api('POST', '/api/v1/logout');
+  window.location.assign('/');
+}
+
+async function main() {
+  let me;
+  try {
+    me = await api('GET', '/api/v1/me');
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 401)) announce(error.message, 'error');
+    await renderConnections(document.getElementById('connect-body'), { me: undefined });
+    return;
+  }
+  // Users start in UTC until a zone is known; the connected calendar's own zone is the better guess.
+  const { connections } = await api('GET', '/api/v1/connections');
+  const calendarZone = connections.find((c) => c.timeZone)?.timeZone;
+  const ctx = { me, timeZone: me.timeZone && me.timeZone !== 'UTC' ? me.timeZone : (calendarZone ?? 'UTC') };
+  document.getElementById('nav').hidden = false;
+  for (const name of SECTIONS) document.getElementById(name).hidden = false;
+  const signOutButton = h(
+    'button',
+    { type: 'button', className: 'secondary', onclick: () => signOut() },
+    'Sign out',
+  );
+  replace(document.getElementById('whoami'), h('span', {}, me.email), signOutButton);
+  await Promise.all([
+    loadSection('connect', renderConnections, ctx),
+    loadSection('week', renderWeek, ctx),
+    loadSection('preferences', renderPreferences, ctx),
+    loadSection('people', renderPeople, ctx),
+    loadSection('history', renderHistory, ctx),
+    loadSection('webhooks', renderWebhooks, ctx),
+    loadSection('account', renderAccount, ctx),
+  ]);
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((error) => announce(error.message, 'error'));

@@ -1,0 +1,118 @@
+/**
+ * Sign in / connect: the two connect buttons (plain links to the OAuth start routes, so they work
+ * without script), and the connected accounts with their health, reconnect and disconnect.
+ */
+import { api, ApiError } from './api.js';
+import { announce, busy, formatWhen, h, replace } from './dom.js';
+
+const PROVIDERS = [
+  { id: 'google', label: 'Connect Google Calendar' },
+  { id: 'microsoft', label: 'Connect Microsoft 365' },
+];
+const STATUS_TEXT = {
+  syncing: 'Syncing',
+  healthy: 'Healthy',
+  needs_reauth: 'Needs reauthorization',
+  disconnected: 'Disconnected',
+};
+const PROVIDER_NAME = { google: 'Google Calendar', microsoft: 'Microsoft 365' };
+
+function connectButtons() {
+  return h(
+    'div',
+    { className: 'connect-buttons' },
+    PROVIDERS.map((p) =>
+      h('a', { className: `button provider-${p.id}`, href: `/auth/${p.id}/start?returnTo=/` }, p.label),
+    ),
+  );
+}
+
+async function disconnect(connection, refresh) {
+  try {
+    await api('DELETE', `/api/v1/connections/${connection.id}`);
+    announce(`Disconnected ${connection.accountEmail}.`);
+    await refresh();
+  } catch (error) {
+    // Older servers have no disconnect route yet: say so rather than fail silently.
+    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {
+      announce('Disconnecting is not available on this server yet.', 'error');
+      return;
+    }
+    throw error;
+  }
+}
+
+function connectionItem(connection, ctx, refresh) {
+  const disconnectButton = h('button', { type: 'button', className: 'secondary' }, 'Disconnect');
+  disconnectButton.addEventListener(
+    'click',
+    busy(disconnectButton, () => disconnect(connection, refresh)),
+  );
+  disconnectButton.setAttribute('aria-label', `Disconnect ${connection.accountEmail}`);
+  return h(
+    'li',
+    { className: 'connection', 'data-provider': connection.provider },
+    h(
+      'div',
+      {},
+      h('strong', {}, PROVIDER_NAME[connection.provider] ?? connection.provider),
+      ' · ',
+      connection.accountEmail,
+    ),
+    h(
+      'div',
+      { className: 'meta' },
+      h(
+        'span',
+        { className: `badge status-${connection.status}` },
+        STATUS_TEXT[connection.status] ?? connection.status,
+      ),
+      ` Last synced: ${connection.lastSyncedAt ? formatWhen(connection.lastSyncedAt, ctx.timeZone) : 'not yet'}`,
+    ),
+    h(
+      'div',
+      { className: 'actions' },
+      h(
+        'a',
+        {
+          className: 'button secondary',
+          href: `/auth/${connection.provider}/start?returnTo=/`,
+          'aria-label': `Reconnect ${connection.accountEmail}`,
+        },
+        'Reconnect',
+      ),
+      // A disconnected account is being cleaned up; connecting again is the only action left.
+      connection.status === 'disconnected' ? null : disconnectButton,
+    ),
+  );
+}
+
+/** Renders the connect section; signed out it is the whole page. */
+export async function renderConnections(root, ctx) {
+  if (!ctx.me) {
+    replace(
+      root,
+      h(
+        'p',
+        { className: 'lead' },
+        'Frontload puts your 1:1s first in the week and protects focus time after them. Connect a calendar to sign in.',
+      ),
+      connectButtons(),
+    );
+    return;
+  }
+  const refresh = () => renderConnections(root, ctx);
+  const { connections } = await api('GET', '/api/v1/connections');
+  replace(
+    root,
+    connections.length === 0
+      ? h('p', {}, 'No calendar connected yet.')
+      : h(
+          'ul',
+          { className: 'connections', 'aria-label': 'Connected accounts' },
+          connections.map((c) => connectionItem(c, ctx, refresh)),
+        ),
+    h('h3', {}, 'Add an account'),
+    connectButtons(),
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * The overload meter: meeting hours, focus achieved against the target, and people with 1:1s, each
+ * against the user's thresholds. The plan's metrics are used when a plan exists; without one, the
+ * same numbers are estimated from the mirror so the meter is never empty.
+ */
+import { h } from './dom.js';
+
+/** Sum of the union of intervals, in hours (overlapping meetings count once). */
+function unionHours(ranges) {
+  const sorted = ranges.map((r) => [Date.parse(r.start), Date.parse(r.end)]).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [curStart, curEnd] = [Number.NaN, Number.NaN];
+  for (const [start, end] of sorted) {
+    if (!(start < curEnd)) {
+      if (curEnd > curStart) total += curEnd - curStart;
+      [curStart, curEnd] = [start, end];
+    } else curEnd = Math.max(curEnd, end);
+  }
+  if (curEnd > curStart) total += curEnd - curStart;
+  return total / 3_600_000;
+}
+
+/** An estimate of the week's metrics from the mirror alone. */
+export function metricsFromEvents(events, prefs) {
+  const live = events.filter((e) => !e.allDay && e.status !== 'cancelled');
+  const meetings = live.filter((e) => e.others.length > 0 && e.transparency !== 'free');
+  const focus = live.filter((e) => e.tag === 'focusBlock');
+  const partners = new Set(
+    meetings.filter((e) => e.others.length === 1 && e.kind !== 'single').map((e) => e.others[0]),
+  );
+  return {
+    meetingHours: unionHours(meetings),
+    focusHours: unionHours(focus),
+    focusTargetHours: prefs.focus.enabled ? prefs.focus.targetHours : 0,
+    peopleWithOneOnOnes: partners.size,
+    estimated: true,
+  };
+}
+
+const round = (n) => Math.round(n * 10) / 10;
+
+function row(id, label, value, max, text, flagged) {
+  return h(
+    'div',
+    { className: `meter-row${flagged ? ' flagged' : ''}` },
+    h('label', { for: id }, label),
+    h('meter', { id, min: '0', max: String(Math.max(max, value, 1)), value: String(value) }, text),
+    h('span', { className: 'meter-text' }, text, flagged ? ' — over your limit' : ''),
+  );
+}
+
+/** The meter block for one week. */
+export function overloadMeter(metrics, prefs, title) {
+  const o = prefs.overload;
+  const idBase = `meter-${title.toLowerCase().replace(/\W+/g, '-')}`;
+  const focusShort =
+    metrics.focusTargetHours > 0 && metrics.focusHours < metrics.focusTargetHours * o.minFocusShare;
+  return h(
+    'div',
+    { className: 'meter', role: 'group', 'aria-label': `Load, ${title}` },
+    row(
+      `${idBase}-meetings`,
+      'Meeting hours',
+      round(metrics.meetingHours),
+      o.maxMeetingHours,
+      `${round(metrics.meetingHours)} h of ${o.maxMeetingHours} h`,
+      metrics.meetingHours > o.maxMeetingHours,
+    ),
+    row(
+      `${idBase}-focus`,
+      'Focus achieved',
+      round(metrics.focusHours),
+      metrics.focusTargetHours,
+      `${round(metrics.focusHours)} h of ${metrics.focusTargetHours} h target`,
+      focusShort,
+    ),
+    row(
+      `${idBase}-people`,
+      'People with 1:1s',
+      metrics.peopleWithOneOnOnes,
+      o.maxPeopleWithOneOnOnes,
+      `${metrics.peopleWithOneOnOnes} (limit ${o.maxPeopleWithOneOnOnes})`,
+      metrics.peopleWithOneOnOnes > o.maxPeopleWithOneOnOnes,
+    ),
+    metrics.estimated
+      ? h('p', { className: 'muted small' }, 'Estimated from your calendar; the plan gives exact numbers.')
+      : null,
+  );
+}

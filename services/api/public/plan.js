@@ -1,0 +1,163 @@
+/**
+ * The plan preview: operations drawn on the week grid and listed with their reasons, who would be
+ * emailed, and apply all / apply selected. Without a current plan (or on a server without the plan
+ * API) `loadPlan` returns null and the page shows the calendar as it is.
+ * Shape: `{ id, operations: [{ id, kind, reason, emails, desired: { before?, after?, … } }], notes, metrics }`.
+ */
+import { api, ApiError } from './api.js';
+import { announce, busy, formatWhen, h, replace } from './dom.js';
+
+/** Colour class and words for each operation kind. */
+export const OP_KINDS = {
+  moveSeries: { className: 'op-move', label: 'Move series' },
+  moveOccurrence: { className: 'op-move', label: 'Move' },
+  createFocusBlock: { className: 'op-focus', label: 'Focus block' },
+  updateFocusBlock: { className: 'op-focus', label: 'Re-place focus' },
+  deleteFocusBlock: { className: 'op-delete', label: 'Remove focus' },
+  cancelOccurrence: { className: 'op-cancel', label: 'Skip week: cancel' },
+};
+
+/**
+ * An operation as the page draws it: the plan API lists ledger rows whose `desired` holds the
+ * domain operation (before/after slots, counterpart); fields on the row itself win.
+ */
+function normalize(op) {
+  const desired = op.desired ?? {};
+  return {
+    ...desired,
+    ...op,
+    before: op.before ?? desired.before,
+    after: op.after ?? desired.after,
+    counterpart: op.counterpart ?? desired.counterpart,
+    emails: op.emails ?? desired.emails ?? [],
+  };
+}
+
+/** The week's metrics from a plan: `metrics.weeks` (the planner worker) or a bare array. */
+export function planMetrics(plan, week) {
+  const weeks = Array.isArray(plan?.metrics) ? plan.metrics : (plan?.metrics?.weeks ?? []);
+  return weeks.find((m) => m.week === week);
+}
+
+/** The current plan, or null when the server has no plan API (yet) or no current plan. */
+export async function loadPlan() {
+  try {
+    const plan = await api('GET', '/api/v1/plan');
+    return plan && Array.isArray(plan.operations)
+      ? { ...plan, operations: plan.operations.map(normalize) }
+      : null;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return null;
+    throw error;
+  }
+}
+
+/** A stable key per operation, for selection: the ledger id the apply route takes. */
+export const opKey = (op, index) => op.id ?? op.key ?? `${op.kind}:${op.eventId ?? index}`;
+
+/** One sentence describing an operation, for lists and screen readers. */
+export function describeOp(op, timeZone) {
+  const kind = OP_KINDS[op.kind]?.label ?? op.kind;
+  const from = op.before ? ` from ${formatWhen(op.before.start, timeZone)}` : '';
+  const to = op.after ? ` to ${formatWhen(op.after.start, timeZone)}` : '';
+  return `${kind}${op.counterpart ? ` (${op.counterpart})` : ''}${from}${to}`;
+}
+
+function emailsText(op) {
+  return op.emails?.length ? `Would email: ${op.emails.join(', ')}` : 'Nobody is emailed';
+}
+
+/** The hover/focus tip of an operation on the grid. */
+export function opTip(op, id) {
+  return h('span', { className: 'tip', role: 'tooltip', id }, op.reason, h('br'), emailsText(op));
+}
+
+async function postApply(plan, body) {
+  try {
+    return await api('POST', `/api/v1/plans/${plan.id}/apply`, body);
+  } catch (error) {
+    // Past the blast-radius limit the server asks for an explicit confirmation first.
+    if (error instanceof ApiError && error.code === 'FL_CONFIRMATION_REQUIRED' && !body.confirm) {
+      if (!globalThis.confirm(`${error.message}. Apply anyway?`)) return undefined;
+      return postApply(plan, { ...body, confirm: true });
+    }
+    throw error;
+  }
+}
+
+async function apply(plan, keys, onApplied) {
+  if (keys && keys.length === 0) {
+    announce('Select at least one change to apply.', 'error');
+    return;
+  }
+  const started = await postApply(plan, keys ? { operationIds: keys } : {});
+  if (!started) return;
+  announce(`Applying ${started.operations} change(s)…`);
+  await onApplied?.();
+}
+
+function opChecklist(plan, state, timeZone) {
+  return h(
+    'fieldset',
+    { className: 'op-list' },
+    h('legend', {}, `Proposed changes (${plan.operations.length})`),
+    plan.operations.map((op, index) => {
+      const key = opKey(op, index);
+      const id = `op-check-${index}`;
+      const box = h('input', { type: 'checkbox', id, checked: state.selected.has(key) });
+      box.addEventListener('change', () =>
+        box.checked ? state.selected.add(key) : state.selected.delete(key),
+      );
+      return h(
+        'div',
+        { className: `op-item ${OP_KINDS[op.kind]?.className ?? ''}` },
+        box,
+        h(
+          'label',
+          { for: id },
+          h('strong', {}, describeOp(op, timeZone)),
+          h('span', { className: 'reason' }, op.reason),
+          h('span', { className: 'emails' }, emailsText(op)),
+        ),
+      );
+    }),
+  );
+}
+
+/** The list, notes and apply buttons under the grid. */
+export function planPanel(root, plan, state, timeZone, onApplied) {
+  if (!plan) {
+    return replace(
+      root,
+      h(
+        'p',
+        { className: 'muted' },
+        'No plan preview yet: the planner has not proposed changes for these weeks. The grid shows your calendar as it is.',
+      ),
+    );
+  }
+  const all = h('button', { type: 'button' }, 'Apply all');
+  all.addEventListener(
+    'click',
+    busy(all, () => apply(plan, undefined, onApplied)),
+  );
+  const selected = h('button', { type: 'button', className: 'secondary' }, 'Apply selected');
+  selected.addEventListener(
+    'click',
+    busy(selected, () => apply(plan, [...state.selected], onApplied)),
+  );
+  return replace(
+    root,
+    plan.operations.length
+      ? opChecklist(plan, state, timeZone)
+      : h('p', {}, 'Nothing to change: your week already fits.'),
+    plan.notes?.length
+      ? h(
+          'ul',
+          { className: 'notes', 'aria-label': 'Left alone' },
+          plan.notes.map((n) => h('li', {}, n.message)),
+        )
+      : null,
+    h('div', { className: 'actions' }, all, selected),
+  );
+}

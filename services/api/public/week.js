@@ -1,0 +1,316 @@
+/**
+ * The week grid: this week and next in the user's zone, working days as columns, the first and
+ * second halves shaded, the mirror's events placed by time, the plan's operations on top (when a
+ * plan exists), the overload meter under each week, and the preview/autopilot switch.
+ */
+import { api } from './api.js';
+import { busy, h, replace, announce } from './dom.js';
+import { OP_KINDS, describeOp, loadPlan, opKey, opTip, planMetrics, planPanel } from './plan.js';
+import {
+  addDays,
+  dayLabel,
+  daysBetween,
+  formatTime,
+  isoWeekday,
+  parseTime,
+  weekStartOf,
+  zoned,
+} from './zoned.js';
+import { metricsFromEvents, overloadMeter } from './meter.js';
+
+const HOUR_MS = 3_600_000;
+
+/** Working days of the week, in week order, as plain dates. */
+function weekDays(weekStart, prefs) {
+  const days = [];
+  for (let offset = 0; offset < 7; offset++) {
+    const date = addDays(weekStart, offset);
+    if (prefs.workingHours.days.includes(isoWeekday(date))) days.push(date);
+  }
+  return days;
+}
+
+/** Where the first half ends, in minutes from the start of the week. */
+function splitMinutes(prefs) {
+  return (
+    ((prefs.firstHalf.endWeekday - prefs.weekStartsOn + 7) % 7) * 1440 + parseTime(prefs.firstHalf.endTime)
+  );
+}
+
+function axisOf(prefs) {
+  const start = Math.max(0, parseTime(prefs.workingHours.start) - 60);
+  const end = Math.min(1440, parseTime(prefs.workingHours.end) + 60);
+  return { start, end };
+}
+
+function place(el, axis, from, to) {
+  const span = axis.end - axis.start;
+  const top = Math.max(0, from - axis.start);
+  const bottom = Math.min(span, to - axis.start);
+  el.style.top = `${(top / span) * 100}%`;
+  el.style.height = `${(Math.max(bottom - top, 15) / span) * 100}%`;
+  return el;
+}
+
+function halves(date, weekStart, axis, split) {
+  const offset = daysBetween(weekStart, date) * 1440;
+  const cut = Math.min(Math.max(split - offset, axis.start), axis.end);
+  return [
+    cut > axis.start
+      ? place(h('div', { className: 'half half-first', 'aria-hidden': 'true' }), axis, axis.start, cut)
+      : null,
+    cut < axis.end
+      ? place(h('div', { className: 'half half-second', 'aria-hidden': 'true' }), axis, cut, axis.end)
+      : null,
+  ];
+}
+
+function eventClass(event) {
+  if (event.tag === 'focusBlock') return 'ev-focus';
+  if (event.status === 'cancelled') return 'ev-cancelled';
+  if (event.others.length === 1) return 'ev-one-on-one';
+  return event.others.length > 1 ? 'ev-meeting' : 'ev-personal';
+}
+
+let tipCounter = 0;
+
+function eventBlock(event, axis, timeZone) {
+  const start = zoned(event.start, timeZone);
+  const end = zoned(event.end, timeZone);
+  const to = end.date === start.date ? end.minutes : 1440;
+  const tipId = `tip-${++tipCounter}`;
+  const who = event.others.length ? `with ${event.others.join(', ')}` : 'just you';
+  const block = h(
+    'button',
+    {
+      type: 'button',
+      className: `event ${eventClass(event)}`,
+      'aria-describedby': tipId,
+      'data-event-id': event.id,
+    },
+    h(
+      'span',
+      { className: `label${to - start.minutes < 45 ? ' short' : ''}` },
+      h('span', { className: 'time' }, `${formatTime(start.minutes)}–${formatTime(end.minutes)}`),
+      h('span', { className: 'title' }, event.title || '(no title)'),
+    ),
+    h('span', { className: 'tip', role: 'tooltip', id: tipId }, `${event.title || '(no title)'} — ${who}`),
+  );
+  return place(block, axis, start.minutes, to);
+}
+
+function opBlock(op, index, range, axis, timeZone, ghost) {
+  const start = zoned(range.start, timeZone);
+  const end = zoned(range.end, timeZone);
+  const kind = OP_KINDS[op.kind] ?? { className: 'op-other' };
+  const tipId = `op-tip-${index}-${ghost ? 'from' : 'to'}`;
+  const block = h(
+    'button',
+    {
+      type: 'button',
+      className: `event op ${kind.className}${ghost ? ' op-ghost' : ''}`,
+      'aria-describedby': tipId,
+      'data-op-kind': op.kind,
+    },
+    h(
+      'span',
+      { className: 'label' },
+      h(
+        'span',
+        { className: 'title' },
+        ghost ? `Was: ${describeOp(op, timeZone)}` : describeOp(op, timeZone),
+      ),
+    ),
+    opTip(op, tipId),
+  );
+  return {
+    date: start.date,
+    el: place(block, axis, start.minutes, end.date === start.date ? end.minutes : 1440),
+  };
+}
+
+/** Operation blocks per date: the new slot solid, the old slot (moves, removals, cancellations) hatched. */
+function opBlocksByDate(plan, axis, timeZone) {
+  const byDate = new Map();
+  const add = ({ date, el }) => byDate.set(date, [...(byDate.get(date) ?? []), el]);
+  (plan?.operations ?? []).forEach((op, index) => {
+    if (op.before && op.kind !== 'createFocusBlock')
+      add(opBlock(op, index, op.before, axis, timeZone, op.after !== undefined));
+    if (op.after) add(opBlock(op, index, op.after, axis, timeZone, false));
+  });
+  return byDate;
+}
+
+/** Side by side for overlapping events: each cluster of overlaps shares the column's width in lanes. */
+function layoutLanes(events, blocks) {
+  const spans = events.map((e, i) => ({ el: blocks[i], from: Date.parse(e.start), to: Date.parse(e.end) }));
+  spans.sort((a, b) => a.from - b.from || b.to - a.to);
+  let cluster = [];
+  let clusterEnd = -Infinity;
+  const flush = () => {
+    const lanes = [];
+    for (const span of cluster) {
+      let lane = lanes.findIndex((end) => end <= span.from);
+      if (lane === -1) lane = lanes.push(0) - 1;
+      lanes[lane] = span.to;
+      span.lane = lane;
+    }
+    for (const span of cluster) {
+      span.el.style.left = `calc(${(span.lane / lanes.length) * 100}% + 2px)`;
+      span.el.style.width = `calc(${100 / lanes.length}% - 4px)`;
+    }
+  };
+  for (const span of spans) {
+    if (span.from >= clusterEnd) {
+      flush();
+      cluster = [];
+      clusterEnd = -Infinity;
+    }
+    cluster.push(span);
+    clusterEnd = Math.max(clusterEnd, span.to);
+  }
+  flush();
+  return blocks;
+}
+
+function dayColumn(date, events, ops, ctx) {
+  const { axis, weekStart, split, timeZone } = ctx;
+  const timed = events.filter((e) => !e.allDay && zoned(e.start, timeZone).date === date);
+  const blocks = layoutLanes(
+    timed,
+    timed.map((e) => eventBlock(e, axis, timeZone)),
+  );
+  const allDay = events.filter((e) => e.allDay && zoned(e.start, 'UTC').date === date);
+  return h(
+    'div',
+    { className: 'day', role: 'group', 'aria-label': dayLabel(date, 'long') },
+    h(
+      'div',
+      { className: 'day-head' },
+      dayLabel(date),
+      allDay.map((e) => h('span', { className: 'all-day' }, e.title)),
+    ),
+    h('div', { className: 'day-body' }, halves(date, weekStart, axis, split), blocks, ops),
+  );
+}
+
+function hourAxis(axis) {
+  const labels = [];
+  for (let m = Math.ceil(axis.start / 60) * 60; m < axis.end; m += 60) {
+    labels.push(place(h('span', { className: 'hour' }, formatTime(m)), axis, m, m + 60));
+  }
+  return h(
+    'div',
+    { className: 'axis', 'aria-hidden': 'true' },
+    h('div', { className: 'day-head' }),
+    h('div', { className: 'day-body' }, labels),
+  );
+}
+
+function weekFigure(title, weekStart, events, plan, ctx) {
+  const days = weekDays(weekStart, ctx.prefs);
+  const opsByDate = ctx.showPlan ? opBlocksByDate(plan, ctx.axis, ctx.timeZone) : new Map();
+  const inWeek = events.filter((e) => days.includes(zoned(e.start, ctx.timeZone).date));
+  const grid = h(
+    'div',
+    { className: 'grid' },
+    hourAxis(ctx.axis),
+    days.map((d) => dayColumn(d, inWeek, opsByDate.get(d) ?? [], { ...ctx, weekStart })),
+  );
+  grid.style.setProperty('--days', String(days.length));
+  const metrics = planMetrics(plan, weekStart) ?? metricsFromEvents(inWeek, ctx.prefs);
+  return h(
+    'figure',
+    { className: 'week', 'aria-label': `${title}, from ${dayLabel(weekStart, 'long')}` },
+    h(
+      'figcaption',
+      {},
+      h('h3', {}, title, h('span', { className: 'muted' }, ` · from ${dayLabel(weekStart)}`)),
+    ),
+    h(
+      'div',
+      { className: 'grid-scroll', tabindex: '0', role: 'region', 'aria-label': `${title} calendar` },
+      grid,
+    ),
+    overloadMeter(metrics, ctx.prefs, title),
+  );
+}
+
+function legend() {
+  const items = [
+    ['half-first', 'First half: people time'],
+    ['half-second', 'Second half: focus time'],
+    ['ev-one-on-one', '1:1'],
+    ['ev-meeting', 'Meeting'],
+    ['op-move', 'Proposed move'],
+    ['op-focus', 'Focus block'],
+    ['op-cancel', 'Skip-week cancellation'],
+  ];
+  return h(
+    'ul',
+    { className: 'legend', 'aria-label': 'Legend' },
+    items.map(([c, text]) =>
+      h('li', {}, h('span', { className: `swatch ${c}`, 'aria-hidden': 'true' }), text),
+    ),
+  );
+}
+
+function modeSwitch(ctx) {
+  const button = h('button', {
+    type: 'button',
+    className: 'secondary',
+    'aria-pressed': String(ctx.me.mode === 'autopilot'),
+  });
+  const label = () =>
+    (button.textContent =
+      ctx.me.mode === 'autopilot'
+        ? 'Mode: autopilot (switch to preview)'
+        : 'Mode: preview (switch to autopilot)');
+  label();
+  button.addEventListener(
+    'click',
+    busy(button, async () => {
+      const mode = ctx.me.mode === 'autopilot' ? 'preview' : 'autopilot';
+      ctx.me.mode = (await api('PATCH', '/api/v1/mode', { mode })).mode;
+      button.setAttribute('aria-pressed', String(mode === 'autopilot'));
+      label();
+      announce(
+        mode === 'autopilot'
+          ? 'Autopilot on: plans are applied for you.'
+          : 'Preview mode: nothing changes until you apply.',
+      );
+    }),
+  );
+  return button;
+}
+
+/** Renders the week section. */
+export async function renderWeek(root, ctx) {
+  const prefs = await api('GET', '/api/v1/preferences');
+  const weekStart = weekStartOf(Date.now(), ctx.timeZone, prefs.weekStartsOn);
+  const from = new Date(Date.parse(`${weekStart}T00:00:00Z`) - 14 * HOUR_MS).toISOString();
+  const to = new Date(Date.parse(`${addDays(weekStart, 14)}T00:00:00Z`) + 14 * HOUR_MS).toISOString();
+  const query = new URLSearchParams({ from, to });
+  const [{ events }, plan] = await Promise.all([api('GET', `/api/v1/events?${query}`), loadPlan()]);
+  const state = { selected: new Set((plan?.operations ?? []).map(opKey)) };
+  const view = {
+    prefs,
+    axis: axisOf(prefs),
+    split: splitMinutes(prefs),
+    timeZone: ctx.timeZone,
+    showPlan: plan !== null,
+  };
+  const panel = h('div', { className: 'plan-panel' });
+  planPanel(panel, plan, state, ctx.timeZone, () => renderWeek(root, ctx));
+  replace(
+    root,
+    h('div', { className: 'toolbar' }, modeSwitch(ctx), legend()),
+    h(
+      'div',
+      { className: 'weeks' },
+      weekFigure('This week', weekStart, events, plan, view),
+      weekFigure('Next week', addDays(weekStart, 7), events, plan, view),
+    ),
+    panel,
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * Wall-clock arithmetic in the user's IANA zone with Intl only: dates as 'YYYY-MM-DD' strings,
+ * times as minutes since local midnight. Good enough for drawing a week; the planner does the real
+ * zone math on the server.
+ */
+
+const formatters = new Map();
+
+function formatter(timeZone) {
+  if (!formatters.has(timeZone)) {
+    formatters.set(
+      timeZone,
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
+    );
+  }
+  return formatters.get(timeZone);
+}
+
+/** The local date and minutes of an instant in a zone. */
+export function zoned(instant, timeZone) {
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, p.value]),
+  );
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+  };
+}
+
+/** A plain date moved by whole days. */
+export function addDays(date, days) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** ISO weekday (1 = Monday) of a plain date. */
+export function isoWeekday(date) {
+  return ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+}
+
+/** Whole days from one plain date to another. */
+export function daysBetween(from, to) {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** The first day of the week containing `now`, in the zone. */
+export function weekStartOf(now, timeZone, weekStartsOn) {
+  const today = zoned(now, timeZone).date;
+  return addDays(today, -((isoWeekday(today) - weekStartsOn + 7) % 7));
+}
+
+/** "HH:MM" → minutes. */
+export function parseTime(text) {
+  const [hours, minutes] = text.split(':').map(Number);
+  return hours * 60 + minutes;
+}
+
+/** minutes → "HH:MM". */
+export function formatTime(minutes) {
+  const m = ((minutes % 1440) + 1440) % 1440;
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+/** "Mon 9 Mar" for a plain date. */
+export function dayLabel(date, style = 'short') {
+  return new Intl.DateTimeFormat(undefined, {
+    timeZone: 'UTC',
+    weekday: style,
+    day: 'numeric',
+    month: 'short',
+  }).format(new Date(`${date}T00:00:00Z`));
+}

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../testing/test-app.js';
+
+describe('browser protections: CSRF on cookie writes, CSP and helmet headers, the page itself', () => {
+  let t: TestApp;
+  let alice: Awaited<ReturnType<TestApp['signIn']>>;
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+    alice = await t.signIn('alice@example.com');
+  });
+  afterAll(() => t.close());
+
+  const createToken = (headers: Record<string, string>) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers, payload: { name: 'cli' } });
+  const tokens = async () =>
+    (await t.db.query<{ n: number }>('select count(*)::int as n from api_tokens')).rows[0]!.n;
+
+  it('refuses a cookie-authenticated write without a CSRF token, or with a forged one, storing nothing', async () => {
+    const before = await tokens();
+    const missing = await createToken({ cookie: alice.cookie });
+    expect(missing.statusCode).toBe(403);
+    expect(missing.json()).toMatchObject({ code: 'FL_CSRF_INVALID' });
+    const forged = await createToken({ ...alice.headers, 'x-csrf-token': 'forged' });
+    expect(forged.json()).toMatchObject({ code: 'FL_CSRF_INVALID' });
+    const noSecret = await createToken({
+      cookie: alice.cookie,
+      'x-csrf-token': alice.headers['x-csrf-token']!,
+    });
+    expect(noSecret.json()).toMatchObject({ code: 'FL_CSRF_INVALID' });
+    expect(await tokens()).toBe(before);
+  });
+
+  it("does not accept another session's CSRF pair for this session's secret cookie", async () => {
+    const bob = await t.signIn('bob@example.com');
+    const mixed = await createToken({
+      cookie: `${alice.cookie}; ${bob.headers.cookie!.split('; ')[1]}`,
+      'x-csrf-token': alice.headers['x-csrf-token']!,
+    });
+    expect(mixed.statusCode).toBe(403);
+  });
+
+  it('accepts the write with the token, and exempts the Bearer API-token path', async () => {
+    const created = await createToken(alice.headers);
+    expect(created.statusCode).toBe(201);
+    const { token } = created.json<{ token: string }>();
+    const viaToken = await createToken({ authorization: `Bearer ${token}` });
+    expect(viaToken.statusCode).toBe(201);
+  });
+
+  it('serves the page at / with a strict CSP and no inline script or style', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(res.body).not.toMatch(/\sstyle=|\son[a-z]+=/);
+    const js = await t.app.inject({ method: 'GET', url: '/app.js' });
+    expect(js.statusCode).toBe(200);
+    expect(js.headers['content-type']).toMatch(/javascript/);
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * Browser-facing protections: helmet headers with a strict Content-Security-Policy, and CSRF
+ * protection for every state-changing request that rides on the session cookie.
+ *
+ * CSRF is the double-submit pattern of @fastify/csrf-protection: a secret in an httpOnly
+ * `fl_csrf` cookie and a token derived from it, fetched by the page from `GET /api/v1/csrf-token`
+ * and sent back in the `x-csrf-token` header. Requests authenticated with a personal API token
+ * (`Authorization: Bearer flp_…`) are exempt: a browser never attaches that header on its own, so a
+ * forged cross-site request cannot carry it, and scripts using tokens have no cookie to protect.
+ * Requests with no session at all are exempt too: without ambient credentials there is nothing to
+ * ride on (sign-in itself is protected by the OAuth state and PKCE).
+ */
+import csrfProtection from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+export const CSRF_COOKIE = 'fl_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface SecurityOptions {
+  /** Cookies are `Secure`, HSTS is sent and insecure requests upgraded, unless served over local http. */
+  secure: boolean;
+}
+
+/** Whether a request needs a CSRF token: a write that a browser would authenticate by cookie. */
+export function needsCsrfToken(request: FastifyRequest): boolean {
+  return !SAFE_METHODS.has(request.method) && request.user?.via === 'session';
+}
+
+export const security = fp(async (app: FastifyInstance, options: SecurityOptions) => {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        // No inline scripts or styles anywhere: every script and style sheet is a file we serve.
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        // On local http an upgrade would point the page at an https port nobody listens on.
+        ...(options.secure ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: options.secure,
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  await app.register(csrfProtection, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: CSRF_COOKIE,
+    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: options.secure },
+    getToken: (request) => {
+      const value = request.headers[CSRF_HEADER];
+      return typeof value === 'string' ? value : undefined;
+    },
+  });
+  // Runs after the auth plugin's onRequest hook (registration order), so `request.user` is known.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    if (!needsCsrfToken(request)) return done();
+    app.csrfProtection(request, reply, done);
+  });
+  app.get('/api/v1/csrf-token', { schema: { hide: true } }, async (_request, reply) => ({
+    token: reply.generateCsrf(),
+  }));
+});

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedMirror } from '../../testing/seed-mirror.js';
+import { buildTestApp, type TestApp } from '../../testing/test-app.js';
+
+type Session = Awaited<ReturnType<TestApp['signIn']>>;
+interface Person {
+  email: string;
+  protected: boolean;
+  fixed: boolean;
+  detected: boolean;
+  cadence: string | null;
+  lastHeldAt: string | null;
+}
+
+describe('people API', () => {
+  let t: TestApp;
+  let alice: Session;
+  let bob: Session;
+  const now = new Date('2026-03-11T12:00:00Z');
+
+  beforeAll(async () => {
+    t = await buildTestApp({ now: () => now });
+    alice = await t.signIn('alice@example.com');
+    bob = await t.signIn('bob@example.com');
+    const me = { email: 'alice@example.com', self: true };
+    await seedMirror(t.db, alice.userId, 'alice@example.com', [
+      {
+        id: 's1',
+        kind: 'series',
+        title: 'Alice / Sam',
+        start: '2026-02-02T10:00:00Z',
+        end: '2026-02-02T10:30:00Z',
+        recurrence: { frequency: 'weekly', interval: 2 },
+        attendees: [me, { email: 'Sam@example.com' }],
+      },
+      {
+        id: 's1_0309',
+        kind: 'occurrence',
+        seriesId: 's1',
+        title: 'Alice / Sam',
+        start: '2026-03-09T10:00:00Z',
+        end: '2026-03-09T10:30:00Z',
+        attendees: [me, { email: 'sam@example.com' }, { email: 'room-1@example.com', resource: true }],
+      },
+      {
+        id: 'future',
+        kind: 'occurrence',
+        seriesId: 's1',
+        title: 'Alice / Sam',
+        start: '2026-03-23T10:00:00Z',
+        end: '2026-03-23T10:30:00Z',
+        attendees: [me, { email: 'sam@example.com' }],
+      },
+      {
+        id: 'team',
+        title: 'Team sync',
+        start: '2026-03-10T09:00:00Z',
+        end: '2026-03-10T10:00:00Z',
+        attendees: [me, { email: 'sam@example.com' }, { email: 'kim@example.com' }],
+      },
+    ]);
+  });
+  afterAll(() => t.close());
+
+  const list = async (s: Session) =>
+    (await t.app.inject({ method: 'GET', url: '/api/v1/people', headers: s.headers })).json<{
+      people: Person[];
+    }>().people;
+  const patch = (s: Session, email: string, payload: object) =>
+    t.app.inject({ method: 'PATCH', url: `/api/v1/people/${email}`, headers: s.headers, payload });
+
+  it('detects 1:1 partners from the mirror with their cadence and last held 1:1, ignoring group meetings', async () => {
+    expect(await list(alice)).toEqual([
+      {
+        email: 'sam@example.com',
+        displayName: '',
+        protected: false,
+        fixed: false,
+        detected: true,
+        cadence: 'every 2 weeks',
+        lastHeldAt: '2026-03-09T10:30:00.000Z',
+      },
+    ]);
+  });
+
+  it('stores protected and fixed toggles, changing only the fields sent', async () => {
+    expect((await patch(alice, 'sam@example.com', { protected: true })).statusCode).toBe(200);
+    expect((await patch(alice, 'sam@example.com', { fixed: true })).json()).toEqual({
+      email: 'sam@example.com',
+      protected: true,
+      fixed: true,
+    });
+    expect((await patch(alice, 'kim@example.com', { fixed: true })).statusCode).toBe(200);
+    const people = await list(alice);
+    expect(people.find((p) => p.email === 'sam@example.com')).toMatchObject({ protected: true, fixed: true });
+    expect(people.find((p) => p.email === 'kim@example.com')).toMatchObject({ fixed: true, detected: false });
+  });
+
+  it("keeps users apart: B sees none of A's people, and B's toggles never reach A's rows", async () => {
+    expect(await list(bob)).toEqual([]);
+    expect((await patch(bob, 'sam@example.com', { protected: false })).statusCode).toBe(200);
+    expect((await list(alice)).find((p) => p.email === 'sam@example.com')).toMatchObject({ protected: true });
+    expect((await list(bob)).map((p) => p.email)).toEqual(['sam@example.com']);
+  });
+
+  it('refuses an empty change, unknown fields and a malformed address', async () => {
+    for (const [email, payload] of [
+      ['sam@example.com', {}],
+      ['sam@example.com', { protected: 'yes' }],
+      ['sam@example.com', { vip: true }],
+      ['not-an-email', { protected: true }],
+    ] as const) {
+      const res = await patch(alice, email, payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'FL_VALIDATION_FAILED' });
+    }
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Provider push receivers (PROVIDERS.md §3). They validate and enqueue only — one indexed lookup and
+ * one Redis add — so they answer well within 100 ms; the sync worker does the listing. A notification
+ * says only "this calendar changed": every valid one becomes a `sync` job, which the catalogue
+ * deduplicates per connection, so duplicates and bursts coalesce and order does not matter.
+ * Authenticity: each channel has its own secret (Google channel token, Graph clientState), of which
+ * the connection stores only a sha256; a notification whose secret does not match enqueues nothing.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { repositories, type ConnectionRow, type Database } from '@frontload/db';
+import type { Producers } from '@frontload/jobs';
+import createError from '@fastify/error';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  parseGoogleNotification,
+  parseGraphNotification,
+  type GraphChangeNotification,
+  type GraphLifecycleNotification,
+} from '@frontload/providers';
+import { Errors } from '../errors.js';
+
+/** Coded refusals of the receivers. */
+export const PushErrors = {
+  UnknownChannel: createError('FL_PUSH_UNKNOWN_CHANNEL', 'Unknown push channel or subscription', 401),
+  Forbidden: createError('FL_PUSH_FORBIDDEN', 'Push notification secret does not match', 403),
+};
+
+export interface PushRouteOptions {
+  db: Database;
+  producers: Producers;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+/** Constant-time check of a presented secret against the stored sha256 hex. */
+export function secretMatches(presented: string | undefined | null, storedHash: string | null): boolean {
+  if (!presented || !storedHash || !/^[0-9a-f]{64}$/.test(storedHash)) return false;
+  return timingSafeEqual(sha256(presented), Buffer.from(storedHash, 'hex'));
+}
+
+const isLive = (row: ConnectionRow) => row.status === 'syncing' || row.status === 'healthy';
+
+type GraphItem = GraphChangeNotification | GraphLifecycleNotification;
+
+/** What a valid Graph item asks for. */
+type Work = { kind: 'sync' | 'renew'; connectionId: string };
+
+function workFor(item: GraphItem, connectionId: string): Work[] {
+  switch ('lifecycleEvent' in item ? item.lifecycleEvent : undefined) {
+    case 'reauthorizationRequired':
+      return [{ kind: 'renew', connectionId }];
+    case 'subscriptionRemoved':
+      return [
+        { kind: 'renew', connectionId },
+        { kind: 'sync', connectionId },
+      ];
+    default:
+      return [{ kind: 'sync', connectionId }];
+  }
+}
+
+export const pushRoutes: FastifyPluginAsyncTypebox<PushRouteOptions> = async (app, { db, producers }) => {
+  const { syncState } = repositories(db);
+
+  app.post('/push/google', { bodyLimit: 1024, schema: { hide: true } }, async (request, reply) => {
+    const parsed = parseGoogleNotification(request.headers);
+    if (!parsed.ok) throw new Errors.ValidationFailed(parsed.reason);
+    const { channelId, resourceId, resourceState, token } = parsed.notification;
+    const connection = await syncState.byPushChannel(channelId);
+    if (!connection) throw new PushErrors.UnknownChannel();
+    if (!secretMatches(token, connection.push_secret_hash) || resourceId !== connection.push_resource_id) {
+      throw new PushErrors.Forbidden();
+    }
+    // `sync` only announces a new channel; nothing changed yet.
+    if (resourceState !== 'sync' && isLive(connection)) {
+      await producers.enqueueSync({ connectionId: connection.id, reason: 'push' });
+    }
+    return reply.status(200).send();
+  });
+
+  app.post('/push/microsoft', { bodyLimit: 64 * 1024, schema: { hide: true } }, async (request, reply) => {
+    const parsed = parseGraphNotification({
+      query: request.query as Record<string, string | undefined>,
+      body: request.body,
+    });
+    // Subscription (and lifecycle URL) validation: echo the decoded token as text/plain within 10 s.
+    if (parsed.kind === 'validation') {
+      return reply.status(200).type('text/plain; charset=utf-8').send(parsed.validationToken);
+    }
+    if (parsed.kind === 'invalid') throw new Errors.ValidationFailed(parsed.reason);
+    const work = await verifiedWork(syncState, [...parsed.changes, ...parsed.lifecycle]);
+    for (const item of work) {
+      if (item.kind === 'sync') {
+        await producers.enqueueSync({ connectionId: item.connectionId, reason: 'push' });
+      } else {
+        await producers.enqueueRenewPush({ connectionId: item.connectionId });
+      }
+    }
+    return reply.status(202).send();
+  });
+};
+
+/**
+ * The work a batch asks for, each item checked against its subscription's secret. Items that fail are
+ * dropped; a batch in which none passes is refused, so a forger learns nothing and enqueues nothing.
+ */
+async function verifiedWork(
+  syncState: ReturnType<typeof repositories>['syncState'],
+  items: GraphItem[],
+): Promise<Work[]> {
+  const cache = new Map<string, ConnectionRow | undefined>();
+  const work = new Map<string, Work>();
+  let known = 0;
+  let forged = 0;
+  for (const item of items) {
+    if (!cache.has(item.subscriptionId)) {
+      const [row] = await syncState.byPushResource('microsoft', item.subscriptionId);
+      cache.set(item.subscriptionId, row);
+    }
+    const connection = cache.get(item.subscriptionId);
+    if (!connection) continue;
+    known += 1;
+    if (!secretMatches(item.clientState, connection.push_secret_hash)) forged += 1;
+    else if (isLive(connection)) {
+      for (const w of workFor(item, connection.id)) work.set(`${w.kind}:${w.connectionId}`, w);
+    }
+  }
+  if (work.size === 0 && known === 0) throw new PushErrors.UnknownChannel();
+  if (work.size === 0 && forged > 0) throw new PushErrors.Forbidden();
+  return [...work.values()];
+}

@@ -1,0 +1,50 @@
+/**
+ * Seeds a connection and mirror rows straight into the database, for route tests that read the
+ * mirror without running a sync.
+ */
+import { repositories, type Database } from '@frontload/db';
+
+/** One mirror row; attendees as the provider adapters store them. */
+export interface SeedEvent {
+  id: string;
+  title: string;
+  start: string;
+  end: string;
+  kind?: 'single' | 'series' | 'occurrence';
+  seriesId?: string;
+  status?: 'confirmed' | 'cancelled';
+  recurrence?: { frequency: 'weekly' | 'daily' | 'monthly' | 'yearly'; interval: number };
+  attendees: { email: string; self?: boolean; resource?: boolean }[];
+}
+
+/** Creates a Google connection for the user and writes the events into its mirror. */
+export async function seedMirror(db: Database, userId: string, email: string, events: SeedEvent[]) {
+  const { row } = await repositories(db).connections.upsert({
+    userId,
+    provider: 'google',
+    accountSubject: `sub-${email}`,
+    accountEmail: email,
+    sealedTokens: 'v1.sealed-for-tests',
+    scopes: [],
+  });
+  for (const e of events) {
+    await db.query(
+      `insert into events (connection_id, provider_event_id, kind, series_id, starts_at, ends_at, status, title,
+         organizer_is_self, attendees, recurrence)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, true, $9::jsonb, $10::jsonb)`,
+      [
+        row.id,
+        e.id,
+        e.kind ?? 'single',
+        e.seriesId ?? null,
+        e.start,
+        e.end,
+        e.status ?? 'confirmed',
+        e.title,
+        JSON.stringify(e.attendees.map((a) => ({ responseStatus: 'accepted', ...a }))),
+        e.recurrence ? JSON.stringify(e.recurrence) : null,
+      ],
+    );
+  }
+  return row.id;
+}

@@ -1,0 +1,164 @@
+import Type, { type Static } from 'typebox';
+import {
+  EmailAddress,
+  InstantString,
+  IsoWeekday,
+  LocalTimeString,
+  PlainDateString,
+  TimeRangeSchema,
+  ZoneName,
+} from './primitives.js';
+
+// Fields every operation carries. `key` is derived from the target and the desired state, so the
+// ledger can use it as the idempotency key; `emails` lists who the provider would notify.
+const common = {
+  key: Type.String({ minLength: 1 }),
+  eventId: Type.String({ minLength: 1 }),
+  reason: Type.String({ minLength: 1 }),
+  emails: Type.Array(EmailAddress),
+};
+const etag = Type.Optional(Type.String());
+
+/**
+ * Move a recurring 1:1 for good: from the occurrence originally at `fromOriginalStart` onwards, the
+ * series meets on `weekday` at `startTime` in `zone`. `eventId` is that first occurrence, `before`/`after`
+ * its slot. The adapter patches the series (or splits it, "this and following"); it never recreates it.
+ */
+export const MoveSeriesSchema = Type.Object(
+  {
+    kind: Type.Literal('moveSeries'),
+    ...common,
+    seriesId: Type.String({ minLength: 1 }),
+    etag,
+    fromOriginalStart: InstantString,
+    weekday: IsoWeekday,
+    startTime: LocalTimeString,
+    durationMinutes: Type.Integer({ minimum: 1 }),
+    zone: ZoneName,
+    counterpart: EmailAddress,
+    before: TimeRangeSchema,
+    after: TimeRangeSchema,
+  },
+  { additionalProperties: false },
+);
+
+/** Move one event (a single 1:1 or one occurrence of a series) to `after`. */
+export const MoveOccurrenceSchema = Type.Object(
+  {
+    kind: Type.Literal('moveOccurrence'),
+    ...common,
+    seriesId: Type.Optional(Type.String({ minLength: 1 })),
+    etag,
+    counterpart: EmailAddress,
+    before: TimeRangeSchema,
+    after: TimeRangeSchema,
+  },
+  { additionalProperties: false },
+);
+
+/** Create a tagged focus block; `eventId` is chosen by us (a Google client id, a Graph transactionId). */
+export const CreateFocusBlockSchema = Type.Object(
+  {
+    kind: Type.Literal('createFocusBlock'),
+    ...common,
+    title: Type.String({ minLength: 1 }),
+    zone: ZoneName,
+    after: TimeRangeSchema,
+  },
+  { additionalProperties: false },
+);
+
+/** Re-place one of our focus blocks. */
+export const UpdateFocusBlockSchema = Type.Object(
+  {
+    kind: Type.Literal('updateFocusBlock'),
+    ...common,
+    etag,
+    before: TimeRangeSchema,
+    after: TimeRangeSchema,
+  },
+  { additionalProperties: false },
+);
+
+/** Delete one of our focus blocks. */
+export const DeleteFocusBlockSchema = Type.Object(
+  { kind: Type.Literal('deleteFocusBlock'), ...common, etag, before: TimeRangeSchema },
+  { additionalProperties: false },
+);
+
+/** Cancel one occurrence of a 1:1 series (never the series) for a skip week, sending `message`. */
+export const CancelOccurrenceSchema = Type.Object(
+  {
+    kind: Type.Literal('cancelOccurrence'),
+    ...common,
+    seriesId: Type.String({ minLength: 1 }),
+    etag,
+    counterpart: EmailAddress,
+    message: Type.String({ minLength: 1 }),
+    /** First day of the skip week this cancellation belongs to; the ledger records it as the last skip week. */
+    skipWeek: PlainDateString,
+    before: TimeRangeSchema,
+  },
+  { additionalProperties: false },
+);
+
+/** One intended change to the user's calendar, as stored in the plan and the ledger. */
+export const OperationSchema = Type.Union([
+  MoveSeriesSchema,
+  MoveOccurrenceSchema,
+  CreateFocusBlockSchema,
+  UpdateFocusBlockSchema,
+  DeleteFocusBlockSchema,
+  CancelOccurrenceSchema,
+]);
+/** One intended change to the user's calendar. */
+export type Operation = Static<typeof OperationSchema>;
+/** The kinds of operation. */
+export type OperationKind = Operation['kind'];
+/** Move a recurring 1:1 for good. */
+export type MoveSeries = Static<typeof MoveSeriesSchema>;
+/** Move one event. */
+export type MoveOccurrence = Static<typeof MoveOccurrenceSchema>;
+/** Create a focus block. */
+export type CreateFocusBlock = Static<typeof CreateFocusBlockSchema>;
+/** Re-place a focus block. */
+export type UpdateFocusBlock = Static<typeof UpdateFocusBlockSchema>;
+/** Delete a focus block. */
+export type DeleteFocusBlock = Static<typeof DeleteFocusBlockSchema>;
+/** Cancel one occurrence for a skip week. */
+export type CancelOccurrence = Static<typeof CancelOccurrenceSchema>;
+
+/** Why something was left alone (or what the user should know). */
+export const NoteCodeSchema = Type.Enum([
+  'organizedByOther',
+  'insideFreezeWindow',
+  'markedFixed',
+  'externalGuest',
+  'noFreeSlot',
+  'availabilityUnknown',
+  'possibleDuplicate',
+  'noCounterpart',
+  'skipWeek',
+  'skipWeekKept',
+  'focusShortfall',
+  'focusDeletedByUser',
+  'blastRadius',
+]);
+/** Why something was left alone. */
+export type NoteCode = Static<typeof NoteCodeSchema>;
+
+/** A sentence for the preview: what was left alone and why. */
+export const PlanNoteSchema = Type.Object(
+  {
+    code: NoteCodeSchema,
+    message: Type.String({ minLength: 1 }),
+    eventId: Type.Optional(Type.String()),
+    seriesId: Type.Optional(Type.String()),
+    email: Type.Optional(EmailAddress),
+    /** First day of the week the note is about. */
+    week: Type.Optional(PlainDateString),
+  },
+  { additionalProperties: false },
+);
+/** A sentence for the preview. */
+export type PlanNote = Static<typeof PlanNoteSchema>;

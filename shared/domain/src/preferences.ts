@@ -1,0 +1,126 @@
+import Type, { type Static } from 'typebox';
+import { IsoWeekday, LocalTimeString } from './primitives.js';
+
+/** Working hours: the same wall-clock span on each listed weekday. Overnight spans are not supported. */
+export const WorkingHoursSchema = Type.Object(
+  {
+    start: LocalTimeString,
+    end: LocalTimeString,
+    days: Type.Array(IsoWeekday, { minItems: 1, maxItems: 7, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+/** Working hours on each listed weekday. */
+export type WorkingHours = Static<typeof WorkingHoursSchema>;
+
+/** Focus lengths live on the planner's 15-minute grid. */
+const focusMinutes = Type.Integer({ minimum: 15, maximum: 720, multipleOf: 15 });
+
+/**
+ * Everything a user can tune about planning. See ARCHITECTURE "Planner defaults" for the meaning;
+ * `DEFAULT_PREFERENCES` holds the defaults. Cross-field rules (first half not empty, focus target fits
+ * the second half, min ≤ max) are checked at the planner boundary.
+ */
+export const PreferencesSchema = Type.Object(
+  {
+    /** ISO weekday the week starts on, in the user's zone. */
+    weekStartsOn: IsoWeekday,
+    /** The user's working hours (from Graph mailbox settings, or set by hand for Google). */
+    workingHours: WorkingHoursSchema,
+    /** The first half runs from the start of the week until this weekday and time. */
+    firstHalf: Type.Object(
+      { endWeekday: IsoWeekday, endTime: LocalTimeString },
+      { additionalProperties: false },
+    ),
+    focus: Type.Object(
+      {
+        enabled: Type.Boolean(),
+        targetHours: Type.Number({ minimum: 0, maximum: 60 }),
+        minBlockMinutes: focusMinutes,
+        maxBlockMinutes: focusMinutes,
+        title: Type.String({ minLength: 1, maxLength: 200 }),
+      },
+      { additionalProperties: false },
+    ),
+    oneOnOnes: Type.Object(
+      {
+        /** Longer meetings are never 1:1s. */
+        maxMinutes: Type.Integer({ minimum: 15, maximum: 240 }),
+        /** Treat 1:1s with people outside `internalDomains` as 1:1s too. */
+        allowExternal: Type.Boolean(),
+        /** Domains counted as colleagues; empty means the domain of the user's own address. */
+        internalDomains: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { maxItems: 50 }),
+        /** Preferred gap between two 1:1s, kept where possible. */
+        breakMinutes: Type.Integer({ minimum: 0, maximum: 60 }),
+      },
+      { additionalProperties: false },
+    ),
+    /** Nothing starting sooner than this is moved or cancelled, and nothing is moved into it. */
+    freezeWindowHours: Type.Number({ minimum: 0, maximum: 168 }),
+    skipWeeks: Type.Object(
+      {
+        enabled: Type.Boolean(),
+        /** Cadence window, counted in weeks after the last skip week. */
+        minWeeks: Type.Integer({ minimum: 2, maximum: 26 }),
+        maxWeeks: Type.Integer({ minimum: 2, maximum: 26 }),
+        /** Nobody goes longer than this without a held 1:1 because of a skip. */
+        maxGapDays: Type.Integer({ minimum: 7, maximum: 60 }),
+        /** Sent to the counterpart with each cancelled occurrence. */
+        message: Type.String({ minLength: 1, maxLength: 2000 }),
+      },
+      { additionalProperties: false },
+    ),
+    /** A run that changes more events than this stops and asks the user. */
+    blastRadius: Type.Integer({ minimum: 1, maximum: 500 }),
+    /** Overload thresholds; crossing one flags the week in its metrics. */
+    overload: Type.Object(
+      {
+        maxMeetingHours: Type.Number({ minimum: 0, maximum: 168 }),
+        /** Focus achieved below this share of the target flags the week. */
+        minFocusShare: Type.Number({ minimum: 0, maximum: 1 }),
+        /** More people than this with recurring 1:1s flags the week (three to five is sustainable). */
+        maxPeopleWithOneOnOnes: Type.Integer({ minimum: 0, maximum: 100 }),
+        maxBackToBackMinutes: Type.Integer({ minimum: 0, maximum: 1440 }),
+        /** Meetings closer than this count as back to back. */
+        backToBackGapMinutes: Type.Integer({ minimum: 0, maximum: 30 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+/** Everything a user can tune about planning. */
+export type Preferences = Static<typeof PreferencesSchema>;
+
+/** The defaults of ARCHITECTURE "Planner defaults". Frozen: copy it to change a value. */
+export const DEFAULT_PREFERENCES: Preferences = deepFreeze({
+  weekStartsOn: 1,
+  workingHours: { start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5] },
+  firstHalf: { endWeekday: 3, endTime: '12:00' },
+  focus: { enabled: true, targetHours: 10, minBlockMinutes: 90, maxBlockMinutes: 240, title: 'Focus time' },
+  oneOnOnes: { maxMinutes: 60, allowExternal: false, internalDomains: [], breakMinutes: 10 },
+  freezeWindowHours: 24,
+  skipWeeks: {
+    enabled: true,
+    minWeeks: 5,
+    maxWeeks: 6,
+    maxGapDays: 21,
+    message: 'Skip week: no 1:1 this week so we both get a breather. See you at the next one!',
+  },
+  blastRadius: 20,
+  overload: {
+    maxMeetingHours: 20,
+    minFocusShare: 0.5,
+    maxPeopleWithOneOnOnes: 5,
+    maxBackToBackMinutes: 180,
+    backToBackGapMinutes: 5,
+  },
+});
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,24 @@
+import fc from 'fast-check';
+import { PROPERTY_SEED } from './src/__fixtures__/arbitraries.ts';
+import { solveSmallWeek } from './src/__fixtures__/exhaustive-solver.ts';
+import { smallWeekArb } from './src/__fixtures__/small-weeks.ts';
+import { plan } from './src/plan.ts';
+let t = performance.now();
+const weeks = fc.sample(smallWeekArb, { seed: PROPERTY_SEED, numRuns: 500 });
+console.log('gen', performance.now() - t);
+t = performance.now();
+const sols = weeks.map((w) => solveSmallWeek(w.input, w.oneOnOnes));
+console.log('solve', performance.now() - t);
+t = performance.now();
+weeks.forEach((w) => plan(w.input));
+console.log('plan', performance.now() - t);
+const stats = { constrainedFocus: 0, some1on1Stuck: 0, total1on1: 0, moved: 0, zeroFocus: 0 };
+weeks.forEach((w, i) => {
+  const s = sols[i]!;
+  if (s.focusMinutes < w.input.preferences.focus.targetHours * 60) stats.constrainedFocus++;
+  if (s.focusMinutes === 0) stats.zeroFocus++;
+  stats.total1on1 += w.oneOnOnes.length;
+  stats.moved += s.maxMoved;
+  if (s.maxMoved < w.oneOnOnes.length) stats.some1on1Stuck++;
+});
+console.log(stats);

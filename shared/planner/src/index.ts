@@ -1,0 +1,26 @@
+/**
+ * @frontload/planner: the pure planner. `plan(input)` turns one user's calendar into operations with
+ * reasons, notes on what was left alone, and weekly overload metrics. No I/O, no clock, no randomness.
+ */
+export { plan } from './plan.js';
+export { applyOperations } from './apply-operations.js';
+export { validateInput } from './validate-input.js';
+export { checkPreferences } from './check-preferences.js';
+export {
+  classifyOneOnOne,
+  createClassifier,
+  type Classifier,
+  type ClassifierContext,
+  type OneOnOneVerdict,
+  type ReasonCode,
+  type VerdictReason,
+} from './classify-one-on-one.js';
+export { contentHash, focusBlockId, operationKey } from './operation-key.js';
+export { longestChain } from './metrics.js';
+export {
+  PlannerInputSchema,
+  type InputIssue,
+  type PlannerInput,
+  type PlannerOutput,
+  type PlanResult,
+} from './input.js';

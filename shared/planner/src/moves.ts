@@ -1,0 +1,209 @@
+import type { NoteCode, PlanNote } from '@frontload/domain';
+import { assignSlots, type Searchable } from './assign-slots.js';
+import { BusyIndex } from './busy-index.js';
+import type { ReasonCode } from './classify-one-on-one.js';
+import { describeInstant } from './describe.js';
+import { weekContaining, type ParsedEvent, type PlanContext } from './model.js';
+import { candidatesFor, type Candidate, type MoveRequest, type SearchSpace } from './move-search.js';
+
+/** A request that got a slot. */
+export interface Placement {
+  readonly request: MoveRequest;
+  readonly candidate: Candidate;
+}
+
+/** The moves of a plan and the 1:1s it left where they are. */
+export interface MovePlan {
+  readonly placements: readonly Placement[];
+  readonly notes: readonly PlanNote[];
+}
+
+/** Which note explains a 1:1 that may not be moved, by the classifier's reason against it. */
+const NOTE_FOR_REASON: Partial<Record<ReasonCode, NoteCode>> = {
+  organizedByOther: 'organizedByOther',
+  markedFixed: 'markedFixed',
+  userOverride: 'markedFixed',
+  insideFreezeWindow: 'insideFreezeWindow',
+};
+
+function noteAbout(ctx: PlanContext, e: ParsedEvent, code: NoteCode, why: string): PlanNote {
+  const week = weekContaining(ctx, e.start);
+  const sentence = why.charAt(0).toUpperCase() + why.slice(1);
+  return {
+    code,
+    message: `Left "${e.event.title}" on ${describeInstant(ctx.clock, e.start)} where it is. ${sentence}`,
+    eventId: e.id,
+    ...(e.event.seriesId === undefined ? {} : { seriesId: e.event.seriesId }),
+    ...(e.verdict.counterpart === null ? {} : { email: e.verdict.counterpart }),
+    ...(week ? { week: week.startDate } : {}),
+  };
+}
+
+/** Upcoming events in the horizon that end after the first half of their week. */
+function outsideFirstHalf(ctx: PlanContext, e: ParsedEvent): boolean {
+  const week = weekContaining(ctx, e.start);
+  return week !== undefined && e.start >= ctx.now && e.end > week.firstHalfEnd && e.event.kind !== 'series';
+}
+
+/** A note for a 1:1 (or a near miss) that stays outside the first half, or null when it may move. */
+function leaveAloneNote(ctx: PlanContext, e: ParsedEvent, excluded: ReadonlySet<string>): PlanNote | null {
+  const { verdict } = e;
+  if (!verdict.isOneOnOne) {
+    const external = verdict.reasons.find((r) => r.code === 'externalGuest');
+    const onlyExternal =
+      external && verdict.reasons.filter((r) => !r.ok && r.code !== 'notOneOnOne').length === 1;
+    if (onlyExternal) return noteAbout(ctx, e, 'externalGuest', external.message);
+    const lonely =
+      verdict.reasons.some((r) => r.code === 'noOtherPerson') &&
+      verdict.reasons.some((r) => r.code === 'titleMarker');
+    if (lonely && !e.cancelled)
+      return noteAbout(ctx, e, 'noCounterpart', 'its title says 1:1 but nobody else is invited.');
+    return null;
+  }
+  if (!verdict.movable) {
+    for (const reason of verdict.reasons) {
+      const code = reason.ok ? undefined : NOTE_FOR_REASON[reason.code];
+      if (code) return noteAbout(ctx, e, code, reason.message);
+    }
+    return null;
+  }
+  if (excluded.has(e.id))
+    return noteAbout(ctx, e, 'possibleDuplicate', 'another event has the same time, title and guests.');
+  if (!ctx.counterparts.has(verdict.counterpart ?? '')) {
+    return noteAbout(
+      ctx,
+      e,
+      'availabilityUnknown',
+      `free/busy for ${verdict.counterpart} is unknown, so a shared free slot cannot be checked.`,
+    );
+  }
+  return null;
+}
+
+/**
+ * A series moves as one when everything of it still ahead in view moves and no occurrence was edited
+ * on its own; otherwise its occurrences move one by one.
+ */
+function groupRequests(
+  ctx: PlanContext,
+  movable: readonly ParsedEvent[],
+  cancelled: ReadonlySet<string>,
+): { series: MoveRequest[]; singles: ParsedEvent[] } {
+  const bySeries = new Map<string, ParsedEvent[]>();
+  const singles: ParsedEvent[] = [];
+  for (const e of movable) {
+    const seriesId = e.event.seriesId;
+    if (e.event.kind !== 'occurrence' || seriesId === undefined) singles.push(e);
+    else bySeries.set(seriesId, [...(bySeries.get(seriesId) ?? []), e]);
+  }
+  const series: MoveRequest[] = [];
+  for (const [seriesId, events] of bySeries) {
+    const anchor = events[0];
+    const chosen = new Set(events.map((e) => e.id));
+    const untouched = (e: ParsedEvent) =>
+      e.start === e.originalStart && e.end - e.start === (anchor ? anchor.end - anchor.start : 0);
+    const laterStays = ctx.events.some(
+      (o) =>
+        o.event.seriesId === seriesId &&
+        o.event.kind === 'occurrence' &&
+        !o.cancelled &&
+        !cancelled.has(o.id) &&
+        !chosen.has(o.id) &&
+        (o.originalStart ?? 0) >= (anchor?.originalStart ?? Infinity) &&
+        // Beyond the horizon only an edited occurrence matters: a regular one simply moves along.
+        (o.start < ctx.horizon.end || o.start !== o.originalStart),
+    );
+    if (!anchor || laterStays || !events.every(untouched)) singles.push(...events);
+    else
+      series.push({
+        id: seriesId,
+        series: true,
+        counterpart: anchor.verdict.counterpart ?? '',
+        events,
+        own: chosen,
+      });
+  }
+  return { series, singles };
+}
+
+const singleRequest = (e: ParsedEvent): MoveRequest => ({
+  id: e.id,
+  series: false,
+  counterpart: e.verdict.counterpart ?? '',
+  events: [e],
+  own: new Set([e.id]),
+});
+
+/**
+ * Moves 1:1s the user organizes out of the second half into free first-half slots: whole series
+ * first, then single occurrences for series with no common slot. `cancelled` are this plan's skip-week
+ * cancellations, `excluded` events that are left alone (possible duplicates).
+ */
+export function planMoves(
+  ctx: PlanContext,
+  cancelled: ReadonlySet<string>,
+  excluded: ReadonlySet<string>,
+): MovePlan {
+  const notes: PlanNote[] = [];
+  const movable: ParsedEvent[] = [];
+  const upcoming = ctx.events
+    .filter((e) => !e.cancelled && !cancelled.has(e.id) && outsideFirstHalf(ctx, e))
+    .sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
+  for (const e of upcoming) {
+    const note = leaveAloneNote(ctx, e, excluded);
+    if (note) notes.push(note);
+    else if (e.verdict.isOneOnOne) movable.push(e);
+  }
+  const moving = new Set(movable.map((e) => e.id));
+  const space: SearchSpace = {
+    userBusy: ctx.events
+      .filter((e) => e.busy && !e.ours && !cancelled.has(e.id))
+      .map((e) => ({ start: e.start, end: e.end, owner: e.id })),
+  };
+  const staying = new BusyIndex(
+    ctx.events
+      .filter((e) => e.verdict.isOneOnOne && !moving.has(e.id) && !cancelled.has(e.id))
+      .map((e) => ({ start: e.start, end: e.end })),
+  );
+  const rules = { taken: [], stayingOneOnOnes: staying, breakMs: ctx.prefs.oneOnOnes.breakMinutes * 60_000 };
+  const searchable = (request: MoveRequest): Searchable => ({
+    request,
+    candidates: candidatesFor(ctx, space, request),
+  });
+
+  const { series, singles } = groupRequests(ctx, movable, cancelled);
+  const firstPhase = [...series, ...singles.map(singleRequest)].map(searchable);
+  const firstChoice = assignSlots(firstPhase, rules);
+  const placements: Placement[] = [];
+  const retry: MoveRequest[] = [];
+  firstPhase.forEach((item, i) => {
+    const candidate = firstChoice[i];
+    if (candidate) placements.push({ request: item.request, candidate });
+    else if (item.request.series) retry.push(...item.request.events.map(singleRequest));
+    else notes.push(...noFreeSlotNote(ctx, item));
+  });
+  // Series without one common slot: try their occurrences one by one around what is already placed.
+  const secondPhase = retry.map(searchable);
+  const taken = placements.flatMap((p) => p.candidate.slots);
+  const secondChoice = assignSlots(secondPhase, { ...rules, taken });
+  secondPhase.forEach((item, i) => {
+    const candidate = secondChoice[i];
+    if (candidate) placements.push({ request: item.request, candidate });
+    else notes.push(...noFreeSlotNote(ctx, item));
+  });
+  // Chronological, so the ledger applies (and the preview lists) moves in calendar order.
+  placements.sort(
+    (a, b) =>
+      (a.request.events[0]?.start ?? 0) - (b.request.events[0]?.start ?? 0) ||
+      a.request.id.localeCompare(b.request.id),
+  );
+  return { placements, notes };
+}
+
+function noFreeSlotNote(ctx: PlanContext, item: Searchable): PlanNote[] {
+  const why =
+    item.candidates.length === 0
+      ? `there is no first-half slot inside both working hours where you and ${item.request.counterpart} are both free.`
+      : `the free first-half slots it could use went to other 1:1s.`;
+  return item.request.events.map((e) => noteAbout(ctx, e, 'noFreeSlot', why));
+}

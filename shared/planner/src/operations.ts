@@ -1,0 +1,150 @@
+import {
+  MINUTE_MS,
+  formatInstant,
+  formatLocalTime,
+  isoWeekdayOfEpochDay,
+  type CancelOccurrence,
+  type CreateFocusBlock,
+  type DeleteFocusBlock,
+  type Interval,
+  type MoveOccurrence,
+  type MoveSeries,
+  type UpdateFocusBlock,
+  type WeekFrame,
+} from '@frontload/domain';
+import { describeHours, describeSlot } from './describe.js';
+import type { FocusPlan } from './focus.js';
+import { weekContaining, type ParsedEvent, type PlanContext } from './model.js';
+import type { Placement } from './moves.js';
+import { focusBlockId, operationKey } from './operation-key.js';
+
+const WEEKDAY_NAMES = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+const range = (i: Interval) => ({ start: formatInstant(i.start), end: formatInstant(i.end) });
+const etagOf = (e: ParsedEvent) => (e.event.etag === undefined ? {} : { etag: e.event.etag });
+
+function whyThisSlot(ctx: PlanContext, placement: Placement): string {
+  const preferred = ctx.people.get(placement.request.counterpart)?.preferredSlot;
+  if (preferred && placement.candidate.rank[0] === 0 && placement.candidate.rank[1] === 0)
+    return 'it is their preferred slot';
+  if (placement.candidate.rank[0] === 0) return 'same time of day, nearest free day';
+  return 'the closest free time of day';
+}
+
+/** The operation for a placed move: one series move, or one event move. */
+export function moveOperation(ctx: PlanContext, placement: Placement): MoveSeries | MoveOccurrence {
+  const { request, candidate } = placement;
+  const anchor = request.events[0];
+  const week = anchor && weekContaining(ctx, anchor.start);
+  // Requests are built from events inside the horizon, so both exist; anything else is a planner bug.
+  if (!anchor || !week) throw new Error(`move request ${request.id} has no event in the horizon`);
+  const before = range(anchor);
+  const after = range(candidate.slots[0] ?? anchor);
+  const counterpart = request.counterpart;
+  const why = `people time comes first in the week; you are both free and inside both working hours (${whyThisSlot(ctx, placement)})`;
+  if (request.series) {
+    const weekday = isoWeekdayOfEpochDay(week.startDay + candidate.dayOffset);
+    const startTime = formatLocalTime(candidate.minute);
+    const durationMinutes = Math.round((anchor.end - anchor.start) / MINUTE_MS);
+    const fromOriginalStart = formatInstant(anchor.originalStart ?? anchor.start);
+    return {
+      kind: 'moveSeries',
+      key: operationKey('moveSeries', [
+        request.id,
+        fromOriginalStart,
+        weekday,
+        startTime,
+        durationMinutes,
+        ctx.clock.zone,
+      ]),
+      eventId: anchor.id,
+      seriesId: request.id,
+      ...etagOf(anchor),
+      fromOriginalStart,
+      weekday,
+      startTime,
+      durationMinutes,
+      zone: ctx.clock.zone,
+      counterpart,
+      before,
+      after,
+      reason: `Moves your recurring 1:1 with ${counterpart} to ${WEEKDAY_NAMES[weekday]}s at ${startTime}, starting with ${describeSlot(ctx.clock, anchor)} → ${describeSlot(ctx.clock, candidate.slots[0] ?? anchor)}: ${why}.`,
+      emails: [counterpart],
+    };
+  }
+  return {
+    kind: 'moveOccurrence',
+    key: operationKey('moveOccurrence', [anchor.id, after.start, after.end]),
+    eventId: anchor.id,
+    ...(anchor.event.seriesId === undefined ? {} : { seriesId: anchor.event.seriesId }),
+    ...etagOf(anchor),
+    counterpart,
+    before,
+    after,
+    reason: `Moves the 1:1 with ${counterpart} from ${describeSlot(ctx.clock, anchor)} to ${describeSlot(ctx.clock, candidate.slots[0] ?? anchor)}: ${why}.`,
+    emails: [counterpart],
+  };
+}
+
+/** The operation that cancels one occurrence for the skip week. */
+export function cancelOperation(ctx: PlanContext, e: ParsedEvent, week: WeekFrame): CancelOccurrence {
+  const counterpart = e.verdict.counterpart ?? '';
+  return {
+    kind: 'cancelOccurrence',
+    key: operationKey('cancelOccurrence', [e.id]),
+    eventId: e.id,
+    seriesId: e.event.seriesId ?? e.id,
+    ...etagOf(e),
+    counterpart,
+    message: ctx.prefs.skipWeeks.message,
+    skipWeek: week.startDate,
+    before: range(e),
+    reason: `Cancels the ${describeSlot(ctx.clock, e)} occurrence of your 1:1 with ${counterpart} for the skip week of ${week.startDate}; the series stays as it is.`,
+    emails: [counterpart],
+  };
+}
+
+/** Operations for the focus plan: deletes first (they free time), then re-placements, then new blocks. */
+export function focusOperations(
+  ctx: PlanContext,
+  focus: FocusPlan,
+): (CreateFocusBlock | UpdateFocusBlock | DeleteFocusBlock)[] {
+  const target = `${ctx.prefs.focus.targetHours} h`;
+  const deletes = focus.deletes.map(({ block, why }): DeleteFocusBlock => ({
+    kind: 'deleteFocusBlock',
+    key: operationKey('deleteFocusBlock', [block.id]),
+    eventId: block.id,
+    ...etagOf(block),
+    before: range(block),
+    reason: `Removes the focus block on ${describeSlot(ctx.clock, block)}: ${why}.`,
+    emails: [],
+  }));
+  const updates = focus.updates.map(({ block, to, why }): UpdateFocusBlock => {
+    const after = range(to);
+    return {
+      kind: 'updateFocusBlock',
+      key: operationKey('updateFocusBlock', [block.id, after.start, after.end]),
+      eventId: block.id,
+      ...etagOf(block),
+      before: range(block),
+      after,
+      reason: `Moves the focus block on ${describeSlot(ctx.clock, block)} to ${describeSlot(ctx.clock, to)}: ${why}.`,
+      emails: [],
+    };
+  });
+  const creates = focus.creates.map((slot): CreateFocusBlock => {
+    const after = range(slot);
+    const eventId = focusBlockId(ctx.input.idSeed, after.start, after.end);
+    return {
+      kind: 'createFocusBlock',
+      key: operationKey('createFocusBlock', [eventId, after.start, after.end]),
+      eventId,
+      title: ctx.prefs.focus.title,
+      zone: ctx.clock.zone,
+      after,
+      reason: `Adds ${describeHours(slot.end - slot.start)} of focus time on ${describeSlot(ctx.clock, slot)}, in free second-half time, toward your ${target} weekly target.`,
+      emails: [],
+    };
+  });
+  return [...deletes, ...updates, ...creates];
+}

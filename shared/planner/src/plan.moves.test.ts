@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+import {
+  counterpart,
+  event,
+  input,
+  local,
+  localPlus,
+  meeting,
+  mustPlan,
+  oneOnOne,
+  wall,
+} from './__fixtures__/builders.js';
+
+const BOB = 'bob@acme.test';
+const single = (id: string, person: string, start: string, minutes = 30) =>
+  oneOnOne(id, person, start, minutes, {
+    kind: 'single',
+    seriesId: undefined,
+    originalStart: undefined,
+    title: `1:1 ${person}`,
+  });
+
+describe('moving 1:1s into the first half', () => {
+  it('moves a Thursday 1:1 the user organizes to the same time on Monday when both are free', () => {
+    const out = mustPlan(
+      input({
+        events: [single('thu', BOB, '2024-04-11T10:00')],
+        counterparts: [
+          counterpart(BOB, [
+            ['2024-04-09T10:00', 30],
+            ['2024-04-10T10:00', 30],
+          ]),
+        ],
+      }),
+    );
+    expect(out.operations).toHaveLength(1);
+    const [op] = out.operations;
+    expect(op).toMatchObject({ kind: 'moveOccurrence', eventId: 'thu', counterpart: BOB, emails: [BOB] });
+    expect(op?.kind === 'moveOccurrence' && wall(op.after.start)).toBe('Mon 2024-04-08 10:00');
+    expect(op?.reason).toContain('same time of day');
+  });
+
+  it('prefers the nearest first-half day at the same time (Wednesday morning for a Thursday 1:1)', () => {
+    const out = mustPlan(
+      input({ events: [single('thu', BOB, '2024-04-11T10:00')], counterparts: [counterpart(BOB)] }),
+    );
+    const [op] = out.operations;
+    expect(op?.kind === 'moveOccurrence' && wall(op.after.start)).toBe('Wed 2024-04-10 10:00');
+  });
+
+  it('moves a whole series once when every occurrence in view fits the same new slot', () => {
+    const out = mustPlan(
+      input({
+        horizonWeeks: 2,
+        now: local('2024-04-06T09:00'),
+        events: [oneOnOne('w1', BOB, '2024-04-11T15:00'), oneOnOne('w2', BOB, '2024-04-18T15:00')],
+        counterparts: [counterpart(BOB)],
+      }),
+    );
+    // The current week (1 Apr) is over, so the 11 Apr occurrence is in view; 15:00 is free on Tuesday.
+    expect(out.operations.map((op) => op.kind)).toEqual(['moveSeries']);
+    expect(out.operations[0]).toMatchObject({
+      seriesId: `series-${BOB}`,
+      weekday: 2,
+      startTime: '15:00',
+      zone: 'Europe/Berlin',
+    });
+  });
+
+  it('keeps the same local time for a series across a DST change', () => {
+    const out = mustPlan(
+      input({
+        now: local('2024-03-23T09:00'),
+        events: [oneOnOne('w1', BOB, '2024-03-28T10:00'), oneOnOne('w2', BOB, '2024-04-04T10:00')],
+        counterparts: [
+          counterpart(BOB, [
+            ['2024-03-26T10:00', 30],
+            ['2024-03-27T10:00', 30],
+          ]),
+        ],
+      }),
+    );
+    const [op] = out.operations;
+    expect(op).toMatchObject({
+      kind: 'moveSeries',
+      weekday: 1,
+      startTime: '10:00',
+      fromOriginalStart: local('2024-03-28T10:00'),
+    });
+    // Monday 25 March is still winter time, Monday 1 April summer time: same wall clock, different UTC.
+    expect(op?.kind === 'moveSeries' && op.after.start).toBe('2024-03-25T09:00:00Z');
+  });
+
+  it('reads a series master as a description of its occurrences, not as a second meeting', () => {
+    const first = oneOnOne('w1', BOB, '2024-04-11T15:00');
+    const master = {
+      ...first,
+      id: `series-${BOB}`,
+      kind: 'series' as const,
+      originalStart: undefined,
+      seriesId: undefined,
+    };
+    const out = mustPlan(input({ events: [master, first], counterparts: [counterpart(BOB)] }));
+    expect(out.operations.map((op) => `${op.kind} ${op.eventId}`)).toEqual(['moveSeries w1']);
+    expect(out.notes).toEqual([]);
+  });
+
+  it('moves occurrences one by one when the series has no slot free in every week', () => {
+    const out = mustPlan(
+      input({
+        now: local('2024-03-30T09:00'),
+        horizonWeeks: 3,
+        events: [oneOnOne('w1', BOB, '2024-04-04T10:00'), oneOnOne('w2', BOB, '2024-04-11T10:00')],
+        // Bob is free on Monday 1 April only, and on Tuesday 9 April only.
+        counterparts: [
+          counterpart(BOB, [
+            ['2024-04-02T00:00', 48 * 60],
+            ['2024-04-08T00:00', 24 * 60],
+            ['2024-04-10T00:00', 24 * 60],
+          ]),
+        ],
+      }),
+    );
+    expect(out.operations.map((op) => `${op.kind} ${op.eventId}`)).toEqual([
+      'moveOccurrence w1',
+      'moveOccurrence w2',
+    ]);
+  });
+
+  it('leaves a 1:1 someone else organizes alone and says so', () => {
+    const out = mustPlan(
+      input({
+        events: [{ ...single('thu', BOB, '2024-04-11T10:00'), organizerIsSelf: false, organizerEmail: BOB }],
+        counterparts: [counterpart(BOB)],
+      }),
+    );
+    expect(out.operations).toEqual([]);
+    expect(out.notes).toMatchObject([{ code: 'organizedByOther', eventId: 'thu', email: BOB }]);
+  });
+
+  it('leaves a 1:1 inside the 24-hour freeze window alone', () => {
+    const out = mustPlan(
+      input({
+        now: local('2024-04-10T14:00'),
+        events: [single('thu', BOB, '2024-04-11T10:00')],
+        counterparts: [counterpart(BOB)],
+      }),
+    );
+    expect(out.operations).toEqual([]);
+    expect(out.notes.map((n) => n.code)).toEqual(['insideFreezeWindow']);
+  });
+
+  it('leaves 1:1s with a person marked fixed, and with an external guest, alone', () => {
+    const out = mustPlan(
+      input({
+        people: [{ email: BOB, fixed: true }],
+        events: [single('bob', BOB, '2024-04-11T10:00'), single('ext', 'eve@other.test', '2024-04-11T14:00')],
+        counterparts: [counterpart(BOB), counterpart('eve@other.test')],
+      }),
+    );
+    expect(out.operations).toEqual([]);
+    expect(out.notes.map((n) => `${n.code} ${n.eventId}`)).toEqual(['markedFixed bob', 'externalGuest ext']);
+  });
+
+  it('says there is no free slot when the counterpart is busy all first half', () => {
+    const out = mustPlan(
+      input({
+        events: [single('thu', BOB, '2024-04-11T10:00')],
+        counterparts: [counterpart(BOB, [['2024-04-08T00:00', 60 * 60]])],
+      }),
+    );
+    expect(out.operations).toEqual([]);
+    expect(out.notes).toMatchObject([{ code: 'noFreeSlot', eventId: 'thu' }]);
+    expect(out.notes[0]?.message).toContain('where you and bob@acme.test are both free');
+  });
+
+  it('does not move a 1:1 when the counterpart’s free/busy is unknown', () => {
+    const out = mustPlan(input({ events: [single('thu', BOB, '2024-04-11T10:00')] }));
+    expect(out.operations).toEqual([]);
+    expect(out.notes.map((n) => n.code)).toEqual(['availabilityUnknown']);
+  });
+
+  it("respects the counterpart's working hours in their zone", () => {
+    // Berlin 09:00–15:00 is 03:00–09:00 in New York: only 15:00–17:00 Berlin is inside both days.
+    const out = mustPlan(
+      input({
+        events: [single('thu', BOB, '2024-04-11T10:00')],
+        counterparts: [counterpart(BOB, [], { zone: 'America/New_York' })],
+      }),
+    );
+    const [op] = out.operations;
+    expect(op?.kind === 'moveOccurrence' && wall(op.after.start)).toBe('Tue 2024-04-09 15:00');
+  });
+
+  it('never puts two 1:1s on top of each other, and keeps a short break between them where possible', () => {
+    const out = mustPlan(
+      input({
+        events: [
+          single('staying', 'ann@acme.test', '2024-04-10T10:00'),
+          single('thu', BOB, '2024-04-11T10:30'),
+          single('fri', 'cy@acme.test', '2024-04-12T10:30'),
+        ],
+        counterparts: [counterpart(BOB), counterpart('cy@acme.test'), counterpart('ann@acme.test')],
+      }),
+    );
+    const starts = out.operations.flatMap((op) =>
+      op.kind === 'moveOccurrence' ? [`${op.eventId} ${wall(op.after.start)}`] : [],
+    );
+    // Wednesday 10:30 would sit right after Ann's 1:1, so Bob goes to Tuesday, and Cy to Monday.
+    expect(starts).toEqual(['thu Tue 2024-04-09 10:30', 'fri Mon 2024-04-08 10:30']);
+  });
+
+  it('moves a 1:1 into a slot that is free for both people, around the user’s meetings', () => {
+    const out = mustPlan(
+      input({
+        events: [
+          single('thu', BOB, '2024-04-11T10:00'),
+          meeting('standup', '2024-04-10T10:00', 60, ['team@acme.test', 'lead@acme.test']),
+          event('dentist', '2024-04-09T09:00', 180),
+        ],
+        counterparts: [counterpart(BOB, [['2024-04-08T10:00', 60]])],
+      }),
+    );
+    const [op] = out.operations;
+    // 10:00 is taken every day (stand-up, dentist, Bob's own meeting): the closest time is 09:30, Wednesday.
+    expect(op?.kind === 'moveOccurrence' && wall(op.after.start)).toBe('Wed 2024-04-10 09:30');
+    expect(op?.kind === 'moveOccurrence' && op.after.end).toBe(localPlus('2024-04-10T09:30', 30));
+  });
+});

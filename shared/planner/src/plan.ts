@@ -1,0 +1,87 @@
+import type { Interval, Operation, PlanNote } from '@frontload/domain';
+import { findDuplicates } from './duplicates.js';
+import { planFocus, type Projection } from './focus.js';
+import type { PlannerInput, PlanResult } from './input.js';
+import { computeMetrics, type ProjectedEvent } from './metrics.js';
+import { buildContext, type PlanContext } from './model.js';
+import { planMoves, type Placement } from './moves.js';
+import { cancelOperation, focusOperations, moveOperation } from './operations.js';
+import { planSkipWeek } from './skip-week.js';
+import { checkInput } from './validate-input.js';
+
+/** Every event where it will be once the plan's cancellations and moves are applied. */
+function project(
+  ctx: PlanContext,
+  cancelled: ReadonlySet<string>,
+  placements: readonly Placement[],
+): ProjectedEvent[] {
+  const moved = new Map<string, Interval>();
+  for (const { request, candidate } of placements) {
+    request.events.forEach((e, i) => {
+      const slot = candidate.slots[i];
+      if (slot) moved.set(e.id, slot);
+    });
+  }
+  return ctx.events.map((parsed) => {
+    const slot = moved.get(parsed.id);
+    return {
+      parsed,
+      start: slot?.start ?? parsed.start,
+      end: slot?.end ?? parsed.end,
+      cancelled: parsed.cancelled || cancelled.has(parsed.id),
+    };
+  });
+}
+
+function focusView(projected: readonly ProjectedEvent[]): Projection {
+  const live = projected.filter((p) => !p.cancelled && p.parsed.busy && !p.parsed.ours);
+  const span = (p: ProjectedEvent) => ({ start: p.start, end: p.end });
+  return {
+    busy: live.map(span),
+    accepted: live.filter((p) => p.parsed.accepted).map(span),
+    userFocus: live.filter((p) => p.parsed.userFocus).map(span),
+  };
+}
+
+/**
+ * Plans one user's calendar: cancels the skip week's 1:1 occurrences, moves 1:1s the user organizes
+ * into free first-half slots, then keeps the weekly focus target in free second-half time.
+ *
+ * Pure: the same input always gives the same output (no clock, no randomness; ids and keys derive from
+ * content). Bad input is rejected with `{ ok: false, errors }` naming the path and the problem.
+ * Planning the input with its operations applied (see `applyOperations`) yields no operations.
+ */
+export function plan(input: PlannerInput): PlanResult {
+  const checked = checkInput(input);
+  if (!checked.ok) return checked;
+  const ctx = buildContext(checked.input, checked.times);
+  const excluded = findDuplicates(ctx);
+  const skip = planSkipWeek(ctx, excluded);
+  const cancelled = new Set(skip.cancel.map((e) => e.id));
+  const moves = planMoves(ctx, cancelled, excluded);
+  const projected = project(ctx, cancelled, moves.placements);
+  const focus = planFocus(ctx, focusView(projected));
+
+  const skipWeek = skip.week;
+  const operations: Operation[] = [
+    ...(skipWeek ? skip.cancel.map((e) => cancelOperation(ctx, e, skipWeek)) : []),
+    ...moves.placements.map((p) => moveOperation(ctx, p)),
+    ...focusOperations(ctx, focus),
+  ];
+  const notes: PlanNote[] = [...skip.notes, ...moves.notes, ...focus.notes];
+  const requiresConfirmation = operations.length > ctx.prefs.blastRadius;
+  if (requiresConfirmation) {
+    notes.push({
+      code: 'blastRadius',
+      message: `This plan changes ${operations.length} events, more than your limit of ${ctx.prefs.blastRadius}: it waits for your confirmation.`,
+    });
+  }
+  return {
+    ok: true,
+    operations,
+    notes,
+    metrics: computeMetrics(ctx, projected, focus.finalBlocks),
+    skipWeek: skipWeek?.startDate ?? null,
+    requiresConfirmation,
+  };
+}

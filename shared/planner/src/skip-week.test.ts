@@ -1,0 +1,84 @@
+import { emptyHistory } from '@frontload/domain';
+import { describe, expect, it } from 'vitest';
+import { counterpart, event, input, local, mustPlan, oneOnOne, prefs } from './__fixtures__/builders.js';
+import type { PlannerInput } from './input.js';
+
+const ANN = 'ann@acme.test';
+const BOB = 'bob@acme.test';
+const CY = 'cy@acme.test';
+
+/** Weekly 1:1s with Ann, Bob and Cy on Monday mornings of the weeks of 1 and 8 April (first half: no moves). */
+function team(extra: Partial<PlannerInput> = {}, lastSkipWeek: string | null = '2024-02-26'): PlannerInput {
+  const weeks = ['2024-04-01', '2024-04-08'];
+  const people = [ANN, BOB, CY];
+  return input({
+    events: weeks.flatMap((day) => people.map((p, i) => oneOnOne(`${p}-${day}`, p, `${day}T${10 + i}:00`))),
+    counterparts: people.map((p) => counterpart(p)),
+    people: [{ email: ANN, protected: true }],
+    history: { ...emptyHistory(), lastSkipWeek },
+    ...extra,
+  });
+}
+
+const cancelled = (out: ReturnType<typeof mustPlan>) =>
+  out.operations.flatMap((op) => (op.kind === 'cancelOccurrence' ? [op.eventId] : []));
+
+describe('skip weeks', () => {
+  it("cancels the skip week's 1:1 occurrences with the user's message, except with protected people", () => {
+    const out = mustPlan(team());
+    expect(out.skipWeek).toBe('2024-04-08');
+    expect(cancelled(out)).toEqual([`${BOB}-2024-04-08`, `${CY}-2024-04-08`]);
+    expect(out.operations[0]).toMatchObject({
+      kind: 'cancelOccurrence',
+      seriesId: `series-${BOB}`,
+      skipWeek: '2024-04-08',
+      emails: [BOB],
+      message: expect.stringContaining('Skip week'),
+    });
+    expect(out.notes.filter((n) => n.code === 'skipWeekKept').map((n) => n.email)).toEqual([ANN]);
+  });
+
+  it('prefers the week in the cadence window where the user is out of office anyway', () => {
+    const base = team({ now: local('2024-03-30T09:00'), horizonWeeks: 3 });
+    expect(mustPlan(base).skipWeek).toBe('2024-04-01');
+    const away = event('ooo', '2024-04-08T00:00', 5 * 24 * 60, {
+      eventType: 'outOfOffice',
+      allDay: { startDate: '2024-04-08', endDate: '2024-04-13' },
+    });
+    expect(mustPlan({ ...base, events: [...base.events, away] }).skipWeek).toBe('2024-04-08');
+  });
+
+  it('does not skip before the cadence window opens (5 weeks after the last skip week)', () => {
+    const out = mustPlan(team({}, '2024-03-11'));
+    expect(out.skipWeek).toBeNull();
+    expect(cancelled(out)).toEqual([]);
+  });
+
+  it('does not start a cadence on its own when no skip week was ever recorded', () => {
+    expect(mustPlan(team({}, null)).skipWeek).toBeNull();
+  });
+
+  it('keeps a 1:1 when skipping it would leave the person more than 21 days without one', () => {
+    // A 6-week cadence, so the week of 8 April is the only candidate.
+    const base = team({ preferences: prefs((p) => ((p.focus.enabled = false), (p.skipWeeks.minWeeks = 6))) });
+    // Bob's 1:1 in the week of 1 April did not happen; his last one was on 20 March.
+    const events = base.events.map((e) =>
+      e.id === `${BOB}-2024-04-01` ? { ...e, status: 'cancelled' as const } : e,
+    );
+    const out = mustPlan({
+      ...base,
+      events,
+      history: { ...base.history, lastHeldOneOnOnes: [{ email: BOB, at: local('2024-03-20T10:00') }] },
+    });
+    expect(cancelled(out)).toEqual([`${CY}-2024-04-08`]);
+    const kept = out.notes.find((n) => n.code === 'skipWeekKept' && n.email === BOB);
+    expect(kept?.message).toContain('days without a 1:1 (limit 21)');
+  });
+
+  it('keeps cancelling new 1:1s in the recorded skip week, and never a second week', () => {
+    const base = team({}, '2024-04-08');
+    const out = mustPlan(base);
+    expect(out.skipWeek).toBe('2024-04-08');
+    expect(cancelled(out)).toEqual([`${BOB}-2024-04-08`, `${CY}-2024-04-08`]);
+  });
+});

@@ -1,0 +1,203 @@
+import {
+  DAY_MS,
+  clip,
+  coveredMs,
+  intersect,
+  parseEpochDay,
+  type PlanNote,
+  type WeekFrame,
+} from '@frontload/domain';
+import { describeInstant } from './describe.js';
+import { weekContaining, type ParsedEvent, type PlanContext } from './model.js';
+
+/** The skip week this plan acts on, and the occurrences it cancels. */
+export interface SkipPlan {
+  readonly week: WeekFrame | null;
+  readonly cancel: readonly ParsedEvent[];
+  readonly notes: readonly PlanNote[];
+}
+
+const NONE: SkipPlan = { week: null, cancel: [], notes: [] };
+
+const PERIOD_DAYS = { daily: 1, weekly: 7, monthly: 31, yearly: 366 } as const;
+
+/** How far apart a series' occurrences are (an upper bound for monthly/yearly), or undefined if unknown. */
+export function seriesPeriod(ctx: PlanContext, occurrence: ParsedEvent): number | undefined {
+  const seriesId = occurrence.event.seriesId;
+  const recurrence =
+    occurrence.event.recurrence ??
+    (seriesId === undefined ? undefined : ctx.byId.get(seriesId)?.event.recurrence);
+  if (recurrence) return PERIOD_DAYS[recurrence.frequency] * recurrence.interval * DAY_MS;
+  // No rule given: the spacing of the occurrences we can see.
+  const starts = ctx.events
+    .filter((e) => e.event.seriesId === seriesId && e.originalStart !== undefined)
+    .map((e) => e.originalStart ?? 0)
+    .sort((a, b) => a - b);
+  const gaps = starts
+    .slice(1)
+    .map((s, i) => s - (starts[i] ?? s))
+    .filter((g) => g > 0);
+  return gaps.length > 0 ? Math.min(...gaps) : undefined;
+}
+
+/** True for a recurring 1:1 occurrence that the skip week is about. */
+function isRecurringOneOnOne(e: ParsedEvent): boolean {
+  return e.event.kind === 'occurrence' && e.verdict.isOneOnOne && e.verdict.counterpart !== null;
+}
+
+/**
+ * What skipping a week costs: the recurring 1:1s that would otherwise be held, scaled down by the share
+ * of the week's working time the user is out of office. Occurrences already cancelled or declined by
+ * the other person do not count, so weeks with holidays come out cheapest. Nothing here depends on
+ * where in the week a 1:1 sits, so this plan's own moves cannot change which week wins.
+ */
+function skipCost(ctx: PlanContext, week: WeekFrame): number {
+  const held = ctx.events.filter((e) => {
+    if (!isRecurringOneOnOne(e) || e.start < week.start || e.start >= week.end) return false;
+    const counterpart = e.verdict.counterpart ?? '';
+    if (ctx.people.get(counterpart)?.protected) return false;
+    return !e.event.attendees.some(
+      (a) => a.email.toLowerCase() === counterpart && a.responseStatus === 'declined',
+    );
+  }).length;
+  const working = clip(ctx.userWorking, week);
+  const away = intersect(
+    working,
+    ctx.events.filter((e) => e.outOfOffice),
+  );
+  const share = coveredMs(working) === 0 ? 1 : coveredMs(away) / coveredMs(working);
+  return held * (1 - share);
+}
+
+/** The week to skip among the horizon weeks, following the cadence window; null when none is due. */
+function chooseWeek(ctx: PlanContext, lastSkip: number): { week: WeekFrame; overdue: boolean } | null {
+  const { minWeeks, maxWeeks } = ctx.prefs.skipWeeks;
+  const weeksAfter = (w: WeekFrame) => Math.floor((w.startDay - lastSkip) / 7);
+  const current = ctx.weeks.find((w) => w.startDay <= lastSkip && lastSkip < w.startDay + 7);
+  if (current) return { week: current, overdue: false };
+  const first = ctx.weeks[0];
+  const last = ctx.weeks[ctx.weeks.length - 1];
+  if (!first || !last) return null;
+  const overdue = weeksAfter(first) > maxWeeks;
+  // Decide only once every remaining week of the window is visible, so the cheaper one can win.
+  if (!overdue && weeksAfter(last) < maxWeeks) return null;
+  const candidates = overdue
+    ? ctx.weeks
+    : ctx.weeks.filter((w) => weeksAfter(w) >= minWeeks && weeksAfter(w) <= maxWeeks);
+  // Cheapest first; on a tie, a week still wholly ahead (all of it can be skipped), then the earlier.
+  const ranked = candidates
+    .map((week) => ({ week, cost: skipCost(ctx, week), underway: week.start < ctx.cutoff ? 1 : 0 }))
+    .sort((a, b) => a.cost - b.cost || a.underway - b.underway || a.week.start - b.week.start);
+  const best = ranked[0]?.week;
+  return best ? { week: best, overdue } : null;
+}
+
+/**
+ * The longest this person could go without a held 1:1 if they had none in `week`, or undefined when
+ * the cadence is unknown. Held 1:1s inside the horizon count at the far edge of their week, and any
+ * left in the skip week are ignored: moves stay within a week, so the answer (and the decision) does
+ * not change once this plan's moves are applied, and it never understates the real gap.
+ */
+function worstGap(
+  ctx: PlanContext,
+  week: WeekFrame,
+  person: string,
+  period: number | undefined,
+): number | undefined {
+  const held = ctx.events.filter(
+    (o) => o.verdict.isOneOnOne && o.verdict.counterpart === person && o.event.kind !== 'series',
+  );
+  const edge = (o: ParsedEvent, side: 'start' | 'end') => {
+    const w = weekContaining(ctx, o.start);
+    return w ? w[side] : o.start;
+  };
+  const before = held.filter((o) => o.start < week.start).map((o) => edge(o, 'start'));
+  const after = held.filter((o) => o.start >= week.end).map((o) => edge(o, 'end'));
+  const last = Math.max(ctx.lastHeld.get(person) ?? -Infinity, ...before);
+  const next = Math.min(...after);
+  const previous = Number.isFinite(last) ? last : period === undefined ? undefined : week.start - period;
+  const following = Number.isFinite(next) ? next : period === undefined ? undefined : week.end + period;
+  return previous === undefined || following === undefined ? undefined : following - previous;
+}
+
+/** The verdict for one person's 1:1s in the skip week: all cancelled, or all kept with a reason. */
+function decidePerson(
+  ctx: PlanContext,
+  week: WeekFrame,
+  person: string,
+  occurrences: readonly ParsedEvent[],
+  excluded: ReadonlySet<string>,
+): { cancel: ParsedEvent[]; keep: { e: ParsedEvent; why: string }[] } {
+  const upcoming = occurrences.filter((e) => e.start >= ctx.now);
+  if (ctx.people.get(person)?.protected) {
+    return {
+      cancel: [],
+      keep: upcoming.map((e) => ({ e, why: `${person} is protected: their 1:1s are never skipped.` })),
+    };
+  }
+  const keep: { e: ParsedEvent; why: string }[] = [];
+  const cancel: ParsedEvent[] = [];
+  for (const e of upcoming) {
+    const blocked = e.verdict.reasons.find((r) => !r.ok);
+    if (blocked) keep.push({ e, why: `Frontload may not cancel it: ${blocked.message}` });
+    else if (excluded.has(e.id)) keep.push({ e, why: 'it looks like a duplicate, so it is left alone.' });
+    else cancel.push(e);
+  }
+  if (cancel.length === 0) return { cancel, keep };
+  const gap = worstGap(ctx, week, person, cancel[0] ? seriesPeriod(ctx, cancel[0]) : undefined);
+  const limit = ctx.prefs.skipWeeks.maxGapDays;
+  const why =
+    gap === undefined
+      ? `the series has no known cadence, so the gap to the next 1:1 with ${person} cannot be checked.`
+      : gap > limit * DAY_MS
+        ? `skipping could leave ${person} up to ${Math.ceil(gap / DAY_MS)} days without a 1:1 (limit ${limit}).`
+        : null;
+  return why === null
+    ? { cancel, keep }
+    : { cancel: [], keep: [...keep, ...cancel.map((e) => ({ e, why }))] };
+}
+
+/**
+ * Picks the skip week (5–6 weeks after the last one, the cheapest inside that window) and the 1:1
+ * occurrences to cancel in it: the user's own, after the freeze window, not with protected people and
+ * not stretching anyone's gap between held 1:1s past the limit. `excluded` are events left alone.
+ */
+export function planSkipWeek(ctx: PlanContext, excluded: ReadonlySet<string>): SkipPlan {
+  const { skipWeeks } = ctx.prefs;
+  if (!skipWeeks.enabled || ctx.input.history.lastSkipWeek === null) return NONE;
+  const chosen = chooseWeek(ctx, parseEpochDay(ctx.input.history.lastSkipWeek));
+  if (!chosen) return NONE;
+  const { week } = chosen;
+  const notes: PlanNote[] = [];
+  const cancel: ParsedEvent[] = [];
+  const byPerson = new Map<string, ParsedEvent[]>();
+  for (const e of ctx.events) {
+    if (!isRecurringOneOnOne(e) || e.start < week.start || e.start >= week.end) continue;
+    const person = e.verdict.counterpart ?? '';
+    byPerson.set(person, [...(byPerson.get(person) ?? []), e]);
+  }
+  for (const [person, occurrences] of [...byPerson].sort(([a], [b]) => a.localeCompare(b))) {
+    const decision = decidePerson(ctx, week, person, occurrences, excluded);
+    cancel.push(...decision.cancel);
+    for (const { e, why } of decision.keep) {
+      notes.push({
+        code: 'skipWeekKept',
+        message: `Skip week: kept the 1:1 with ${person} on ${describeInstant(ctx.clock, e.start)}, because ${why}`,
+        eventId: e.id,
+        ...(e.event.seriesId === undefined ? {} : { seriesId: e.event.seriesId }),
+        email: person,
+        week: week.startDate,
+      });
+    }
+  }
+  cancel.sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
+  const why = chosen.overdue
+    ? 'the cadence window has passed, so the cheapest week in view is used'
+    : `it is the cheapest week ${skipWeeks.minWeeks}–${skipWeeks.maxWeeks} weeks after the last skip week (${ctx.input.history.lastSkipWeek})`;
+  notes.unshift({
+    code: 'skipWeek',
+    message: `The week of ${week.startDate} is a skip week (${why}): ${cancel.length} 1:1 occurrence(s) cancelled.`,
+    week: week.startDate,
+  });
+  return { week, cancel, notes };
+}
