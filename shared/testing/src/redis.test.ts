@@ -1,5 +1,10 @@
 import { expect } from 'vitest';
-import { deleteKeysWithPrefix, keysWithPrefix, randomQueuePrefix, redisTest as test } from './redis-fixture.js';
+import {
+  deleteKeysWithPrefix,
+  keysWithPrefix,
+  randomQueuePrefix,
+  redisTest as test,
+} from './redis-fixture.js';
 
 test('each test gets its own hash-tagged prefix, and cleanup deletes only that prefix', async ({ redis }) => {
   expect(redis.prefix).toMatch(/^\{test-[0-9a-f-]{36}\}$/);

@@ -16,7 +16,7 @@ import {
   parseGraphNotification,
   type GraphChangeNotification,
   type GraphLifecycleNotification,
-} from '@frontload/providers';
+} from '@frontload/providers/notifications';
 import { Errors } from '../errors.js';
 
 /** Coded refusals of the receivers. */
