@@ -48,7 +48,12 @@ module.exports = {
     {
       name: 'testing-is-dev-only',
       severity: 'error',
-      from: { path: '^(shared|services|workers)/[^/]+/src/(?!.*\\.test\\.ts$)', pathNot: '^shared/testing/' },
+      comment:
+        'Production code never imports the test fixtures (tests, src/testing/ helpers and __fixtures__ may).',
+      from: {
+        path: '^(shared|services|workers)/[^/]+/src/',
+        pathNot: ['^shared/testing/', '\\.test\\.ts$', '/src/testing/', '/__fixtures__/'],
+      },
       to: { path: '^shared/testing/' },
     },
   ],

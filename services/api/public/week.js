@@ -255,6 +255,19 @@ function legend() {
   );
 }
 
+/** Asks the planner for a fresh preview now (it also plans by itself after each sync). */
+function planNow() {
+  const button = h('button', { type: 'button', className: 'secondary' }, 'Plan now');
+  button.addEventListener(
+    'click',
+    busy(button, async () => {
+      await api('POST', '/api/v1/plan');
+      announce('Planning… reload in a moment to see the preview.');
+    }),
+  );
+  return button;
+}
+
 function modeSwitch(ctx) {
   const button = h('button', {
     type: 'button',
@@ -304,7 +317,7 @@ export async function renderWeek(root, ctx) {
   planPanel(panel, plan, state, ctx.timeZone, () => renderWeek(root, ctx));
   replace(
     root,
-    h('div', { className: 'toolbar' }, modeSwitch(ctx), legend()),
+    h('div', { className: 'toolbar' }, modeSwitch(ctx), planNow(), legend()),
     h(
       'div',
       { className: 'weeks' },

@@ -6,20 +6,21 @@ export const ResponseStatusSchema = Type.Enum(['needsAction', 'accepted', 'tenta
 /** How an attendee answered an invitation. */
 export type ResponseStatus = Static<typeof ResponseStatusSchema>;
 
+// Events and attendees allow properties beyond these (the mirror may carry more than the planner reads,
+// and checking every key of every event cost a tenth of a plan); preferences, people and history stay
+// strict, because a misspelt setting there must not pass silently.
+
 /** One attendee of an event, as the provider lists it. */
-export const AttendeeSchema = Type.Object(
-  {
-    email: EmailAddress,
-    /** This attendee is the user whose calendar it is. */
-    self: Type.Optional(Type.Boolean()),
-    organizer: Type.Optional(Type.Boolean()),
-    responseStatus: ResponseStatusSchema,
-    /** A room or other resource: never counted as a person. */
-    resource: Type.Optional(Type.Boolean()),
-    optional: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-);
+export const AttendeeSchema = Type.Object({
+  email: EmailAddress,
+  /** This attendee is the user whose calendar it is. */
+  self: Type.Optional(Type.Boolean()),
+  organizer: Type.Optional(Type.Boolean()),
+  responseStatus: ResponseStatusSchema,
+  /** A room or other resource: never counted as a person. */
+  resource: Type.Optional(Type.Boolean()),
+  optional: Type.Optional(Type.Boolean()),
+});
 /** One attendee of an event. */
 export type Attendee = Static<typeof AttendeeSchema>;
 
@@ -57,39 +58,36 @@ export type Recurrence = Static<typeof RecurrenceSchema>;
  *   day and of the day after the last one in `zone`, and `allDay` keeps the dates themselves.
  * - `transparency`: `busy` blocks time, `free` does not (Google `transparent`, Graph `free`).
  */
-export const CalendarEventSchema = Type.Object(
-  {
-    id: Type.String({ minLength: 1, maxLength: 1024 }),
-    kind: Type.Enum(['single', 'occurrence', 'series']),
-    seriesId: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-    originalStart: Type.Optional(InstantString),
-    recurrence: Type.Optional(RecurrenceSchema),
-    title: Type.String({ maxLength: 2000 }),
-    start: InstantString,
-    end: InstantString,
-    /** The zone the event was created in (its recurrence rule is read in this zone). */
-    zone: ZoneName,
-    allDay: Type.Optional(
-      Type.Object(
-        {
-          startDate: PlainDateString,
-          /** Exclusive, as both providers send it. */
-          endDate: PlainDateString,
-        },
-        { additionalProperties: false },
-      ),
+export const CalendarEventSchema = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 1024 }),
+  kind: Type.Enum(['single', 'occurrence', 'series']),
+  seriesId: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  originalStart: Type.Optional(InstantString),
+  recurrence: Type.Optional(RecurrenceSchema),
+  title: Type.String({ maxLength: 2000 }),
+  start: InstantString,
+  end: InstantString,
+  /** The zone the event was created in (its recurrence rule is read in this zone). */
+  zone: ZoneName,
+  allDay: Type.Optional(
+    Type.Object(
+      {
+        startDate: PlainDateString,
+        /** Exclusive, as both providers send it. */
+        endDate: PlainDateString,
+      },
+      { additionalProperties: false },
     ),
-    status: Type.Enum(['confirmed', 'tentative', 'cancelled']),
-    attendees: Type.Array(AttendeeSchema, { maxItems: 1000 }),
-    organizerIsSelf: Type.Boolean(),
-    organizerEmail: Type.Optional(EmailAddress),
-    transparency: Type.Enum(['busy', 'free']),
-    eventType: Type.Enum(['default', 'focusTime', 'outOfOffice', 'workingLocation', 'other']),
-    tag: Type.Optional(FrontloadTagSchema),
-    etag: Type.Optional(Type.String({ maxLength: 256 })),
-  },
-  { additionalProperties: false },
-);
+  ),
+  status: Type.Enum(['confirmed', 'tentative', 'cancelled']),
+  attendees: Type.Array(AttendeeSchema, { maxItems: 1000 }),
+  organizerIsSelf: Type.Boolean(),
+  organizerEmail: Type.Optional(EmailAddress),
+  transparency: Type.Enum(['busy', 'free']),
+  eventType: Type.Enum(['default', 'focusTime', 'outOfOffice', 'workingLocation', 'other']),
+  tag: Type.Optional(FrontloadTagSchema),
+  etag: Type.Optional(Type.String({ maxLength: 256 })),
+});
 /** An event in the mirror of the user's calendar. */
 export type CalendarEvent = Static<typeof CalendarEventSchema>;
 

@@ -139,6 +139,15 @@ function oneOnOneReasons(
     say.against('notAMeeting', `It is a ${event.eventType} entry, not a meeting.`);
   if (selfAttendee(event)?.responseStatus === 'declined') say.against('declined', 'You declined it.');
   const other = participantReasons(r, event, say);
+  // Most events fail here (group meetings, personal time): their reasons are complete without the
+  // finer checks, which keeps classifying a whole calendar cheap. A 1:1 title with nobody invited is
+  // still worth saying, so the preview can point at it.
+  if (other === null || !say.list.every((reason) => reason.ok)) {
+    if (other === null && TITLE_MARKER.test(event.title)) {
+      say.supports('titleMarker', `The title "${event.title}" marks it as a 1:1.`);
+    }
+    return other;
+  }
 
   const minutes = Math.round(length ?? (parseInstant(event.end) - parseInstant(event.start)) / MINUTE_MS);
   const limit = r.prefs.oneOnOnes.maxMinutes;

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { PROPERTY_SEED, buildInput, scenarioArb } from './__fixtures__/arbitraries.js';
 import { counterpart, event, input, local, oneOnOne, prefs } from './__fixtures__/builders.js';
 import type { PlannerInput } from './input.js';
 import { plan } from './plan.js';
@@ -148,5 +150,30 @@ describe('bad input is rejected at the boundary with a path and a message', () =
       transparency: 'free',
     });
     expect(plan(input({ events: [offset, allDay] })).ok).toBe(true);
+  });
+
+  it('never throws, whatever it is given: random values, or a valid input with one field garbled', () => {
+    fc.assert(
+      fc.property(fc.anything(), (value) => {
+        expect(plan(value as PlannerInput).ok).toBe(false);
+      }),
+      { seed: PROPERTY_SEED, numRuns: 300 },
+    );
+    const garbled = fc.tuple(
+      scenarioArb,
+      fc.nat(),
+      fc.constantFrom('start', 'end', 'zone', 'kind', 'allDay', 'attendees', 'status'),
+      fc.jsonValue(),
+    );
+    fc.assert(
+      fc.property(garbled, ([spec, index, field, value]) => {
+        const valid = buildInput(spec);
+        const events = valid.events.map((e, i) =>
+          i === index % valid.events.length ? { ...e, [field]: value } : e,
+        );
+        expect(() => plan({ ...valid, events } as PlannerInput)).not.toThrow();
+      }),
+      { seed: PROPERTY_SEED, numRuns: 300 },
+    );
   });
 });

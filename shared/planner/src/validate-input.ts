@@ -33,6 +33,17 @@ function schemaIssues(input: unknown): InputIssue[] {
   return issues;
 }
 
+/** An instant, or undefined when the text is not one (the Checker then reports why). */
+function parseQuietly(text: string): number | undefined {
+  try {
+    return parseInstant(text);
+  } catch (error) {
+    // Only a parse failure means "not an instant"; anything else is a real fault.
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
 /**
  * Collects semantic issues; remembers which zones exist so each is looked up once. Paths come as a
  * base and a field and are joined only for an issue: most inputs have none, and this runs per event.
@@ -77,11 +88,16 @@ class Checker {
     }
   }
 
-  range(base: string, start: string, end: string): Interval {
-    const from = this.instant(base, '/start', start);
-    const to = this.instant(base, '/end', end);
-    if (from !== undefined && to !== undefined && to < from) {
-      this.add(`${base}/end`, `ends before it starts (${start} → ${end})`);
+  /** `[start, end)` at `base` (or at `base/index` for an item of a list). */
+  range(base: string, start: string, end: string, index?: number): Interval {
+    const from = parseQuietly(start);
+    const to = parseQuietly(end);
+    if (from === undefined || to === undefined || to < from) {
+      const at = index === undefined ? base : `${base}/${index}`;
+      this.instant(at, '/start', start);
+      this.instant(at, '/end', end);
+      if (from !== undefined && to !== undefined)
+        this.add(`${at}/end`, `ends before it starts (${start} → ${end})`);
     }
     return { start: from ?? NaN, end: to ?? NaN };
   }
@@ -188,7 +204,7 @@ function checkSemantics(input: PlannerInput): { issues: InputIssue[]; times: Par
     if (c.workingHours && c.workingHours.end <= c.workingHours.start) {
       check.add(`/counterparts/${i}/workingHours/end`, 'working hours must end after they start');
     }
-    return c.busy.map((b, j) => check.range(`/counterparts/${i}/busy/${j}`, b.start, b.end));
+    return c.busy.map((b, j) => check.range(`/counterparts/${i}/busy`, b.start, b.end, j));
   });
   const { history } = input;
   if (history.lastSkipWeek !== null) check.date('/history', '/lastSkipWeek', history.lastSkipWeek);
@@ -196,7 +212,7 @@ function checkSemantics(input: PlannerInput): { issues: InputIssue[]; times: Par
     (h, i) => check.instant(`/history/lastHeldOneOnOnes/${i}`, '/at', h.at) ?? NaN,
   );
   const deleted = history.deletedFocusBlocks.map((b, i) =>
-    check.range(`/history/deletedFocusBlocks/${i}`, b.start, b.end),
+    check.range('/history/deletedFocusBlocks', b.start, b.end, i),
   );
   return { issues: check.issues.slice(0, MAX_ISSUES), times: { now, events, busy, lastHeld, deleted } };
 }

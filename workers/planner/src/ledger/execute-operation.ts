@@ -10,12 +10,13 @@
  */
 import type { CalendarEvent } from '@frontload/domain';
 import type { CalendarProvider } from '@frontload/providers';
-import { MEETING_KINDS, providerTarget, type LedgerOperation } from './ledger-operation.js';
+import {
+  MEETING_KINDS,
+  providerTarget,
+  type ExecutionResult,
+  type LedgerOperation,
+} from './ledger-operation.js';
 import { executeSeriesMove } from './series-move.js';
-
-export type ExecutionResult =
-  | { status: 'applied'; before: CalendarEvent | undefined; after: CalendarEvent | undefined; wrote: boolean }
-  | { status: 'skipped'; before: CalendarEvent | undefined; reason: string; resync: boolean };
 
 const sameInstant = (a: string, b: string) => Date.parse(a) === Date.parse(b);
 const at = (event: CalendarEvent | undefined, range: { start: string; end: string }) =>

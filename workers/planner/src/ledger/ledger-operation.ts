@@ -2,7 +2,7 @@
  * What the ledger executes: the planner's operations, plus `restoreOccurrence`, which only an undo
  * produces (bringing back an occurrence a skip week cancelled).
  */
-import { OperationSchema, TimeRangeSchema, type Operation } from '@frontload/domain';
+import { OperationSchema, TimeRangeSchema, type CalendarEvent, type Operation } from '@frontload/domain';
 import Type, { type Static } from 'typebox';
 
 export const RestoreOccurrenceSchema = Type.Object(
@@ -33,3 +33,8 @@ export const MEETING_KINDS = new Set([
 export function providerTarget(op: LedgerOperation): string {
   return op.kind === 'moveSeries' ? op.seriesId : op.eventId;
 }
+
+/** What executing one operation did: applied (written now, or found already done) or skipped with a reason. */
+export type ExecutionResult =
+  | { status: 'applied'; before: CalendarEvent | undefined; after: CalendarEvent | undefined; wrote: boolean }
+  | { status: 'skipped'; before: CalendarEvent | undefined; reason: string; resync: boolean };

@@ -51,6 +51,11 @@ async function runOne(deps: RunDeps, row: OperationRow): Promise<Outcome> {
       });
       return { status: 'skipped', conflict: result.resync };
     }
+    // Our own write, recorded in the mirror with its new etag: the sync recognises the echo (no replan
+    // loop) and the week view shows the change at once. A series master is left to the resync.
+    if (result.wrote && result.after && op.kind !== 'moveSeries') {
+      await repositories(deps.db).mirror.recordOwnWrite(row.connection_id!, result.after);
+    }
     await plans.updateOperation(row.id, {
       status: 'applied',
       beforeSnapshot: result.before,

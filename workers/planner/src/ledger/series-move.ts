@@ -8,7 +8,7 @@
 import type { CalendarEvent, MoveSeries } from '@frontload/domain';
 import type { CalendarProvider } from '@frontload/providers';
 import { Temporal } from 'temporal-polyfill';
-import type { ExecutionResult } from './execute-operation.js';
+import type { ExecutionResult } from './ledger-operation.js';
 
 type Slot = { start: string; end: string };
 

@@ -1,0 +1,188 @@
+/**
+ * The stack for browser journeys: the provider sandbox, the API on a real loopback port (so a real
+ * browser can follow OAuth redirects to it), optional worker processes, and Debian's chromium
+ * driven by playwright-core. Never a downloaded browser: when /usr/bin/chromium is missing it is
+ * installed with apt, which this machine (and CI's) reaches as root.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildTestApp, type TestApp } from '@frontload/api/testing';
+import {
+  REPO_ROOT,
+  TEST_REDIS_URL,
+  freePort,
+  spawnTypeScript,
+  startSandbox,
+  type RunningSandbox,
+  type SpawnedProcess,
+} from '@frontload/testing';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+
+/** Installs Debian's chromium when it is absent (the test setup's only network use: Debian's mirror). */
+export function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+    stdio: 'inherit',
+    env,
+  });
+}
+
+/** A headless chromium with a fresh profile and everything that would phone home turned off. */
+export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  ensureChromium();
+  const profile = mkdtempSync(join(tmpdir(), 'frontload-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1360, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Stack {
+  sandbox: RunningSandbox;
+  t: TestApp;
+  /** Where the browser reaches the API (and so the page). */
+  url: string;
+  workers: SpawnedProcess[];
+  close(): Promise<void>;
+}
+
+/** Worker entries a journey can ask for; each runs as its own process, as `npm start` runs it. */
+const WORKER_ENTRIES = {
+  sync: 'workers/sync/src/main.ts',
+  planner: 'workers/planner/src/main.ts',
+  notifier: 'workers/notifier/src/main.ts',
+} as const;
+
+/** Starts the sandbox, the API on a free port, and the requested workers on the app's queues. */
+export async function startStack(
+  options: { workers?: (keyof typeof WORKER_ENTRIES)[]; seedDemo?: boolean } = {},
+): Promise<Stack> {
+  const sandbox = await startSandbox({ seedDemo: options.seedDemo ?? false });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const t = await buildTestApp({
+    sandboxUrl: sandbox.url,
+    publicUrl: url,
+    webhookPolicy: { allowHttp: true, allowLoopback: true },
+  });
+  await t.app.listen({ host: '127.0.0.1', port });
+  const dataDir = mkdtempSync(join(tmpdir(), 'frontload-workers-'));
+  const workers = (options.workers ?? []).map((name) =>
+    spawnTypeScript(join(REPO_ROOT, WORKER_ENTRIES[name]), {
+      env: {
+        DATABASE_URL: t.databaseUrl,
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: t.prefix,
+        DATA_DIR: dataDir,
+        PUBLIC_URL: url,
+        // Push on loopback: the sandbox notifies the API of every change, so the mirror follows at once.
+        PUSH_PUBLIC_URL: url,
+        GOOGLE_OAUTH_BASE_URL: sandbox.url,
+        GOOGLE_API_BASE_URL: sandbox.url,
+        MICROSOFT_LOGIN_BASE_URL: sandbox.url,
+        MICROSOFT_GRAPH_BASE_URL: sandbox.url,
+        WEBHOOK_ALLOW_HTTP: 'true',
+        WEBHOOK_ALLOW_LOOPBACK: 'true',
+        LOG_LEVEL: 'warn',
+      },
+    }),
+  );
+  return {
+    sandbox,
+    t,
+    url,
+    workers,
+    async close() {
+      for (const worker of workers) worker.child.kill('SIGTERM');
+      await Promise.all(workers.map((w) => w.exited));
+      await t.close();
+      await sandbox.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs a check; when it fails, the workers' recent output is added to the error to show why. */
+export async function withWorkerLogs<T>(stack: Stack, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    const logs = stack.workers.map((w) => w.output().slice(-4000)).join('\n---\n');
+    if (error instanceof Error) error.message += `\nworker output:\n${logs}`;
+    throw error;
+  }
+}
+
+/** Saves a full-page screenshot under tests/browser/screenshots (gitignored). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+const axeSource = (): string => (createRequire(import.meta.url)('axe-core') as { source: string }).source;
+
+/** An axe-core violation as the journeys report it. */
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** Runs axe-core in the page (its source injected, no CDN) and returns the serious and critical violations. */
+export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  // Evaluated through the DevTools protocol: an injected <script> would (rightly) be blocked by our CSP.
+  await page.evaluate(axeSource());
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target })),
+    }));
+}
+
+/** On the sandbox consent page: picks the account by email and answers yes (Allow / Accept). */
+export async function consent(page: Page, email: string, allowLabel: RegExp): Promise<void> {
+  await page.getByLabel(new RegExp(email.replace(/[.]/g, '\\.'))).check();
+  await page.getByRole('button', { name: allowLabel }).click();
+}
+
+/** Signs a new user in by giving the browser a session cookie, for journeys that are not about OAuth. */
+export async function signInAs(stack: Stack, context: BrowserContext, email: string): Promise<string> {
+  const { userId, cookie } = await stack.t.signIn(email);
+  const [name, value] = cookie.split('=') as [string, string];
+  await context.addCookies([{ name, value, url: stack.url, httpOnly: true, sameSite: 'Lax' }]);
+  return userId;
+}

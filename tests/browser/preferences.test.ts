@@ -1,0 +1,84 @@
+/**
+ * Journey 5 in a real browser: a preference the server refuses is shown next to its field, with
+ * the field marked invalid, and nothing is saved; a valid change then saves. Also the skip-week
+ * email preview follows the message as it is typed.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  SCREENSHOTS,
+  launchBrowser,
+  screenshot,
+  seriousA11yViolations,
+  signInAs,
+  startStack,
+  type Stack,
+} from './harness.js';
+
+describe('browser: preferences form', () => {
+  let stack: Stack;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  let userId: string;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    browser = await launchBrowser();
+    userId = await signInAs(stack, browser.context, 'prefs@example.com');
+    page = await browser.context.newPage();
+    await page.goto(`${stack.url}/#preferences`);
+    await page.locator('body[data-ready="true"]').waitFor();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  const storedRows = async () =>
+    (await stack.t.db.query('select data from preferences where user_id = $1', [userId])).rows;
+
+  it('journey 5: shows a cross-field error next to its field, marks it invalid, and saves nothing', async () => {
+    await page.getByLabel('Shortest block (minutes)').fill('300');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    const minError = page.locator('#pref-focus-minBlockMinutes-error');
+    await expect.poll(() => minError.textContent()).toMatch(/shortest focus block/i);
+    expect(await page.getByLabel('Shortest block (minutes)').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#pref-focus-targetHours-error').textContent()).toBe('');
+    expect(await page.locator('.form-summary').textContent()).toMatch(/Nothing was saved/);
+    // The error is announced with the field: it is part of the field's accessible description.
+    expect(await page.getByLabel('Shortest block (minutes)').getAttribute('aria-describedby')).toContain(
+      'pref-focus-minBlockMinutes-error',
+    );
+    expect(await storedRows()).toEqual([]);
+    await page.locator('#preferences').screenshot({ path: `${SCREENSHOTS}5-validation-error.png` });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+
+  it('journey 5: an out-of-range value, then inverted working hours, are each refused at their field', async () => {
+    await page.getByLabel('Shortest block (minutes)').fill('90');
+    await page.getByLabel('Target hours per week').fill('99');
+    await page.locator('#pref-workingHours-end').fill('08:00');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    // Ranges are checked first (by the schema); rules across fields only once every field is in range.
+    await expect.poll(() => page.locator('#pref-focus-targetHours-error').textContent()).toMatch(/60/);
+    expect(await page.locator('#pref-focus-minBlockMinutes-error').textContent()).toBe('');
+    await page.getByLabel('Target hours per week').fill('10');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await expect.poll(() => page.locator('#pref-workingHours-end-error').textContent()).toMatch(/end after/);
+    expect(await page.locator('#pref-focus-targetHours-error').textContent()).toBe('');
+    expect(await storedRows()).toEqual([]);
+  });
+
+  it('previews the skip-week email as the message is typed, then saves a valid form', async () => {
+    await page.locator('#pref-workingHours-end').fill('17:00');
+    const message = 'No 1:1 this week — take the time back. Ping me if anything is urgent.';
+    await page.getByLabel('Cancellation message').fill(message);
+    expect(await page.locator('#skip-email-preview').textContent()).toContain(message);
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await expect.poll(() => page.locator('#status').textContent()).toBe('Preferences saved.');
+    const rows = await storedRows();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ data: { skipWeeks: { message }, workingHours: { end: '17:00' } } });
+    await screenshot(page, '5-preferences-saved');
+  });
+});
