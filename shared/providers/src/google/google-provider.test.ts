@@ -254,10 +254,8 @@ describe('Google adapter against the sandbox', () => {
     expect((await google.listChanges({ cursor: before.nextCursor, window })).changes).toEqual([]);
   });
 
-  // Sandbox defect (reported): PATCH of a cancelled instance merges the body onto the id-only
-  // tombstone view, so `{status:'confirmed'}` answers 400 "Missing start time." instead of undeleting
-  // the organizer's copy (G-EV: organizer copies keep their details so they can be undeleted).
-  it.skip('restores the cancelled occurrence', async () => {
+  // G-EV: organizer copies of cancelled events keep their details, so they can be undeleted.
+  it('restores the cancelled occurrence', async () => {
     const restored = await google.restoreOccurrence({ id: cancelledInstance });
     expect(restored).toMatchObject({ kind: 'occurrence', status: 'confirmed' });
   });

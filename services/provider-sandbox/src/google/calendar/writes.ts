@@ -96,7 +96,14 @@ export function patchEvent(
   const existing = findOnCalendar(deps, account, eventId);
   if (existing.deleted) throw gerr.notFound();
   checkEtag(existing, options.ifMatch);
-  const current = toGoogleEvent(existing, { ...view, zone: 'UTC' }, deps.store.members(existing));
+  // G-EV: the organizer's copy of a cancelled event keeps its details (so it can be undeleted); a
+  // patch applies to them, not to the id-only tombstone that other readers see.
+  const organizerCopy = existing.status === 'cancelled' && existing.calendarId === account.email;
+  const base = organizerCopy ? { ...existing, status: 'confirmed' as const } : existing;
+  const current = {
+    ...toGoogleEvent(base, { ...view, zone: 'UTC' }, deps.store.members(existing)),
+    status: existing.status,
+  };
   return replaceEvent(deps, account, eventId, mergePatch(current, body as Record<string, unknown>), {
     ...options,
     ifMatch: undefined,
