@@ -44,10 +44,12 @@ export default tseslint.config(
     rules: { 'max-lines': 'off', 'max-lines-per-function': 'off' },
   },
   {
-    // The only readers of process.env: the config package, test harnesses that spawn processes, the local launcher.
+    // The only readers of process.env: the config package, tests and harnesses that spawn processes,
+    // the local launcher.
     files: [
       'shared/config/src/**',
       'shared/testing/src/**',
+      '**/*.test.ts',
       'tests/**',
       'infra/local/**',
       'vitest.config.ts',
