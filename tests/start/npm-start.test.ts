@@ -52,6 +52,9 @@ describe('npm start', () => {
     const seconds = (Date.now() - started) / 1000;
     console.log(`npm start: /readyz ready after ${seconds.toFixed(1)} s`);
     expect(ready, output).toBe(true);
+    // The launcher polls /readyz too and prints its line when it sees it ready: give it a moment.
+    for (let i = 0; i < 40 && !/Frontload is ready/.test(output); i++)
+      await new Promise((r) => setTimeout(r, 250));
     expect(output).toMatch(/Frontload is ready/);
 
     process.kill(-child.pid!, 'SIGINT');
