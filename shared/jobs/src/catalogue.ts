@@ -12,6 +12,7 @@ import {
   DeliverWebhookPayload,
   DisconnectPayload,
   EvaluateAlertsPayload,
+  SkipWeekAnnouncedPayload,
   PlanPayload,
   RenewPushPayload,
   SyncPayload,
@@ -115,6 +116,12 @@ export const JOBS = {
     schema: EvaluateAlertsPayload,
     defaults: { attempts: 5, backoff: backoff(10_000), ...retention },
     identity: (p) => ({ jobId: `evaluate-alerts-${p.planId}` }),
+  }),
+  'skip-week-announced': defineJob({
+    queue: QUEUES.notify,
+    schema: SkipWeekAnnouncedPayload,
+    defaults: { attempts: 5, backoff: backoff(10_000), ...retention },
+    identity: (p) => ({ jobId: `skip-week-announced-${p.planId}` }),
   }),
   'connection-lost': defineJob({
     queue: QUEUES.notify,

@@ -60,6 +60,12 @@ export const DeliverWebhookPayload = Type.Object(
 /** `evaluate-alerts`: check a stored plan's week metrics against the user's overload rules. */
 export const EvaluateAlertsPayload = Type.Object({ userId: id('users.id'), planId: id('plans.id') }, closed);
 
+/** `skip-week-announced`: tell the user's webhooks about a planned skip week (who is skipped, who is protected). */
+export const SkipWeekAnnouncedPayload = Type.Object(
+  { userId: id('users.id'), planId: id('plans.id') },
+  closed,
+);
+
 /** `connection-lost`: tell the user's webhooks that a connection needs to be reconnected. */
 export const ConnectionLostPayload = Type.Object({ connectionId: id('connections.id') }, closed);
 

@@ -37,6 +37,7 @@ export interface Producers {
   enqueueDeliverWebhook: Enqueue<'deliver-webhook'>;
   enqueueEvaluateAlerts: Enqueue<'evaluate-alerts'>;
   enqueueConnectionLost: Enqueue<'connection-lost'>;
+  enqueueSkipWeekAnnounced: Enqueue<'skip-week-announced'>;
   enqueueRenewPush: Enqueue<'renew-push'>;
   enqueueCatchUpSweep: Enqueue<'catch-up-sweep'>;
   enqueueDisconnect: Enqueue<'disconnect'>;
@@ -111,6 +112,7 @@ export function createProducers(
     enqueueDeliverWebhook: (payload, opts) => enqueue('deliver-webhook', payload, opts),
     enqueueEvaluateAlerts: (payload, opts) => enqueue('evaluate-alerts', payload, opts),
     enqueueConnectionLost: (payload, opts) => enqueue('connection-lost', payload, opts),
+    enqueueSkipWeekAnnounced: (payload, opts) => enqueue('skip-week-announced', payload, opts),
     enqueueRenewPush: (payload, opts) => enqueue('renew-push', payload, opts),
     enqueueCatchUpSweep: (payload, opts) => enqueue('catch-up-sweep', payload, opts),
     enqueueDisconnect: (payload, opts) => enqueue('disconnect', payload, opts),

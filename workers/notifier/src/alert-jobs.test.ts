@@ -2,7 +2,7 @@ import { migrate, openDatabase, repositories, type Database } from '@frontload/d
 import { DEFAULT_PREFERENCES } from '@frontload/domain';
 import { createTestDatabase, type TestDatabase } from '@frontload/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionLostAlert, evaluatePlanAlerts } from './alert-jobs.js';
+import { connectionLostAlert, evaluatePlanAlerts, skipWeekAnnouncement } from './alert-jobs.js';
 
 const now = new Date('2026-11-21T10:00:00Z');
 const publicUrl = 'http://localhost:3000';
@@ -24,7 +24,7 @@ describe('alert jobs', () => {
       userId,
       url: 'https://hooks.example.com/x',
       description: '',
-      eventTypes: ['overload.tripped', 'connection.lost'],
+      eventTypes: ['overload.tripped', 'connection.lost', 'skip_week.announced'],
       format: 'json',
       sealedSecrets: 'sealed',
     });
@@ -93,5 +93,35 @@ describe('alert jobs', () => {
     expect(again.deliveries).toEqual(first.deliveries); // same message, same delivery
     const delivery = await repos.webhooks.deliveryById(first.deliveries[0]!);
     expect(delivery).toMatchObject({ event_type: 'connection.lost' });
+  });
+
+  it('announces a skip week once, listing who is skipped and who is protected', async () => {
+    await db.query(
+      `insert into people (user_id, email, display_name, protected) values ($1, 'priya@example.com', 'Priya', true)`,
+      [userId],
+    );
+    const planId = await storePlan({ weeks: [], skipWeek: '2026-12-21' });
+    await db.query(
+      `insert into operations (plan_id, seq, kind, desired, reason, idempotency_key)
+       values ($1, 0, 'cancelOccurrence', $2::jsonb, 'skip week', 'k1')`,
+      [planId, JSON.stringify({ counterpart: 'marco@example.com' })],
+    );
+    const first = await skipWeekAnnouncement(db, { userId, planId }, publicUrl, now);
+    expect(first.deliveries).toHaveLength(1);
+    const replanned = await storePlan({ weeks: [], skipWeek: '2026-12-21' });
+    expect(
+      (await skipWeekAnnouncement(db, { userId, planId: replanned }, publicUrl, now)).deliveries,
+    ).toEqual(first.deliveries);
+    const delivery = await repositories(db).webhooks.deliveryById(first.deliveries[0]!);
+    expect(delivery?.payload).toMatchObject({
+      type: 'skip_week.announced',
+      data: {
+        week: { start: '2026-12-21' },
+        skipWeek: {
+          affected: [{ email: 'marco@example.com' }],
+          protected: [{ email: 'priya@example.com', name: 'Priya' }],
+        },
+      },
+    });
   });
 });

@@ -75,3 +75,47 @@ export async function connectionLostAlert(db: Database, connectionId: string, pu
   const subject = `${connection.id}:${connection.updated_at.toISOString()}`;
   return { deliveries: await recordEvent(db, ctx, subject, payload) };
 }
+
+/**
+ * A skip week the planner proposes or applies: who would not get their 1:1 that week, and who keeps
+ * it because they are protected. Announced once per (user, skip week), however often it is replanned.
+ */
+export async function skipWeekAnnouncement(
+  db: Database,
+  input: { userId: string; planId: string },
+  publicUrl: string,
+  now: Date,
+) {
+  const ctx = await alertContext(db, input.userId, publicUrl, now);
+  const { rows } = await db.query<{ metrics: { skipWeek?: string | null } }>(
+    'select metrics from plans where id = $1 and user_id = $2',
+    [input.planId, input.userId],
+  );
+  const skipWeek = rows[0]?.metrics.skipWeek;
+  if (!ctx || !skipWeek) return { deliveries: [], skipped: 'no skip week in this plan' };
+  const cancelled = await db.query<{ email: string }>(
+    `select distinct desired->>'counterpart' as email from operations where plan_id = $1 and kind = 'cancelOccurrence'`,
+    [input.planId],
+  );
+  const protectedPeople = await db.query<{ email: string; display_name: string }>(
+    'select email, display_name from people where user_id = $1 and protected order by email',
+    [input.userId],
+  );
+  const affected = cancelled.rows.map((r) => ({ email: r.email, name: '' }));
+  const payload: WebhookPayloadV1 = {
+    type: 'skip_week.announced',
+    timestamp: now.toISOString(),
+    data: {
+      version: 1,
+      summary: `The week of ${skipWeek} is a skip week: ${affected.length} 1:1(s) will be cancelled with your note; protected people keep theirs.`,
+      user: ctx.user,
+      week: { start: skipWeek, zone: ctx.zone },
+      skipWeek: {
+        affected,
+        protected: protectedPeople.rows.map((p) => ({ email: p.email, name: p.display_name })),
+      },
+      links: { settings: `${publicUrl.replace(/\/$/, '')}/#week-${skipWeek}` },
+    },
+  };
+  return { deliveries: await recordEvent(db, ctx, `skip-week:${skipWeek}`, payload) };
+}

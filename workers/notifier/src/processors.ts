@@ -8,7 +8,7 @@
 import type { Database } from '@frontload/db';
 import type { Producers, QueueBinding, QueueProcessors } from '@frontload/jobs';
 import type { TokenVault, UrlPolicy } from '@frontload/security';
-import { connectionLostAlert, evaluatePlanAlerts } from './alert-jobs.js';
+import { connectionLostAlert, evaluatePlanAlerts, skipWeekAnnouncement } from './alert-jobs.js';
 import { deliverWebhook } from './deliver-webhook.js';
 
 /** Process name: logger name, heartbeat file and key. */
@@ -47,6 +47,11 @@ export function notifyProcessors(deps: NotifierDeps): QueueProcessors<'notify'> 
     // (their job ids are derived from the delivery id), so a crash in between loses nothing.
     'evaluate-alerts': async (payload) => {
       const result = await evaluatePlanAlerts(deps.db, payload, deps.publicUrl, deps.now());
+      await enqueueAll(deps.producers, result.deliveries);
+      return result;
+    },
+    'skip-week-announced': async (payload) => {
+      const result = await skipWeekAnnouncement(deps.db, payload, deps.publicUrl, deps.now());
       await enqueueAll(deps.producers, result.deliveries);
       return result;
     },

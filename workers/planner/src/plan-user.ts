@@ -68,6 +68,9 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
     }),
   );
   await deps.producers.enqueueEvaluateAlerts({ userId, planId: stored.id });
+  if (result.skipWeek && result.operations.some((op) => op.kind === 'cancelOccurrence')) {
+    await deps.producers.enqueueSkipWeekAnnounced({ userId, planId: stored.id });
+  }
   const autopilot =
     user.mode === 'autopilot' &&
     user.preview_confirmed_at !== null &&
