@@ -17,6 +17,7 @@ import { createLogger } from '@frontload/logging';
 import { createOAuth } from '@frontload/providers/oauth';
 import { createTokenVault } from '@frontload/security';
 import { WORKER_NAME, queueBindings } from './processors.js';
+import { scheduleWeeklyPlan } from './weekly-schedule.js';
 
 const env = loadConfigOrExit('worker');
 const logger = createLogger(env, WORKER_NAME);
@@ -58,6 +59,7 @@ runWorkerProcess({
     producers,
     now,
     providerFor: (connection) => openConnection(connectionDeps, connection),
+    scheduleWeekly: (userId, zone) => scheduleWeeklyPlan(producerConnection, env.QUEUE_PREFIX, userId, zone),
   }),
   onClose: async () => {
     await producers.close();

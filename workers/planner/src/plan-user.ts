@@ -14,6 +14,8 @@ export interface PlanDeps {
   producers: Producers;
   providerFor(connection: ConnectionRow): Promise<CalendarProvider>;
   now: () => Date;
+  /** Keeps the user's weekly plan scheduled in the zone just planned in (weekly-schedule.ts). */
+  scheduleWeekly?: (userId: string, zone: string) => Promise<void>;
 }
 
 export type PlanOutcome =
@@ -33,6 +35,7 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
     user,
     connection,
   );
+  await deps.scheduleWeekly?.(userId, input.zone);
   const result = plan(input);
   if (!result.ok) {
     await repos.audit.record({

@@ -17,6 +17,7 @@ export interface PlannerDeps {
   producers: Producers;
   providerFor(connection: ConnectionRow): Promise<CalendarProvider>;
   now: () => Date;
+  scheduleWeekly?: (userId: string, zone: string) => Promise<void>;
 }
 
 function runDeps(deps: PlannerDeps) {
