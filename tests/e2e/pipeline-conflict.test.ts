@@ -1,0 +1,117 @@
+/**
+ * A 1:1 series the user moves themselves after the plan was made is left alone when the plan is
+ * applied (skipped with a reason, the calendar re-synced), while the rest of the plan applies.
+ */
+import { DEVELOPMENT_SEALING_KEY } from '@frontload/config';
+import { openConnection } from '@frontload/connections';
+import { repositories } from '@frontload/db';
+import { startWorker } from '@frontload/jobs';
+import { createLogger } from '@frontload/logging';
+import { createOAuth } from '@frontload/providers/oauth';
+import { createTokenVault } from '@frontload/security';
+import { sandboxOAuthSettings } from '@frontload/api/testing';
+import { waitUntil } from '@frontload/testing';
+import { applyProcessors, type PlannerDeps } from '@frontload/worker-planner';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planUser } from '../../workers/planner/src/plan-user.js';
+import { startSyncHarness, type SyncHarness } from './sync-harness.js';
+
+const logger = createLogger({ LOG_LEVEL: 'silent', LOG_PRETTY: false }, 'e2e');
+
+describe('applying a plan after the user changed one of its 1:1s', () => {
+  let h: SyncHarness;
+  let deps: PlannerDeps;
+  let userId: string;
+  let connectionId: string;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    h = await startSyncHarness({ push: false });
+    await h.sandbox.control('POST', '/reset', { seedDemo: true });
+    const accounts = await h.sandbox.control<{ id: string; email: string; provider: string }[]>(
+      'GET',
+      '/accounts',
+    );
+    const alex = accounts.find((a) => a.provider === 'google' && a.email === 'alex.tlm@sandbox.test')!;
+    ({ userId, connectionId } = await h.connect('google', alex.id));
+    await h.idle(60_000);
+    deps = {
+      db: h.t.db,
+      producers: h.deps.producers,
+      now: h.deps.now,
+      providerFor: (connection) =>
+        openConnection(
+          {
+            db: h.t.db,
+            producers: h.deps.producers,
+            now: h.deps.now,
+            vault: createTokenVault(DEVELOPMENT_SEALING_KEY),
+            oauth: createOAuth(sandboxOAuthSettings(h.sandbox.url)),
+            apiBaseUrls: { google: h.sandbox.url, microsoft: h.sandbox.url },
+          },
+          connection,
+        ),
+    };
+    const worker = startWorker({
+      queue: 'apply',
+      processors: applyProcessors(deps),
+      connectionUrl: 'redis://127.0.0.1:6379',
+      prefix: h.t.prefix,
+      concurrency: 1,
+      logger,
+    });
+    stop = () => worker.close();
+  }, 180_000);
+  afterAll(async () => {
+    await stop?.();
+    await h?.close();
+  });
+
+  it('skips the changed series with a reason, applies the rest, and queues a re-sync', async () => {
+    expect(await planUser(userId, deps)).toMatchObject({ outcome: 'stored' });
+    const plans = repositories(h.t.db).plans;
+    const plan = (await plans.currentPreview(userId))!;
+    const ops = await plans.operations(plan.id);
+    const series = ops.find((o) => o.kind === 'moveSeries')!;
+    const seriesId = (series.desired as { seriesId: string }).seriesId;
+
+    // The user moves that 1:1 an hour later themselves, after the plan was made.
+    const connection = (await repositories(h.t.db).connections.byId(connectionId))!;
+    const provider = await deps.providerFor(connection);
+    const master = (await provider.getEvent(seriesId))!;
+    const hour = 3_600_000;
+    await provider.moveEvent({
+      id: seriesId,
+      start: new Date(Date.parse(master.start) + hour).toISOString(),
+      end: new Date(Date.parse(master.end) + hour).toISOString(),
+      zone: master.zone,
+      notifyAttendees: false,
+    });
+
+    const { cookie } = await h.t.signIn((await repositories(h.t.db).users.byId(userId))!.email);
+    const res = await h.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/plans/${plan.id}/apply`,
+      headers: await h.t.csrfHeaders(cookie),
+      payload: { confirm: true },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    await waitUntil(
+      async () => ['applied', 'partially_applied'].includes((await plans.byId(plan.id))!.state) || undefined,
+      {
+        timeoutMs: 60_000,
+        what: 'the run to finish',
+      },
+    );
+    const after = await plans.operations(plan.id);
+    const skipped = after.find((o) => o.id === series.id)!;
+    expect(skipped).toMatchObject({ status: 'skipped', error: 'the series changed after the plan was made' });
+    expect(after.filter((o) => o.id !== series.id).every((o) => o.status === 'applied')).toBe(true);
+    // The user's own change stands.
+    expect((await provider.getEvent(seriesId))!.start).toBe(
+      new Date(Date.parse(master.start) + hour).toISOString().replace('.000Z', 'Z'),
+    );
+    const syncs = await h.jobs('sync');
+    expect(syncs.some((j) => (j.data as { connectionId: string }).connectionId === connectionId)).toBe(true);
+  }, 180_000);
+});
