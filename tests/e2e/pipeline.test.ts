@@ -124,6 +124,8 @@ describe.each<[Provider, string]>([
     const kinds = plan.operations.map((o) => o.kind);
     expect(kinds).toContain('moveSeries');
     expect(kinds).toContain('createFocusBlock');
+    // The skip-week cadence starts at connection: a new user's first weeks are never skip weeks.
+    expect(kinds).not.toContain('cancelOccurrence');
     for (const op of plan.operations) expect(op.reason.length).toBeGreaterThan(20);
     for (const op of plan.operations.filter((o) => o.kind === 'createFocusBlock'))
       expect(op.emails).toEqual([]);

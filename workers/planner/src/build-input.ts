@@ -99,13 +99,14 @@ export async function buildPlannerInput(
     events: upcoming,
     counterparts,
     history: {
-      // Until a skip week has happened, the cadence counts from the week the calendar was connected.
+      // Until a skip week has happened, the cadence counts from the week before the calendar was
+      // connected: the planner reads a last skip week inside the horizon as "this is the skip week",
+      // and a new user's first week must not become one.
       lastSkipWeek:
         (await repos.plans.lastSkipWeek(user.id)) ??
-        weekOf(
-          Temporal.Instant.fromEpochMilliseconds(connection.created_at.getTime()),
-          zone,
-        ).startDate.toString(),
+        weekOf(Temporal.Instant.fromEpochMilliseconds(connection.created_at.getTime()), zone)
+          .startDate.subtract({ days: 7 })
+          .toString(),
       lastHeldOneOnOnes: lastHeld(all, nowMs),
       deletedFocusBlocks: [],
       userOverrides: [],
