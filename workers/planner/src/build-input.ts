@@ -17,6 +17,7 @@ import {
 import type { PlannerInput } from '@frontload/planner';
 import type { CalendarProvider } from '@frontload/providers';
 import { Temporal } from 'temporal-polyfill';
+import { cachedFreeBusy, type FreeBusyCache } from './free-busy-cache.js';
 import { Value } from 'typebox/value';
 
 const DAY = 86_400_000;
@@ -28,6 +29,7 @@ export interface InputSources {
   db: Database;
   provider: CalendarProvider;
   now: Date;
+  freeBusyCache?: FreeBusyCache;
 }
 
 async function preferencesOf(db: Database, userId: string): Promise<Preferences> {
@@ -87,7 +89,9 @@ export async function buildPlannerInput(
     start: new Date(nowMs - 7 * DAY).toISOString(),
     end: new Date(nowMs + HORIZON_DAYS * DAY).toISOString(),
   };
-  const counterparts = emails.length ? await provider.freeBusy(emails, window) : [];
+  const counterparts = emails.length
+    ? await cachedFreeBusy(sources.freeBusyCache, provider, connection.id, emails, window)
+    : [];
   const zone = connection.time_zone ?? user.time_zone;
   return {
     now: now.toISOString(),

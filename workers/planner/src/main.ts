@@ -17,6 +17,7 @@ import { createLogger } from '@frontload/logging';
 import { createOAuth } from '@frontload/providers/oauth';
 import { createTokenVault } from '@frontload/security';
 import { WORKER_NAME, queueBindings } from './processors.js';
+import { redisFreeBusyCache } from './free-busy-cache.js';
 import { scheduleWeeklyPlan } from './weekly-schedule.js';
 
 const env = loadConfigOrExit('worker');
@@ -60,6 +61,7 @@ runWorkerProcess({
     now,
     providerFor: (connection) => openConnection(connectionDeps, connection),
     scheduleWeekly: (userId, zone) => scheduleWeeklyPlan(producerConnection, env.QUEUE_PREFIX, userId, zone),
+    freeBusyCache: redisFreeBusyCache(producerConnection, env.QUEUE_PREFIX),
   }),
   onClose: async () => {
     await producers.close();

@@ -8,6 +8,7 @@ import type { Producers } from '@frontload/jobs';
 import { contentHash, plan } from '@frontload/planner';
 import type { CalendarProvider } from '@frontload/providers';
 import { buildPlannerInput } from './build-input.js';
+import type { FreeBusyCache } from './free-busy-cache.js';
 
 export interface PlanDeps {
   db: Database;
@@ -16,6 +17,7 @@ export interface PlanDeps {
   now: () => Date;
   /** Keeps the user's weekly plan scheduled in the zone just planned in (weekly-schedule.ts). */
   scheduleWeekly?: (userId: string, zone: string) => Promise<void>;
+  freeBusyCache?: FreeBusyCache;
 }
 
 export type PlanOutcome =
@@ -31,7 +33,12 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
   if (!user || !connection) return { outcome: 'skipped', reason: 'no healthy connection' };
   const now = deps.now();
   const input = await buildPlannerInput(
-    { db: deps.db, provider: await deps.providerFor(connection), now },
+    {
+      db: deps.db,
+      provider: await deps.providerFor(connection),
+      now,
+      ...(deps.freeBusyCache ? { freeBusyCache: deps.freeBusyCache } : {}),
+    },
     user,
     connection,
   );

@@ -5,6 +5,7 @@
 import type { ConnectionRow, Database } from '@frontload/db';
 import type { Producers, QueueBinding, QueueProcessors } from '@frontload/jobs';
 import type { CalendarProvider } from '@frontload/providers';
+import type { FreeBusyCache } from './free-busy-cache.js';
 import { runPlan } from './ledger/run-plan.js';
 import { planUser } from './plan-user.js';
 import { undoRun } from './undo-run.js';
@@ -18,6 +19,7 @@ export interface PlannerDeps {
   providerFor(connection: ConnectionRow): Promise<CalendarProvider>;
   now: () => Date;
   scheduleWeekly?: (userId: string, zone: string) => Promise<void>;
+  freeBusyCache?: FreeBusyCache;
 }
 
 function runDeps(deps: PlannerDeps) {
