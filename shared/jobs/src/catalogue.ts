@@ -58,8 +58,8 @@ const retention = {
  */
 const backoff = (delayMs: number) => ({ type: 'exponential', delay: delayMs, jitter: 0.5 }) as const;
 
-/** A plan waits this long after the last request for its user, so a burst of syncs plans once. */
-export const PLAN_DEBOUNCE_MS = 5_000;
+/** A plan waits this long after the last request for its user, so a burst of syncs plans once (push notifications of one change arrive within a second). */
+export const PLAN_DEBOUNCE_MS = 1_000;
 
 /**
  * The catalogue. Keys are job names (stored in Redis with every job: never rename them).

@@ -137,6 +137,9 @@ function logEvents<Q extends QueueName>(
  * Starts a worker for one queue on its own connection. Processors must be idempotent: delivery is
  * at least once (a process killed mid-job has the job picked up again by the stalled-job check).
  */
+/** How many times a job may be recovered after its worker died before BullMQ gives up on it. */
+export const MAX_STALLED_COUNT = 10;
+
 export function startWorker<Q extends QueueName>(options: StartWorkerOptions<Q>): RunningWorker<Q> {
   const connection = createRedisConnection(options.connectionUrl, { role: 'worker' });
   const worker = new ObservedWorker<QueuePayload<Q>, JobResult, JobNameOf<Q>>(
@@ -148,6 +151,10 @@ export function startWorker<Q extends QueueName>(options: StartWorkerOptions<Q>)
       concurrency: options.concurrency,
       autorun: false,
       drainDelay: options.drainDelaySeconds ?? 5,
+      // BullMQ fails a job for good on its second stall by default. Every processor here is
+      // idempotent (the ledger reconciles before each write), so a job whose worker was killed more
+      // than once is recovered again rather than abandoned half-done.
+      maxStalledCount: MAX_STALLED_COUNT,
       ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
       ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
     },
