@@ -14,7 +14,17 @@ const root = resolve(import.meta.dirname, '../..');
 
 describe('npm start', () => {
   let dataDir = '';
+  let group: number | undefined;
   afterAll(async () => {
+    // Even when an assertion failed half-way, no launcher or child process outlives the test.
+    if (group !== undefined) {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch (error) {
+        // ESRCH: already gone, the test stopped it with Ctrl-C.
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -35,6 +45,7 @@ describe('npm start', () => {
         LOG_LEVEL: 'warn',
       },
     });
+    group = child.pid;
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
