@@ -18,3 +18,4 @@ export {
   type TokenDeps,
 } from './connection-tokens.js';
 export { openConnection, type ConnectionDeps } from './open-connection.js';
+export { oauthFromEnv } from './oauth-from-env.js';

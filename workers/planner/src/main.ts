@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { loadConfigOrExit } from '@frontload/config';
-import { openConnection } from '@frontload/connections';
+import { oauthFromEnv, openConnection } from '@frontload/connections';
 import { openDatabase } from '@frontload/db';
 import {
   closeRedisConnection,
@@ -13,8 +13,6 @@ import {
   runWorkerProcess,
 } from '@frontload/jobs';
 import { createLogger } from '@frontload/logging';
-// The OAuth module alone: the provider SDKs load on the first job that needs them.
-import { createOAuth } from '@frontload/providers/oauth';
 import { createTokenVault } from '@frontload/security';
 import { WORKER_NAME, queueBindings } from './processors.js';
 import { redisFreeBusyCache } from './free-busy-cache.js';
@@ -35,20 +33,7 @@ const connectionDeps = {
   producers,
   now,
   vault: createTokenVault(env.TOKEN_SEALING_KEYS),
-  oauth: createOAuth({
-    publicUrl: env.PUBLIC_URL,
-    google: {
-      clientId: env.GOOGLE_CLIENT_ID,
-      clientSecret: env.GOOGLE_CLIENT_SECRET,
-      oauthBaseUrl: env.GOOGLE_OAUTH_BASE_URL,
-    },
-    microsoft: {
-      clientId: env.MICROSOFT_CLIENT_ID,
-      clientSecret: env.MICROSOFT_CLIENT_SECRET,
-      tenant: env.MICROSOFT_TENANT,
-      loginBaseUrl: env.MICROSOFT_LOGIN_BASE_URL,
-    },
-  }),
+  oauth: oauthFromEnv(env, now),
   apiBaseUrls: { google: env.GOOGLE_API_BASE_URL, microsoft: env.MICROSOFT_GRAPH_BASE_URL },
 };
 runWorkerProcess({

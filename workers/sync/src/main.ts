@@ -14,9 +14,10 @@ import {
 } from '@frontload/jobs';
 import { createLogger } from '@frontload/logging';
 import { createTokenVault } from '@frontload/security';
+import { oauthFromEnv } from '@frontload/connections';
 import { DEFAULT_TUNING } from './deps.js';
 import { WORKER_NAME, queueBindings } from './processors.js';
-import { oauthFromEnv, providerFactory } from './provider-factory.js';
+import { providerFactory } from './provider-factory.js';
 import { scheduleSweep } from './schedule.js';
 
 const env = loadConfigOrExit('worker');
