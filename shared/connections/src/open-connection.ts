@@ -4,12 +4,14 @@
  * worker should not wait for before its first heartbeat.
  */
 import type { ConnectionRow } from '@frontload/db';
-import type { CalendarProvider } from '@frontload/providers';
+import type { CalendarProvider, ProviderCallHook } from '@frontload/providers';
 import { connectionTokenSource, type TokenDeps } from './connection-tokens.js';
 
 export interface ConnectionDeps extends TokenDeps {
   /** API roots per provider (the sandbox locally, the real hosts in production). */
   apiBaseUrls: { google: string; microsoft: string };
+  /** Called around every provider request (metrics, the per-account limiter). */
+  callHooks?: readonly ProviderCallHook[];
 }
 
 export async function openConnection(
@@ -25,5 +27,6 @@ export async function openConnection(
     // Graph reads the mailbox's default calendar; Google's row names its calendar ('primary').
     ...(connection.provider === 'google' ? { calendarId: connection.calendar_id } : {}),
     now: () => deps.now().getTime(),
+    ...(deps.callHooks ? { callHooks: deps.callHooks } : {}),
   });
 }

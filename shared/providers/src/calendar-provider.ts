@@ -4,6 +4,7 @@
  * provider failures to a {@link ProviderError} kind; none persists tokens, reads env or logs secrets.
  */
 import type { CalendarEvent, CounterpartAvailability, FrontloadTag, WorkingHours } from '@frontload/domain';
+import type { ProviderCallHook } from './call-hooks.js';
 import type { ProviderKind } from './provider-error.js';
 
 /** Hands out a valid access token, refreshing (and persisting a rotated refresh token) as needed. */
@@ -134,4 +135,6 @@ export interface ProviderSettings {
   accountEmail?: string;
   /** Per-request timeout in ms (default 30 s); a request that times out is a `transient` failure. */
   requestTimeoutMs?: number;
+  /** Called around every request (metrics, the per-account limiter); see call-hooks.ts. */
+  callHooks?: readonly ProviderCallHook[];
 }

@@ -30,6 +30,12 @@ export type {
   WatchInput,
 } from './calendar-provider.js';
 export { createProvider, parseNotification, PROVIDER_FACTORIES } from './registry.js';
+export {
+  withCallHooks,
+  type ProviderCall,
+  type ProviderCallHook,
+  type ProviderCallOutcome,
+} from './call-hooks.js';
 export { createGoogleProvider, GOOGLE_FREEBUSY_BATCH } from './google/google-provider.js';
 export { createMicrosoftProvider, GRAPH_MAX_SUBSCRIPTION_MINUTES } from './microsoft/graph-provider.js';
 export { googleEventId } from './google/google-event-id.js';

@@ -4,7 +4,7 @@
  */
 import type { WorkerEnv } from '@frontload/config';
 import type { ConnectionRow } from '@frontload/db';
-import type { CalendarProvider, TokenSource } from '@frontload/providers';
+import type { CalendarProvider, ProviderCallHook, TokenSource } from '@frontload/providers';
 import type { SyncDeps } from './deps.js';
 
 type ProvidersModule = typeof import('@frontload/providers');
@@ -15,6 +15,7 @@ const providers = () => (loaded ??= import('@frontload/providers'));
 export function providerFactory(
   env: Pick<WorkerEnv, 'GOOGLE_API_BASE_URL' | 'MICROSOFT_GRAPH_BASE_URL'>,
   now: () => Date,
+  callHooks: readonly ProviderCallHook[] = [],
 ): SyncDeps['providerFor'] {
   return async (connection: ConnectionRow, tokens: TokenSource): Promise<CalendarProvider> =>
     (await providers()).createProvider(connection.provider, {
@@ -22,6 +23,8 @@ export function providerFactory(
       apiBaseUrl: connection.provider === 'google' ? env.GOOGLE_API_BASE_URL : env.MICROSOFT_GRAPH_BASE_URL,
       // Graph reads the mailbox's default calendar; Google's row names its calendar ('primary').
       ...(connection.provider === 'google' ? { calendarId: connection.calendar_id } : {}),
+      accountEmail: connection.account_email,
       now: () => now().getTime(),
+      callHooks,
     });
 }

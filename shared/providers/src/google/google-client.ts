@@ -5,6 +5,7 @@
  */
 import { Auth, google, type calendar_v3 } from 'googleapis';
 import type { ProviderSettings } from '../calendar-provider.js';
+import { withCallHooks } from '../call-hooks.js';
 import { ProviderError, isProviderError } from '../provider-error.js';
 import { googleError } from './google-errors.js';
 
@@ -16,8 +17,11 @@ export interface GoogleRequestOptions {
 /** The Calendar client plus the token-and-error wrapper every call goes through. */
 export interface GoogleClient {
   readonly calendar: calendar_v3.Calendar;
-  /** Runs one request with a valid token and returns its body; throws ProviderError on failure. */
-  run<T>(request: () => Promise<{ data: T }>): Promise<T>;
+  /**
+   * Runs one request (`route` names it for the call hooks, e.g. `events.list`) with a valid token and
+   * returns its body; throws ProviderError on failure.
+   */
+  run<T>(route: string, request: () => Promise<{ data: T }>): Promise<T>;
 }
 
 interface HttpFailure {
@@ -89,19 +93,24 @@ export function createGoogleClient(settings: ProviderSettings): GoogleClient {
     return (await request()).data;
   }
 
+  const toError = (error: unknown) => toGoogleProviderError(error, settings.now());
+  const send = <T>(route: string, request: () => Promise<{ data: T }>) =>
+    withCallHooks(
+      settings.callHooks,
+      { provider: 'google', route, ...(settings.accountEmail ? { account: settings.accountEmail } : {}) },
+      () => attempt(request),
+      toError,
+    );
+
   return {
     calendar,
-    async run<T>(request: () => Promise<{ data: T }>): Promise<T> {
+    async run<T>(route: string, request: () => Promise<{ data: T }>): Promise<T> {
       try {
-        return await attempt(request);
+        return await send(route, request);
       } catch (error) {
-        if (httpFailure(error)?.status !== 401) throw toGoogleProviderError(error, settings.now());
+        if (!(isProviderError(error) && error.details.status === 401)) throw error;
         settings.tokens.invalidate();
-        try {
-          return await attempt(request);
-        } catch (retryError) {
-          throw toGoogleProviderError(retryError, settings.now());
-        }
+        return send(route, request);
       }
     },
   };

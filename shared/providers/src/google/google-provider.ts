@@ -28,7 +28,7 @@ import {
 export const GOOGLE_FREEBUSY_BATCH = 50;
 
 async function readZone(client: GoogleClient): Promise<string> {
-  const data = await client.run(() => client.calendar.settings.get({ setting: 'timezone' }));
+  const data = await client.run('settings.get', () => client.calendar.settings.get({ setting: 'timezone' }));
   // Google's default is Etc/GMT when the user never set one (G-SET).
   return data.value ?? 'Etc/GMT';
 }
@@ -63,7 +63,7 @@ async function googleFreeBusy(
   const result: CounterpartAvailability[] = [];
   for (let i = 0; i < emails.length; i += GOOGLE_FREEBUSY_BATCH) {
     const batch = emails.slice(i, i + GOOGLE_FREEBUSY_BATCH);
-    const data = await client.run(() =>
+    const data = await client.run('freebusy.query', () =>
       client.calendar.freebusy.query({
         requestBody: {
           timeMin: window.start,
@@ -91,7 +91,7 @@ async function googleWatch(
   input: WatchInput,
   channelId: string,
 ): Promise<PushChannel> {
-  const data = await client.run(() =>
+  const data = await client.run('events.watch', () =>
     client.calendar.events.watch({
       calendarId,
       requestBody: {
@@ -111,7 +111,7 @@ async function googleWatch(
 
 async function googleUnwatch(client: GoogleClient, channel: { channelId: string; resourceId: string }) {
   try {
-    await client.run(() =>
+    await client.run('channels.stop', () =>
       client.calendar.channels.stop({
         requestBody: { id: channel.channelId, resourceId: channel.resourceId },
       }),

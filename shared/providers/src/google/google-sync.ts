@@ -50,7 +50,7 @@ export async function listGoogleChanges(ctx: GoogleContext, request: ListChanges
   const changes: EventChange[] = [];
   let pageToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page += 1) {
-    const data = await ctx.client.run(() =>
+    const data = await ctx.client.run('events.list', () =>
       ctx.client.calendar.events.list(pageParams(ctx.calendarId, request, pageToken)),
     );
     if (data.timeZone) ctx.rememberZone(data.timeZone);
@@ -82,7 +82,7 @@ export async function mapGoogleOne(
 /** The event, or undefined when it is gone (404, 410 or cancelled). */
 export async function getGoogleEvent(ctx: GoogleContext, id: string): Promise<CalendarEvent | undefined> {
   try {
-    const data = await ctx.client.run(() =>
+    const data = await ctx.client.run('events.get', () =>
       ctx.client.calendar.events.get({ calendarId: ctx.calendarId, eventId: id }),
     );
     return await mapGoogleOne(ctx, data);

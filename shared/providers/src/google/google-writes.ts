@@ -30,7 +30,7 @@ export function withWeekday(recurrence: readonly string[], isoWeekday: number): 
 
 async function seriesRecurrence(ctx: GoogleContext, input: MoveEventInput): Promise<string[] | undefined> {
   if (input.seriesWeekday === undefined) return undefined;
-  const current = await ctx.client.run(() =>
+  const current = await ctx.client.run('events.get', () =>
     ctx.client.calendar.events.get({ calendarId: ctx.calendarId, eventId: input.id }),
   );
   return current.recurrence ? withWeekday(current.recurrence, input.seriesWeekday) : undefined;
@@ -38,7 +38,7 @@ async function seriesRecurrence(ctx: GoogleContext, input: MoveEventInput): Prom
 
 export async function moveGoogleEvent(ctx: GoogleContext, input: MoveEventInput): Promise<CalendarEvent> {
   const recurrence = await seriesRecurrence(ctx, input);
-  const data = await ctx.client.run(() =>
+  const data = await ctx.client.run('events.patch', () =>
     ctx.client.calendar.events.patch(
       {
         calendarId: ctx.calendarId,
@@ -77,7 +77,7 @@ function insertBody(input: CreateEventInput, focusTime: boolean): calendar_v3.Sc
 }
 
 async function insert(ctx: GoogleContext, input: CreateEventInput, focusTime: boolean) {
-  return ctx.client.run(() =>
+  return ctx.client.run('events.insert', () =>
     ctx.client.calendar.events.insert({
       calendarId: ctx.calendarId,
       // Nobody is invited to a focus block; `none` avoids any mail.
@@ -124,7 +124,7 @@ export async function cancelGoogleOccurrence(
 ): Promise<void> {
   // Cancelling a master or a single event would cancel all of it: read first, refuse anything that is
   // not an instance (one extra GET per cancel; cancels are a handful a week).
-  const target = await ctx.client.run(() =>
+  const target = await ctx.client.run('events.get', () =>
     ctx.client.calendar.events.get({ calendarId: ctx.calendarId, eventId: input.id }),
   );
   if (!target.recurringEventId) {
@@ -134,7 +134,7 @@ export async function cancelGoogleOccurrence(
       `Google event ${input.id} is not an occurrence; not cancelled`,
     );
   }
-  await ctx.client.run(() =>
+  await ctx.client.run('events.patch', () =>
     ctx.client.calendar.events.patch(
       {
         calendarId: ctx.calendarId,
@@ -152,7 +152,7 @@ export async function restoreGoogleOccurrence(
   ctx: GoogleContext,
   input: { id: string },
 ): Promise<CalendarEvent> {
-  const data = await ctx.client.run(() =>
+  const data = await ctx.client.run('events.patch', () =>
     ctx.client.calendar.events.patch({
       calendarId: ctx.calendarId,
       eventId: input.id,
@@ -169,7 +169,7 @@ export async function deleteGoogleEvent(
   input: { id: string; etag?: string },
 ): Promise<void> {
   try {
-    await ctx.client.run(() =>
+    await ctx.client.run('events.delete', () =>
       ctx.client.calendar.events.delete(
         { calendarId: ctx.calendarId, eventId: input.id, sendUpdates: 'all' },
         ifMatch(input.etag),

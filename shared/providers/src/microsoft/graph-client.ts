@@ -13,6 +13,7 @@ import {
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
 import type { ProviderSettings } from '../calendar-provider.js';
+import { withCallHooks } from '../call-hooks.js';
 import { ProviderError, isProviderError } from '../provider-error.js';
 import { graphError } from './graph-errors.js';
 
@@ -21,8 +22,11 @@ export const GRAPH_VERSION = 'v1.0';
 
 /** The Graph client plus the token-and-error wrapper every call goes through. */
 export interface GraphClient {
-  /** Runs one request with a valid token; a 401 invalidates the token and retries once. */
-  run<T>(build: (client: Client) => Promise<T>): Promise<T>;
+  /**
+   * Runs one request (`route` names it for the call hooks, e.g. `events.get`) with a valid token; a
+   * 401 invalidates the token and retries once.
+   */
+  run<T>(route: string, build: (client: Client) => Promise<T>): Promise<T>;
   /** A Graph link (`@odata.nextLink`/`deltaLink`) as a path the client accepts, e.g. `/me/…?$deltatoken=…`. */
   linkPath(link: string): string;
 }
@@ -94,19 +98,22 @@ export function createGraphClient(settings: ProviderSettings): GraphClient {
     baseUrl: base,
     defaultVersion: GRAPH_VERSION,
   });
-  const is401 = (error: unknown) => error instanceof GraphError && error.statusCode === 401;
+  const toError = (error: unknown) => toGraphProviderError(error, settings.now());
+  const send = <T>(route: string, build: (c: Client) => Promise<T>) =>
+    withCallHooks(
+      settings.callHooks,
+      { provider: 'microsoft', route, ...(settings.accountEmail ? { account: settings.accountEmail } : {}) },
+      () => build(client),
+      toError,
+    );
   return {
-    async run<T>(build: (c: Client) => Promise<T>): Promise<T> {
+    async run<T>(route: string, build: (c: Client) => Promise<T>): Promise<T> {
       try {
-        return await build(client);
+        return await send(route, build);
       } catch (error) {
-        if (!is401(error)) throw toGraphProviderError(error, settings.now());
+        if (!(isProviderError(error) && error.details.status === 401)) throw error;
         settings.tokens.invalidate();
-        try {
-          return await build(client);
-        } catch (retryError) {
-          throw toGraphProviderError(retryError, settings.now());
-        }
+        return send(route, build);
       }
     },
     linkPath(link: string): string {

@@ -43,7 +43,7 @@ function createContext(client: GraphClient, settings: ProviderSettings): GraphCo
     : undefined;
   const readSelf = () =>
     client
-      .run((c) => c.api('/me').select(['mail', 'userPrincipalName']).get() as Promise<Graph.User>)
+      .run('me.get', (c) => c.api('/me').select(['mail', 'userPrincipalName']).get() as Promise<Graph.User>)
       .then((me) => me.mail ?? me.userPrincipalName ?? undefined);
   return {
     client,
@@ -61,6 +61,7 @@ function createContext(client: GraphClient, settings: ProviderSettings): GraphCo
 
 async function scheduleChunk(client: GraphClient, emails: string[], window: TimeWindow) {
   const body = await client.run(
+    'calendar.getSchedule',
     (c) =>
       c
         .api('/me/calendar/getSchedule')
@@ -102,6 +103,7 @@ async function graphFreeBusy(
 
 async function graphSettings(client: GraphClient): Promise<CalendarSettings> {
   const settings = await client.run(
+    'mailboxSettings.get',
     (c) => c.api('/me/mailboxSettings').get() as Promise<Graph.MailboxSettings>,
   );
   const timeZone = graphZoneToIana(settings.timeZone);
@@ -134,6 +136,7 @@ async function graphWatch(
   input: WatchInput,
 ): Promise<PushChannel> {
   const subscription = await client.run(
+    'subscriptions.create',
     (c) =>
       c.api('/subscriptions').post({
         changeType: 'created,updated,deleted',
@@ -151,6 +154,7 @@ async function graphWatch(
 async function graphUnwatch(client: GraphClient, channel: { resourceId: string }): Promise<void> {
   try {
     await client.run(
+      'subscriptions.delete',
       (c) => c.api(`/subscriptions/${encodeURIComponent(channel.resourceId)}`).delete() as Promise<unknown>,
     );
   } catch (error) {
@@ -178,6 +182,7 @@ export function createMicrosoftProvider(settings: ProviderSettings): CalendarPro
     /** A renewing PATCH also reauthorizes the subscription (M-LIFE); the ids stay the same. */
     async renewWatch(input) {
       const subscription = await client.run(
+        'subscriptions.update',
         (c) =>
           c
             .api(`/subscriptions/${encodeURIComponent(input.resourceId)}`)

@@ -54,7 +54,7 @@ function keep(change: EventChange, window: TimeWindow): boolean {
 }
 
 async function fetchPage(ctx: GraphContext, request: ListChangesRequest, link: string | undefined) {
-  return ctx.client.run((client) => {
+  return ctx.client.run('calendarView.delta', (client) => {
     const prefer = `odata.maxpagesize=${PAGE_SIZE}, ${PREFER_UTC}`;
     if (link)
       return client.api(ctx.client.linkPath(link)).header('Prefer', prefer).get() as Promise<DeltaPage>;
@@ -97,6 +97,7 @@ export async function mapGraphOne(ctx: GraphContext, item: GraphDeltaItem): Prom
 export async function getGraphEvent(ctx: GraphContext, id: string): Promise<CalendarEvent | undefined> {
   try {
     const item = await ctx.client.run(
+      'events.get',
       (client) =>
         client
           .api(`/me/events/${encodeURIComponent(id)}`)

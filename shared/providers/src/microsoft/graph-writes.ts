@@ -36,7 +36,7 @@ async function seriesRecurrence(
   input: MoveEventInput,
 ): Promise<GraphRecurrence | undefined> {
   if (input.seriesWeekday === undefined) return undefined;
-  const current = (await ctx.client.run((client) =>
+  const current = (await ctx.client.run('events.get', (client) =>
     client.api(eventPath(input.id)).select('recurrence').get(),
   )) as {
     recurrence?: GraphRecurrence | null;
@@ -54,7 +54,7 @@ async function seriesRecurrence(
 
 export async function moveGraphEvent(ctx: GraphContext, input: MoveEventInput): Promise<CalendarEvent> {
   const recurrence = await seriesRecurrence(ctx, input);
-  const item = await ctx.client.run((client) => {
+  const item = await ctx.client.run('events.update', (client) => {
     let request = client.api(eventPath(input.id)).header('Prefer', PREFER_UTC);
     if (input.etag) request = request.header('If-Match', input.etag);
     return request.patch({
@@ -74,6 +74,7 @@ export async function moveGraphEvent(ctx: GraphContext, input: MoveEventInput): 
  */
 export async function createGraphEvent(ctx: GraphContext, input: CreateEventInput): Promise<CalendarEvent> {
   const item = await ctx.client.run(
+    'events.create',
     (client) =>
       client
         .api(`${ctx.calendarBase}/events`)
@@ -102,6 +103,7 @@ export async function cancelGraphOccurrence(
   // Cancelling a series master cancels the whole series: read first and refuse anything that is not an
   // occurrence or exception (one extra GET per cancel; cancels are a handful a week).
   const target = await ctx.client.run(
+    'events.get',
     (client) => client.api(eventPath(input.id)).select(['type']).get() as Promise<GraphDeltaItem>,
   );
   if (target.type !== 'occurrence' && target.type !== 'exception') {
@@ -111,7 +113,7 @@ export async function cancelGraphOccurrence(
       `Graph event ${input.id} is a ${target.type ?? 'non-recurring event'}, not an occurrence; not cancelled`,
     );
   }
-  await ctx.client.run((client) =>
+  await ctx.client.run('events.cancel', (client) =>
     client.api(`${eventPath(input.id)}/cancel`).post({ comment: input.message }),
   );
 }
@@ -133,7 +135,7 @@ export async function deleteGraphEvent(
   input: { id: string; etag?: string },
 ): Promise<void> {
   try {
-    await ctx.client.run((client) => {
+    await ctx.client.run('events.delete', (client) => {
       const request = client.api(eventPath(input.id));
       return (input.etag ? request.header('If-Match', input.etag) : request).delete() as Promise<unknown>;
     });
