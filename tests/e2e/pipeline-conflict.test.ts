@@ -2,72 +2,24 @@
  * A 1:1 series the user moves themselves after the plan was made is left alone when the plan is
  * applied (skipped with a reason, the calendar re-synced), while the rest of the plan applies.
  */
-import { DEVELOPMENT_SEALING_KEY } from '@frontload/config';
-import { openConnection } from '@frontload/connections';
 import { repositories } from '@frontload/db';
-import { startWorker } from '@frontload/jobs';
-import { createLogger } from '@frontload/logging';
-import { createOAuth } from '@frontload/providers/oauth';
-import { createTokenVault } from '@frontload/security';
-import { sandboxOAuthSettings } from '@frontload/api/testing';
 import { waitUntil } from '@frontload/testing';
-import { applyProcessors, type PlannerDeps } from '@frontload/worker-planner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planUser } from '../../workers/planner/src/plan-user.js';
-import { startSyncHarness, type SyncHarness } from './sync-harness.js';
-
-const logger = createLogger({ LOG_LEVEL: 'silent', LOG_PRETTY: false }, 'e2e');
+import { startPipeline, type PipelineHarness } from './pipeline-harness.js';
 
 describe('applying a plan after the user changed one of its 1:1s', () => {
-  let h: SyncHarness;
-  let deps: PlannerDeps;
-  let userId: string;
-  let connectionId: string;
-  let stop: () => Promise<void>;
+  let p: PipelineHarness;
 
   beforeAll(async () => {
-    h = await startSyncHarness({ push: false });
-    await h.sandbox.control('POST', '/reset', { seedDemo: true });
-    const accounts = await h.sandbox.control<{ id: string; email: string; provider: string }[]>(
-      'GET',
-      '/accounts',
-    );
-    const alex = accounts.find((a) => a.provider === 'google' && a.email === 'alex.tlm@sandbox.test')!;
-    ({ userId, connectionId } = await h.connect('google', alex.id));
-    await h.idle(60_000);
-    deps = {
-      db: h.t.db,
-      producers: h.deps.producers,
-      now: h.deps.now,
-      providerFor: (connection) =>
-        openConnection(
-          {
-            db: h.t.db,
-            producers: h.deps.producers,
-            now: h.deps.now,
-            vault: createTokenVault(DEVELOPMENT_SEALING_KEY),
-            oauth: createOAuth(sandboxOAuthSettings(h.sandbox.url)),
-            apiBaseUrls: { google: h.sandbox.url, microsoft: h.sandbox.url },
-          },
-          connection,
-        ),
-    };
-    const worker = startWorker({
-      queue: 'apply',
-      processors: applyProcessors(deps),
-      connectionUrl: 'redis://127.0.0.1:6379',
-      prefix: h.t.prefix,
-      concurrency: 1,
-      logger,
-    });
-    stop = () => worker.close();
+    p = await startPipeline('google', 'alex.tlm@sandbox.test');
   }, 180_000);
   afterAll(async () => {
-    await stop?.();
-    await h?.close();
+    await p?.close();
   });
 
   it('skips the changed series with a reason, applies the rest, and queues a re-sync', async () => {
+    const { h, deps, userId, connectionId } = p;
     expect(await planUser(userId, deps)).toMatchObject({ outcome: 'stored' });
     const plans = repositories(h.t.db).plans;
     const plan = (await plans.currentPreview(userId))!;
@@ -88,11 +40,10 @@ describe('applying a plan after the user changed one of its 1:1s', () => {
       notifyAttendees: false,
     });
 
-    const { cookie } = await h.t.signIn((await repositories(h.t.db).users.byId(userId))!.email);
     const res = await h.t.app.inject({
       method: 'POST',
       url: `/api/v1/plans/${plan.id}/apply`,
-      headers: await h.t.csrfHeaders(cookie),
+      headers: p.writes,
       payload: { confirm: true },
     });
     expect(res.statusCode, res.body).toBe(202);

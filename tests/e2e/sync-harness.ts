@@ -8,7 +8,7 @@ import { DEVELOPMENT_SEALING_KEY } from '@frontload/config';
 import { repositories } from '@frontload/db';
 import { closeRedisConnection, createProducers, createRedisConnection, startWorker } from '@frontload/jobs';
 import { createLogger } from '@frontload/logging';
-import { createOAuth, createProvider } from '@frontload/providers';
+import { createOAuth, createProvider, type ProviderCallHook } from '@frontload/providers';
 import { createTokenVault } from '@frontload/security';
 import { buildTestApp, sandboxOAuthSettings, type TestApp } from '@frontload/api/testing';
 import { startSandbox, waitUntil, type RunningSandbox } from '@frontload/testing';
@@ -65,9 +65,16 @@ async function consent(t: TestApp, provider: Provider, accountId: string, cookie
   if (res.statusCode !== 303) throw new Error(`callback answered ${res.statusCode}: ${res.body}`);
 }
 
-export async function startSyncHarness(
-  options: { push?: boolean; tuning?: Partial<SyncTuning> } = {},
-): Promise<SyncHarness> {
+export interface SyncHarnessOptions {
+  push?: boolean;
+  tuning?: Partial<SyncTuning>;
+  /** Hooks around every provider request (read on each request, so a test may change the list). */
+  callHooks?: ProviderCallHook[];
+  /** Jobs each worker runs at once (default 4). */
+  concurrency?: number;
+}
+
+export async function startSyncHarness(options: SyncHarnessOptions = {}): Promise<SyncHarness> {
   const sandbox = await startSandbox();
   const t = await buildTestApp({ sandboxUrl: sandbox.url });
   const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
@@ -85,7 +92,10 @@ export async function startSyncHarness(
       createProvider(connection.provider, {
         tokens,
         apiBaseUrl: sandbox.url,
+        // As the workers do: the hooks (the per-account limiter) key calls by the account's address.
+        accountEmail: connection.account_email,
         now: () => now().getTime(),
+        ...(options.callHooks ? { callHooks: options.callHooks } : {}),
       }),
     now,
     pushPublicUrl: options.push === false ? undefined : address,
@@ -94,7 +104,7 @@ export async function startSyncHarness(
   const settings = {
     connectionUrl: REDIS_URL,
     prefix: t.prefix,
-    concurrency: 4,
+    concurrency: options.concurrency ?? 4,
     logger,
     drainDelaySeconds: 1,
   };

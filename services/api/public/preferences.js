@@ -72,6 +72,11 @@ const GROUPS = [
       ['skipWeeks.maxWeeks', 'Every at most (weeks)', num('1')],
       ['skipWeeks.maxGapDays', 'Longest gap without a 1:1 (days)', num('1')],
       ['skipWeeks.message', 'Cancellation message', { type: 'textarea' }],
+      [
+        'skipWeeks.lastSkipWeek',
+        'Last skip week before Frontload',
+        { type: 'date', hint: 'Optional. The cadence carries on from this week' },
+      ],
     ],
   ],
   [
@@ -146,7 +151,7 @@ function control(path, kind, value) {
         ...common,
         type: kind.type,
         step: kind.step,
-        value: String(value),
+        value: value == null ? '' : String(value),
         inputmode: kind.type === 'number' ? 'decimal' : undefined,
       });
   }
@@ -175,6 +180,8 @@ function readValue(form, [path, , kind]) {
       return Number(el.value);
     case 'checkbox':
       return el.checked;
+    case 'date':
+      return el.value === '' ? null : el.value;
     case 'number':
       // An empty or non-numeric box becomes null, which the server names as the field's error.
       return el.value.trim() === '' || Number.isNaN(Number(el.value)) ? null : Number(el.value);

@@ -199,7 +199,12 @@ describe('Graph /me, mailboxSettings and events', () => {
     );
     expect(refused.statusCode).toBe(400);
     const emails = sandbox.core.log.entries().flatMap((e) => e.emailsSent ?? []);
-    expect(emails).toContainEqual({ to: 'sam@fabrikam.example', kind: 'cancellation' });
+    // The organizer's comment travels in the cancellation mail.
+    expect(emails).toContainEqual({
+      to: 'sam@fabrikam.example',
+      kind: 'cancellation',
+      message: 'Skipping this week',
+    });
   });
 
   it('answers getSchedule with availabilityView and workingHours, and enforces its limits', async () => {

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { IsoWeekday, LocalTimeString } from './primitives.js';
+import { IsoWeekday, LocalTimeString, PlainDateString } from './primitives.js';
 
 /** Working hours: the same wall-clock span on each listed weekday. Overnight spans are not supported. */
 export const WorkingHoursSchema = Type.Object(
@@ -67,6 +67,11 @@ export const PreferencesSchema = Type.Object(
         maxGapDays: Type.Integer({ minimum: 7, maximum: 60 }),
         /** Sent to the counterpart with each cancelled occurrence. */
         message: Type.String({ minLength: 1, maxLength: 2000 }),
+        /**
+         * The user's last skip week before Frontload (any day of that week), so an existing cadence
+         * carries on. Frontload's own applied skip weeks count from then on, whichever is later.
+         */
+        lastSkipWeek: Type.Optional(Type.Union([PlainDateString, Type.Null()])),
       },
       { additionalProperties: false },
     ),
@@ -106,6 +111,7 @@ export const DEFAULT_PREFERENCES: Preferences = deepFreeze({
     maxWeeks: 6,
     maxGapDays: 21,
     message: 'Skip week: no 1:1 this week so we both get a breather. See you at the next one!',
+    lastSkipWeek: null,
   },
   blastRadius: 20,
   overload: {

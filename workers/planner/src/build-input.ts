@@ -70,6 +70,13 @@ function lastHeld(events: CalendarEvent[], now: number): PlannerInput['history']
   return [...last].map(([email, at]) => ({ email, at }));
 }
 
+/** The later of two plain dates (`YYYY-MM-DD` sorts as text), or null when neither is set. */
+const latest = (a: string | null | undefined, b: string | null | undefined): string | null =>
+  [a, b]
+    .filter((d): d is string => typeof d === 'string')
+    .sort()
+    .at(-1) ?? null;
+
 export async function buildPlannerInput(
   sources: InputSources,
   user: { id: string; email: string; time_zone: string },
@@ -93,21 +100,23 @@ export async function buildPlannerInput(
     ? await cachedFreeBusy(sources.freeBusyCache, provider, connection.id, emails, window)
     : [];
   const zone = connection.time_zone ?? user.time_zone;
+  const preferences = await preferencesOf(db, user.id);
   return {
     now: now.toISOString(),
     zone,
     userEmail: connection.account_email,
     idSeed: connection.id.replaceAll('-', ''),
-    preferences: await preferencesOf(db, user.id),
+    preferences,
     people: await peopleOf(db, user.id),
     events: upcoming,
     counterparts,
     history: {
-      // Until a skip week has happened, the cadence counts from the week before the calendar was
-      // connected: the planner reads a last skip week inside the horizon as "this is the skip week",
-      // and a new user's first week must not become one.
+      // The later of Frontload's last applied skip week and the one the user told us about. Until
+      // either exists, the cadence counts from the week before the calendar was connected: the
+      // planner reads a last skip week inside the horizon as "this is the skip week", and a new
+      // user's first week must not become one.
       lastSkipWeek:
-        (await repos.plans.lastSkipWeek(user.id)) ??
+        latest(await repos.plans.lastSkipWeek(user.id), preferences.skipWeeks.lastSkipWeek) ??
         weekOf(Temporal.Instant.fromEpochMilliseconds(connection.created_at.getTime()), zone)
           .startDate.subtract({ days: 7 })
           .toString(),

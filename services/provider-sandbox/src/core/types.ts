@@ -76,7 +76,8 @@ export interface RequestLogEntry {
   accountId?: string;
   status: number;
   /** Attendee emails the real provider would have sent for this request (Google sendUpdates, Graph invitations). */
-  emailsSent?: { to: string; kind: 'invitation' | 'update' | 'cancellation' }[];
+  /** Mails the provider would send; a cancellation carries the organizer's note when there is one. */
+  emailsSent?: { to: string; kind: 'invitation' | 'update' | 'cancellation'; message?: string }[];
   /** Set when a fault rule answered the request. */
   faultId?: string;
 }

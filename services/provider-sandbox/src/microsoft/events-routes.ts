@@ -184,8 +184,13 @@ function registerWrites(app: FastifyInstance, ctx: MicrosoftContext, base: strin
     requirePermission(request, 'calendars.write');
     checkIfMatch(request, view);
     // The comment only travels in the cancellation mail, which the request log records as an email.
-    readBody<{ comment?: string }>(CancelSchema, request.body ?? {}, 'microsoft.graph.cancel');
-    const emails = ctx.events.cancel(view);
+    const body = readBody<{ comment?: string; Comment?: string }>(
+      CancelSchema,
+      request.body ?? {},
+      'microsoft.graph.cancel',
+    );
+    const comment = body.comment ?? body.Comment;
+    const emails = ctx.events.cancel(view).map((e) => (comment ? { ...e, message: comment } : e));
     if (emails.length > 0) ctx.core.log.noteEmails(request, emails);
     return sendGraph(request, reply, 202);
   });

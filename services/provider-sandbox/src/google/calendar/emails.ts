@@ -27,7 +27,9 @@ export function emailsFor(
   const now = guests(after);
   const out: Email[] = [];
   for (const to of now) out.push({ to, kind: old.has(to) ? 'update' : 'invitation' });
-  for (const to of old) if (!now.has(to)) out.push({ to, kind: 'cancellation' });
+  // Google has no cancellation comment: the mail shows the event's details, description included.
+  const note = after?.status === 'cancelled' && after.description ? { message: after.description } : {};
+  for (const to of old) if (!now.has(to)) out.push({ to, kind: 'cancellation', ...note });
   return sendUpdates === 'externalOnly' ? out.filter((e) => !isGoogleUser(e.to)) : out;
 }
 

@@ -1,0 +1,153 @@
+/**
+ * A skip week end to end on the sandbox, for Google and for Microsoft: the user already runs skip
+ * weeks (their last one was five weeks before the demo week) and has marked one report protected.
+ * The preview cancels that week's 1:1 occurrences with the user's own message and keeps the protected
+ * person's; applying cancels exactly those occurrences and mails each counterpart the message once;
+ * planning again does nothing; undo brings the occurrences back where the provider allows it.
+ */
+import type { CalendarEvent } from '@frontload/domain';
+import { Temporal } from 'temporal-polyfill';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planUser } from '../../workers/planner/src/plan-user.js';
+import { shape, startPipeline, type Plan, type PipelineHarness } from './pipeline-harness.js';
+import type { Provider } from './sync-harness.js';
+
+const ZONE = 'Europe/Berlin';
+/** The cancellation note the user chose; every skipped 1:1 must carry exactly this text. */
+const SKIP_MESSAGE = 'Skip week: let us check in async on Slack this time. Back to our usual slot next week!';
+
+describe.each<[Provider, string]>([
+  ['google', 'alex.tlm@sandbox.test'],
+  ['microsoft', 'alex.tlm@contoso.sandbox.test'],
+])('skip week on %s: preview, apply, replan, undo', (provider, email) => {
+  let p: PipelineHarness;
+  let original: CalendarEvent[];
+  let plan: Plan;
+  /** A report whose 1:1s must never be skipped (marked protected before the first plan). */
+  let protectedEmail: string;
+  const cancels = () => plan.operations.filter((o) => o.kind === 'cancelOccurrence');
+  const withProtected = (events: CalendarEvent[]) =>
+    shape(events.filter((e) => e.attendees.some((a) => a.email.toLowerCase() === protectedEmail)));
+
+  beforeAll(async () => {
+    p = await startPipeline(provider, email);
+    const api = p.h.t.app;
+    const prefs = (
+      await api.inject({ method: 'GET', url: '/api/v1/preferences', headers: { cookie: p.cookie } })
+    ).json<{ skipWeeks: Record<string, unknown> }>();
+    // The demo week is next week; the planner looks at this week and the next, so a last skip week
+    // five weeks before this Monday makes next week (six weeks on) the one due.
+    const today = Temporal.Now.zonedDateTimeISO(ZONE).toPlainDate();
+    const monday = today.subtract({ days: today.dayOfWeek - 1 });
+    const saved = await api.inject({
+      method: 'PUT',
+      url: '/api/v1/preferences',
+      headers: p.writes,
+      payload: {
+        ...prefs,
+        skipWeeks: {
+          ...prefs.skipWeeks,
+          message: SKIP_MESSAGE,
+          lastSkipWeek: monday.subtract({ weeks: 5 }).toString(),
+        },
+      },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const { people } = (
+      await api.inject({ method: 'GET', url: '/api/v1/people', headers: { cookie: p.cookie } })
+    ).json<{ people: { email: string }[] }>();
+    protectedEmail = people.find((person) => person.email.startsWith('priya'))!.email;
+    const marked = await api.inject({
+      method: 'PATCH',
+      url: `/api/v1/people/${protectedEmail}`,
+      headers: p.writes,
+      payload: { protected: true },
+    });
+    expect(marked.statusCode, marked.body).toBe(200);
+    original = await p.calendar();
+  }, 180_000);
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('previews the skip week: each cancellation has a reason, the user message and one person told; the protected 1:1 is kept with a note', async () => {
+    expect(await planUser(p.userId, p.deps)).toMatchObject({ outcome: 'stored' });
+    const res = await p.h.t.app.inject({
+      method: 'GET',
+      url: '/api/v1/plan',
+      headers: { cookie: p.cookie },
+    });
+    plan = res.json<Plan>();
+    const skip = plan.notes.find((n) => n.code === 'skipWeek')!;
+    expect(skip.message).toMatch(/is a skip week/);
+    expect(cancels().length).toBeGreaterThan(0);
+    for (const op of cancels()) {
+      expect(op.reason).toMatch(/skip week/);
+      expect(op.desired).toMatchObject({ skipWeek: skip.week, message: SKIP_MESSAGE });
+      expect(op.emails).toHaveLength(1);
+      expect(op.emails).not.toContain(protectedEmail);
+    }
+    const kept = plan.notes.find((n) => n.code === 'skipWeekKept' && n.email === protectedEmail);
+    expect(kept?.message).toMatch(/protected/);
+    expect(shape(await p.calendar())).toEqual(shape(original));
+  }, 120_000);
+
+  it('applies: exactly the planned occurrences are gone, each counterpart gets one cancellation with the message, the protected 1:1s stand', async () => {
+    const logBefore = (await p.requests()).length;
+    const res = await p.h.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/plans/${plan.id}/apply`,
+      headers: p.writes,
+      payload: { confirm: true },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    expect((await p.finished('plan')).state).toBe('applied');
+    const after = await p.calendar();
+    const gone = new Set(cancels().map((o) => o.eventId));
+    expect(shape(after.filter((e) => !e.tag))).toEqual(shape(original.filter((e) => !gone.has(e.id))));
+    expect(withProtected(after)).toEqual(withProtected(original));
+    const emails = (await p.requests(logBefore)).flatMap((e) => e.emailsSent ?? []);
+    expect(emails.filter((e) => e.kind !== 'cancellation')).toEqual([]);
+    expect(emails.map((e) => e.to).sort()).toEqual(
+      cancels()
+        .flatMap((o) => o.emails)
+        .sort(),
+    );
+    for (const mail of emails) expect(mail.message).toBe(SKIP_MESSAGE);
+  }, 180_000);
+
+  it('planning again leaves the skip week as it is', async () => {
+    await planUser(p.userId, p.deps);
+    const res = await p.h.t.app.inject({
+      method: 'GET',
+      url: '/api/v1/plan',
+      headers: { cookie: p.cookie },
+    });
+    const next = res.statusCode === 200 ? res.json<Plan>().operations : [];
+    expect(next.filter((o) => o.kind === 'cancelOccurrence' || o.kind === 'restoreOccurrence')).toEqual([]);
+  }, 120_000);
+
+  it('undo brings the cancelled occurrences back on Google; on Microsoft, which cannot un-cancel, it reports each one', async () => {
+    const res = await p.h.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/runs/${plan.id}/undo`,
+      headers: p.writes,
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const run = await p.finished('undo');
+    const back = await p.calendar();
+    const gone = new Set(cancels().map((o) => o.eventId));
+    if (provider === 'google') {
+      expect(run.state).toBe('applied');
+      expect(shape(back)).toEqual(shape(original));
+      return;
+    }
+    expect(shape(back)).toEqual(shape(original.filter((e) => !gone.has(e.id))));
+    const undo = (
+      await p.h.t.app.inject({ method: 'GET', url: `/api/v1/runs/${run.id}`, headers: { cookie: p.cookie } })
+    ).json<Plan>();
+    const restores = undo.operations.filter((o) => o.kind === 'restoreOccurrence');
+    expect(restores.map((o) => o.eventId).sort()).toEqual([...gone].sort());
+    for (const op of restores) expect(op.error ?? '').toMatch(/cannot restore/);
+  }, 180_000);
+});
