@@ -1,0 +1,105 @@
+/**
+ * Journey 3 in a real browser: a TLM who already runs skip weeks tells Frontload when the last one
+ * was, sees next week's 1:1s marked for cancellation in the preview, marks a report protected on
+ * the People section, and the next preview keeps that person's 1:1 while still skipping the others.
+ */
+import type { Page } from 'playwright-core';
+import { waitUntil } from '@frontload/testing';
+import { Temporal } from 'temporal-polyfill';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  consent,
+  launchBrowser,
+  screenshot,
+  seriousA11yViolations,
+  startStack,
+  withWorkerLogs,
+  type Stack,
+} from './harness.js';
+
+const ALEX = 'alex.tlm@sandbox.test';
+const PRIYA = 'priya.natarajan@sandbox.test';
+
+async function reloadPage(page: Page): Promise<void> {
+  await page.reload();
+  await page.locator('body[data-ready="true"]').waitFor();
+}
+
+describe('browser: skip week and protected people', () => {
+  let stack: Stack;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+
+  /** The skip-week cancellations the preview lists, as their text (who, when, why). */
+  const cancellations = async () => page.locator('#week .op-item.op-cancel').allTextContents();
+  /** Asks for a fresh plan and waits until the preview's cancellations satisfy `ready`. */
+  const replan = async (ready: (texts: string[]) => boolean) => {
+    await page.getByRole('button', { name: 'Plan now' }).click();
+    await withWorkerLogs(stack, () =>
+      expect
+        .poll(
+          async () => {
+            await reloadPage(page);
+            return ready(await cancellations());
+          },
+          { timeout: 60_000, interval: 2_000 },
+        )
+        .toBe(true),
+    );
+  };
+
+  beforeAll(async () => {
+    stack = await startStack({ seedDemo: true, workers: ['sync', 'planner'] });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    await page.goto(stack.url);
+    await page.getByRole('link', { name: 'Connect Google Calendar' }).click();
+    await page.waitForURL(new RegExp(`^${stack.sandbox.url}`));
+    await consent(page, ALEX, /^Allow$/);
+    await page.waitForURL(`${stack.url}/`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    // The sync worker fills the mirror in the background; wait until the week is drawn.
+    await waitUntil(
+      async () => {
+        await reloadPage(page);
+        return (await page.locator('#week .event').count()) > 0 || undefined;
+      },
+      { timeoutMs: 45_000, intervalMs: 1_500, what: 'the synced week to be drawn' },
+    );
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('journey 3: after the last skip week is set, the preview cancels next week’s 1:1s, Priya’s included', async () => {
+    const today = Temporal.Now.zonedDateTimeISO('Europe/Berlin').toPlainDate();
+    const monday = today.subtract({ days: today.dayOfWeek - 1 });
+    await page.getByLabel('Last skip week before Frontload').fill(monday.subtract({ weeks: 5 }).toString());
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await expect.poll(() => page.locator('#status').textContent()).toBe('Preferences saved.');
+    await replan((texts) => texts.some((t) => t.includes(PRIYA)));
+    const texts = await cancellations();
+    expect(texts.length).toBeGreaterThan(1);
+    for (const text of texts) expect(text).toMatch(/skip week/i);
+    await page.locator('#week').scrollIntoViewIfNeeded();
+    await screenshot(page, '3-skip-week-preview');
+  });
+
+  it('journey 3: marking Priya protected keeps her 1:1 in the next preview; the other cancellations stay', async () => {
+    const others = (await cancellations()).filter((t) => !t.includes(PRIYA)).length;
+    const toggle = page.getByRole('checkbox', { name: new RegExp(`Protected for ${PRIYA}`) });
+    await toggle.check();
+    await expect.poll(() => page.locator('#status').textContent()).toContain(`${PRIYA}: protected on`);
+    const stored = await stack.t.db.query<{ protected: boolean }>(
+      'select protected from people where email = $1',
+      [PRIYA],
+    );
+    expect(stored.rows[0]?.protected).toBe(true);
+    await replan((texts) => texts.length > 0 && texts.every((t) => !t.includes(PRIYA)));
+    expect((await cancellations()).length).toBe(others);
+    expect(await page.locator('#week').textContent()).toMatch(new RegExp(`${PRIYA} is protected`));
+    await screenshot(page, '3-protected-kept');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+});
