@@ -10,6 +10,11 @@ export interface SyncTuning {
   windowBackMs: number;
   /** …to this far ahead. */
   windowAheadMs: number;
+  /**
+   * A Graph delta link keeps the window of the listing that started it, so once the last full listing
+   * is this old the next sync lists everything again with today's window (on both providers, alike).
+   */
+  windowRefreshMs: number;
   /** Safety-net incremental sync for connections with live push (PROVIDERS.md §3: push is lossy). */
   catchUpIntervalMs: number;
   /** Polling interval for connections without push (local development has no public URL). */
@@ -27,6 +32,7 @@ const DAY = 24 * 3600_000;
 export const DEFAULT_TUNING: SyncTuning = {
   windowBackMs: 28 * DAY,
   windowAheadMs: 56 * DAY,
+  windowRefreshMs: 7 * DAY,
   catchUpIntervalMs: 6 * 3600_000,
   pollIntervalMs: 3 * 60_000,
   // Google's channels live at most 7 days; Graph event subscriptions 10,080 minutes (asked a bit less).

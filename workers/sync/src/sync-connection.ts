@@ -34,6 +34,12 @@ function window(deps: SyncDeps) {
   };
 }
 
+/** The last full listing is old enough that its window no longer reaches far enough ahead. */
+function windowStale(deps: SyncDeps, connection: ConnectionRow): boolean {
+  const last = connection.full_synced_at?.getTime() ?? connection.created_at.getTime();
+  return deps.now().getTime() - last >= deps.tuning.windowRefreshMs;
+}
+
 /** Lists changes; a cursor the provider no longer knows means "list everything again". */
 async function listChanges(
   deps: SyncDeps,
@@ -57,7 +63,7 @@ async function persist(deps: SyncDeps, connectionId: string, set: ChangeSet): Pr
     const result = set.full
       ? await repos.mirror.replaceAll(connectionId, set.changes)
       : await repos.mirror.applyChanges(connectionId, set.changes);
-    await repos.syncState.markSynced(connectionId, set.nextCursor, deps.now());
+    await repos.syncState.markSynced(connectionId, set.nextCursor, deps.now(), set.full);
     return result;
   });
 }
@@ -84,7 +90,11 @@ export async function syncConnection(
   if (reason === 'initial') await refreshTimeZone(deps, provider, { ...connection, time_zone: null });
   else await refreshTimeZone(deps, provider, connection);
 
-  const full = reason === 'initial' || reason === 'resync' || connection.sync_cursor === null;
+  const full =
+    reason === 'initial' ||
+    reason === 'resync' ||
+    connection.sync_cursor === null ||
+    windowStale(deps, connection);
   const { changes, cursorExpired } = await listChanges(
     deps,
     provider,

@@ -267,6 +267,37 @@ describe('sync worker (in-memory calendar, real Postgres and Redis)', () => {
     await drain('plan');
   });
 
+  it('the sync window rolls forward: a week after the last full listing, the next sync lists everything again', async () => {
+    const { connectionId, calendar } = await connect('rolling@example.test');
+    calendar.put(timedEvent('a', '2026-11-24T09:00:00Z'));
+    const sync = async (at: Date) => {
+      now = at;
+      const outcome = await syncConnection(deps(), connectionId, 'push');
+      return {
+        mode: outcome.mode,
+        fullAt: (await repositories(db).connections.byId(connectionId))?.full_synced_at,
+      };
+    };
+    try {
+      expect((await syncConnection(deps(), connectionId, 'initial')).mode).toBe('full');
+      const day = 86_400_000;
+      expect(await sync(new Date(NOW.getTime() + 6 * day))).toEqual({ mode: 'incremental', fullAt: NOW });
+      const week = new Date(NOW.getTime() + 7 * day);
+      expect(await sync(week)).toEqual({ mode: 'full', fullAt: week });
+      expect(await sync(new Date(NOW.getTime() + 8 * day))).toEqual({ mode: 'incremental', fullAt: week });
+      expect(calendar.calls.filter((c) => c.startsWith('list:'))).toEqual([
+        'list:full',
+        'list:incremental',
+        'list:full',
+        'list:incremental',
+      ]);
+    } finally {
+      now = NOW;
+      await drain('plan');
+      await drain('maintenance');
+    }
+  });
+
   it('a revoked grant: needs_reauth, connection-lost queued, one attempt, and no further syncs', async () => {
     const { connectionId } = await connect('revoked@example.test', NOW.getTime() - 1);
     revokeRefresh = true;

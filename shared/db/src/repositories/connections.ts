@@ -15,6 +15,8 @@ export interface ConnectionRow {
   time_zone: string | null;
   sync_cursor: string | null;
   last_synced_at: Date | null;
+  /** When the last full listing finished (the sync window rolls forward from it). */
+  full_synced_at: Date | null;
   push_channel_id: string | null;
   push_resource_id: string | null;
   push_secret_hash: string | null;

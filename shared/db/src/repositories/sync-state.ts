@@ -34,11 +34,13 @@ const syncWrites = (db: Queryable) => ({
   },
 
   /** A successful sync: new cursor, healthy (unless the user disconnected meanwhile). */
-  async markSynced(id: string, cursor: string, at: Date): Promise<boolean> {
+  /** Stores the new cursor; `full` also records that this sync was a full listing (see full_synced_at). */
+  async markSynced(id: string, cursor: string, at: Date, full = false): Promise<boolean> {
     const { rowCount } = await db.query(
-      `update connections set sync_cursor = $2, last_synced_at = $3, status = 'healthy', updated_at = now()
+      `update connections set sync_cursor = $2, last_synced_at = $3, status = 'healthy', updated_at = now(),
+         full_synced_at = case when $4 then $3 else full_synced_at end
        where id = $1 and ${LIVE}`,
-      [id, cursor, at],
+      [id, cursor, at, full],
     );
     return rowCount === 1;
   },
@@ -129,6 +131,14 @@ const sweeps = (db: Queryable) => ({
       [input.now, input.limit],
     );
     return rows.map((row) => row.id);
+  },
+
+  /** When each live connection last synced (or was connected, before its first sync): sync lag. */
+  async lastSyncTimes(): Promise<{ id: string; provider: 'google' | 'microsoft'; syncedAt: Date }[]> {
+    const { rows } = await db.query<{ id: string; provider: 'google' | 'microsoft'; synced_at: Date }>(
+      `select id, provider, coalesce(last_synced_at, created_at) as synced_at from connections where ${LIVE}`,
+    );
+    return rows.map((row) => ({ id: row.id, provider: row.provider, syncedAt: new Date(row.synced_at) }));
   },
 
   /** Connections the user disconnected whose cleanup has not run (its job was lost). */
