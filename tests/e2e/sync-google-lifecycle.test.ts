@@ -4,6 +4,7 @@
  * deleting the account.
  */
 import { repositories } from '@frontload/db';
+import { GOOGLE_TAG_KEY } from '@frontload/providers';
 import { waitUntil } from '@frontload/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionRow, mirrorCount, startSyncHarness, type SyncHarness } from './sync-harness.js';
@@ -197,8 +198,15 @@ describe('Google connection lifecycle through the sandbox', () => {
     expect(await delivered()).toBe(deliveriesBefore);
   });
 
-  it('deleting the account removes every row of the user, in every table', async () => {
-    const { userId } = await account('gone@sandbox.test', [googleEvent('goneev1', base + DAY)]);
+  it('deleting the account (removing our focus blocks) stops push, revokes, deletes our upcoming events and then every row of the user', async () => {
+    const ours = {
+      ...googleEvent('goneours1', base + 2 * DAY),
+      extendedProperties: { private: { [GOOGLE_TAG_KEY]: 'focusBlock' } },
+    };
+    const { accountId, userId } = await account('gone@sandbox.test', [
+      googleEvent('goneev1', base + DAY),
+      ours,
+    ]);
     const tables = (
       await h.t.db.query<{ table_name: string }>(
         `select table_name from information_schema.columns
@@ -223,17 +231,35 @@ describe('Google connection lifecycle through the sandbox', () => {
     };
     const before = await count();
     expect(before.connections).toBe(1);
-    expect(before.events).toBe(1);
+    expect(before.events).toBe(2);
     expect(before.sessions).toBeGreaterThanOrEqual(1);
+    const session = await sessionFor(userId);
+    const logged = (await requests()).length;
     const res = await h.t.app.inject({
       method: 'DELETE',
-      url: '/api/v1/me',
-      headers: await sessionFor(userId),
+      url: '/api/v1/me?removeFocusBlocks=true',
+      headers: session,
     });
-    expect(res.statusCode).toBe(204);
+    expect(res.statusCode, res.body).toBe(204);
+    // Signed out at once; the rows go once the calendar is cleaned up at the provider.
+    const me = await h.t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session });
+    expect(me.statusCode).toBe(401);
+    await waitUntil(
+      async () => (await h.t.db.query('select 1 from users where id = $1', [userId])).rowCount === 0,
+      { timeoutMs: 20_000, what: 'the user row deleted' },
+    );
     const after = await count();
     expect(Object.values(after).every((n) => n === 0)).toBe(true);
-    expect((await h.t.db.query('select 1 from users where id = $1', [userId])).rowCount).toBe(0);
+    const log = (await requests()).slice(logged);
+    expect(log.some((r) => r.route.includes('/channels/stop') && r.status < 300)).toBe(true);
+    expect(log.some((r) => r.route.includes('revoke') && r.status < 300)).toBe(true);
+    type SandboxEvent = { id: string; status?: string };
+    const left = await h.sandbox.control<{ items?: SandboxEvent[] } | SandboxEvent[]>(
+      'GET',
+      `/accounts/${accountId}/events`,
+    );
+    const live = (Array.isArray(left) ? left : (left.items ?? [])).filter((e) => e.status !== 'cancelled');
+    expect(live.map((e) => e.id)).toEqual(['goneev1']);
   });
 
   /** Session cookie and CSRF headers for an existing user (the consent flow signed them in). */

@@ -55,6 +55,7 @@ function deleteAccount(ctx) {
     autocomplete: 'off',
     'aria-describedby': 'delete-help',
   });
+  const removeOurs = h('input', { type: 'checkbox', id: 'delete-remove-ours' });
   const button = h('button', { type: 'submit', className: 'danger', disabled: true }, 'Delete my account');
   input.addEventListener(
     'input',
@@ -67,16 +68,22 @@ function deleteAccount(ctx) {
     h(
       'p',
       { id: 'delete-help' },
-      `This removes your connections, preferences, people, history, tokens and webhooks. Type ${ctx.me.email} to confirm.`,
+      `This disconnects your calendars (push stopped, access revoked) and removes your preferences, people, history, tokens and webhooks. Type ${ctx.me.email} to confirm.`,
     ),
     h('label', { for: 'delete-confirm' }, 'Your email address'),
     input,
+    h(
+      'label',
+      { className: 'inline', for: 'delete-remove-ours' },
+      removeOurs,
+      'Also remove Frontload’s upcoming focus blocks from my calendars',
+    ),
     button,
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (button.disabled) return;
-    await api('DELETE', '/api/v1/me');
+    await api('DELETE', `/api/v1/me${removeOurs.checked ? '?removeFocusBlocks=true' : ''}`);
     globalThis.location.assign('/');
   });
   return form;

@@ -27,9 +27,10 @@ function connectButtons() {
   );
 }
 
-async function disconnect(connection, refresh) {
+async function disconnect(connection, removeFocusBlocks, refresh) {
   try {
-    await api('DELETE', `/api/v1/connections/${connection.id}`);
+    const query = removeFocusBlocks ? '?removeFocusBlocks=true' : '';
+    await api('DELETE', `/api/v1/connections/${connection.id}${query}`);
     announce(`Disconnected ${connection.accountEmail}.`);
     await refresh();
   } catch (error) {
@@ -43,12 +44,26 @@ async function disconnect(connection, refresh) {
 }
 
 function connectionItem(connection, ctx, refresh) {
+  const boxId = `remove-ours-${connection.id}`;
+  const removeOurs = h('input', { type: 'checkbox', id: boxId });
   const disconnectButton = h('button', { type: 'button', className: 'secondary' }, 'Disconnect');
   disconnectButton.addEventListener(
     'click',
-    busy(disconnectButton, () => disconnect(connection, refresh)),
+    busy(disconnectButton, () => disconnect(connection, removeOurs.checked, refresh)),
   );
   disconnectButton.setAttribute('aria-label', `Disconnect ${connection.accountEmail}`);
+  const disconnectControls = h(
+    'span',
+    { className: 'disconnect' },
+    disconnectButton,
+    h(
+      'label',
+      { className: 'inline', for: boxId },
+      removeOurs,
+      'also remove Frontload’s upcoming focus blocks',
+      h('span', { className: 'visually-hidden' }, ` from ${connection.accountEmail}`),
+    ),
+  );
   return h(
     'li',
     { className: 'connection', 'data-provider': connection.provider },
@@ -82,7 +97,7 @@ function connectionItem(connection, ctx, refresh) {
         'Reconnect',
       ),
       // A disconnected account is being cleaned up; connecting again is the only action left.
-      connection.status === 'disconnected' ? null : disconnectButton,
+      connection.status === 'disconnected' ? null : disconnectControls,
     ),
   );
 }

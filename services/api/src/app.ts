@@ -79,7 +79,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       void (await deps.producers.enqueueSync({ connectionId, reason: 'initial' })),
   });
   await app.register(pushRoutes, { db: deps.db, producers: deps.producers });
-  await app.register(accountRoutes, { prefix: '/api/v1', db: deps.db });
+  await app.register(accountRoutes, { prefix: '/api/v1', db: deps.db, producers: deps.producers });
   await app.register(preferenceRoutes, { prefix: '/api/v1', db: deps.db, now });
   await app.register(peopleRoutes, { prefix: '/api/v1', db: deps.db, now });
   await app.register(calendarViewRoutes, { prefix: '/api/v1', db: deps.db });

@@ -17,6 +17,8 @@ export interface ConnectionRow {
   last_synced_at: Date | null;
   /** When the last full listing finished (the sync window rolls forward from it). */
   full_synced_at: Date | null;
+  /** The user asked, when disconnecting, that the events Frontload created be removed. */
+  remove_managed_events: boolean;
   push_channel_id: string | null;
   push_resource_id: string | null;
   push_secret_hash: string | null;
@@ -40,7 +42,7 @@ export const connectionsRepository = (db: Queryable) => ({
        values ($1, $2, $3, $4, $5, $6, 'syncing')
        on conflict (user_id, provider, account_subject) do update set
          account_email = excluded.account_email, sealed_tokens = excluded.sealed_tokens,
-         scopes = excluded.scopes, status = 'syncing', updated_at = now()
+         scopes = excluded.scopes, status = 'syncing', remove_managed_events = false, updated_at = now()
        returning *, (xmax = 0) as inserted`,
       [
         input.userId,

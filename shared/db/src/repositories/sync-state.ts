@@ -58,6 +58,19 @@ const syncWrites = (db: Queryable) => ({
     return rowCount === 1;
   },
 
+  /**
+   * The user disconnects: sync and push stop seeing the connection as live at once; the disconnect job
+   * cleans up, removing our events too when `removeManagedEvents` (a repeated request may add that wish).
+   */
+  async markDisconnected(id: string, removeManagedEvents: boolean): Promise<void> {
+    await db.query(
+      `update connections set status = 'disconnected', updated_at = now(),
+         remove_managed_events = remove_managed_events or $2
+       where id = $1`,
+      [id, removeManagedEvents],
+    );
+  },
+
   /** The calendar's zone on the connection, and on the user while the user still has the default. */
   async setTimeZone(id: string, timeZone: string): Promise<void> {
     await db.query('update connections set time_zone = $2, updated_at = now() where id = $1', [id, timeZone]);

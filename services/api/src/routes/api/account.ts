@@ -1,10 +1,15 @@
 /** The caller's own account: who they are, signing out, and deleting everything. */
 import { repositories, type Database } from '@frontload/db';
+import type { Producers } from '@frontload/jobs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { RemovalQuery } from './connections.js';
 import { Errors } from '../../errors.js';
 import { SESSION_COOKIE, hashSecret } from '../../plugins/auth.js';
 
-export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+export const accountRoutes: FastifyPluginAsyncTypebox<{
+  db: Database;
+  producers: Pick<Producers, 'enqueueDisconnect'>;
+}> = async (app, { db, producers }) => {
   const repos = repositories(db);
   app.addHook('preHandler', app.requireUser);
 
@@ -21,9 +26,16 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
     return reply.status(204).send();
   });
 
-  // Every table holding the user's data references users with `on delete cascade`.
-  app.delete('/me', async (request, reply) => {
-    await repos.users.delete(request.user!.id);
+  // Every table holding the user's data references users with `on delete cascade`. Connections are
+  // cleaned up first (push stopped, grants revoked, our events removed if asked) by disconnect jobs,
+  // which need their tokens; the last one deletes the user row and with it everything else.
+  app.delete('/me', { schema: { querystring: RemovalQuery } }, async (request, reply) => {
+    const userId = request.user!.id;
+    const removeFocusBlocks = request.query.removeFocusBlocks === 'true';
+    const connections = await db.transaction((tx) =>
+      repositories(tx).users.beginDeletion(userId, removeFocusBlocks),
+    );
+    for (const connectionId of connections) await producers.enqueueDisconnect({ connectionId });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
   });

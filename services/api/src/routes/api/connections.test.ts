@@ -45,6 +45,27 @@ describe('DELETE /api/v1/connections/:id', () => {
     expect(jobs.map((j) => [j.name, j.data])).toEqual([['disconnect', { connectionId: id }]]);
   });
 
+  it('stores the wish to remove our focus blocks with the connection; a malformed wish is refused and changes nothing', async () => {
+    const { headers, id } = await connectionOf('tidy@example.test');
+    const bad = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/connections/${id}?removeFocusBlocks=yes`,
+      headers,
+    });
+    expect([bad.statusCode, bad.json().code]).toEqual([400, 'FL_VALIDATION_FAILED']);
+    expect((await repositories(t.db).connections.byId(id))?.status).toBe('syncing');
+    const res = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/connections/${id}?removeFocusBlocks=true`,
+      headers,
+    });
+    expect(res.statusCode).toBe(202);
+    expect(await repositories(t.db).connections.byId(id)).toMatchObject({
+      status: 'disconnected',
+      remove_managed_events: true,
+    });
+  });
+
   it("answers 404 for another user's connection and changes nothing", async () => {
     const victim = await connectionOf('victim@example.test');
     const { headers } = await t.signIn('attacker@example.test');

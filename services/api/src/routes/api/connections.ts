@@ -21,6 +21,12 @@ export const ConnectionView = Type.Object({
   pushActive: Type.Boolean(),
 });
 
+/** `?removeFocusBlocks=true`: also delete the upcoming events Frontload created in the calendar(s). */
+export const RemovalQuery = Type.Object(
+  { removeFocusBlocks: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) },
+  { additionalProperties: false },
+);
+
 export function connectionView(row: ConnectionRow, now: Date) {
   return {
     id: row.id,
@@ -80,13 +86,14 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<ConnectionRouteOptions>
     {
       schema: {
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        querystring: RemovalQuery,
         response: { 202: ConnectionView },
       },
     },
     async (request, reply) => {
       const row = await repos.connections.byIdForUser(request.user!.id, request.params.id);
       if (!row) throw new Errors.NotFoundResource('Connection');
-      await repos.syncState.transition(row.id, 'disconnected');
+      await repos.syncState.markDisconnected(row.id, request.query.removeFocusBlocks === 'true');
       await producers.enqueueDisconnect({ connectionId: row.id });
       return reply.status(202).send(connectionView({ ...row, status: 'disconnected' }, now()));
     },
