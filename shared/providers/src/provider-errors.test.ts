@@ -64,6 +64,12 @@ describe('Microsoft errors map to kinds the workers act on', () => {
     expect(graphError(400, body, null, now).kind).toBe('auth_revoked');
   });
 
+  it('Graph throttling by 509, or by 503 with Retry-After, is a rate limit that says how long to wait', () => {
+    expect(graphError(509, {}, null, now).kind).toBe('rate_limited');
+    const busy = graphError(503, { error: { code: 'ServiceNotAvailable' } }, '3', now);
+    expect([busy.kind, busy.retryAfterMs]).toEqual(['rate_limited', 3000]);
+  });
+
   it('a 503 is transient and retryable', () => {
     expect(graphError(503, { error: { code: 'ServiceNotAvailable' } }, null, now).retryable).toBe(true);
   });

@@ -13,11 +13,21 @@ interface GraphErrorBody {
 
 const cursorCodes = new Set(['SyncStateNotFound', 'SyncStateInvalid', 'resyncRequired']);
 
-function kindFor(status: number, code: string | undefined): ProviderErrorKind {
+/**
+ * Graph throttles with 429, and also with 509 (bandwidth) and 503 carrying a `Retry-After`
+ * (https://learn.microsoft.com/graph/throttling): all three mean "wait this long", not "failed".
+ */
+function throttled(status: number, code: string | undefined, hasRetryAfter: boolean): boolean {
+  if (status === 429 || status === 509 || code === 'TooManyRequests' || code === 'ApplicationThrottled')
+    return true;
+  return status === 503 && hasRetryAfter;
+}
+
+function kindFor(status: number, code: string | undefined, hasRetryAfter: boolean): ProviderErrorKind {
   if (code === 'invalid_grant' || code === 'interaction_required' || code === 'invalid_client')
     return 'auth_revoked';
   if (status === 401 || code === 'InvalidAuthenticationToken') return 'auth_revoked';
-  if (status === 429 || code === 'TooManyRequests' || code === 'ApplicationThrottled') return 'rate_limited';
+  if (throttled(status, code, hasRetryAfter)) return 'rate_limited';
   if (status === 410 || (code !== undefined && cursorCodes.has(code))) return 'cursor_expired';
   if (status === 404 || code === 'ErrorItemNotFound') return 'not_found';
   if (status === 412 || status === 409) return 'conflict';
@@ -38,7 +48,7 @@ export function graphError(
   const message = apiError?.message ?? parsed.error_description?.split('\r\n')[0] ?? `HTTP ${status}`;
   const retryAfterMs = parseRetryAfter(retryAfter, nowMs);
   return new ProviderError(
-    kindFor(status, code),
+    kindFor(status, code, retryAfterMs !== undefined),
     'microsoft',
     `Microsoft ${status}${code ? ` ${code}` : ''}: ${message}`,
     { status, ...(code ? { reason: code } : {}), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
