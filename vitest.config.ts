@@ -5,6 +5,7 @@ const packages = [
   'shared/config',
   'shared/connections',
   'shared/logging',
+  'shared/metrics',
   'shared/db',
   'shared/jobs',
   'shared/domain',

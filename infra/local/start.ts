@@ -18,6 +18,10 @@ const apiPort = Number(env.PORT ?? 3000);
 const sandboxPort = Number(env.SANDBOX_PORT ?? 4010);
 const sandboxUrl = env.SANDBOX_PUBLIC_URL ?? `http://127.0.0.1:${sandboxPort}`;
 const publicUrl = env.PUBLIC_URL ?? `http://localhost:${apiPort}`;
+// Each worker serves Prometheus metrics on its own port: METRICS_PORT and the next two (0: none),
+// by default the three ports after the API's.
+const metricsBase = Number(env.METRICS_PORT ?? apiPort + 1);
+const workerMetricsPort = (offset: number) => (metricsBase === 0 ? 0 : metricsBase + offset);
 const children: { name: string; child: ChildProcess }[] = [];
 let embedded: EmbeddedServer | undefined;
 let redisChild: ChildProcess | undefined;
@@ -26,9 +30,9 @@ let stopping = false;
 const processes = [
   { name: 'sandbox', entry: 'services/provider-sandbox/src/main.ts' },
   { name: 'api', entry: 'services/api/src/main.ts' },
-  { name: 'sync', entry: 'workers/sync/src/main.ts' },
-  { name: 'planner', entry: 'workers/planner/src/main.ts' },
-  { name: 'notifier', entry: 'workers/notifier/src/main.ts' },
+  { name: 'sync', entry: 'workers/sync/src/main.ts', metricsPort: workerMetricsPort(0) },
+  { name: 'planner', entry: 'workers/planner/src/main.ts', metricsPort: workerMetricsPort(1) },
+  { name: 'notifier', entry: 'workers/notifier/src/main.ts', metricsPort: workerMetricsPort(2) },
 ].filter((p) => existsSync(join(root, p.entry)));
 
 function say(line: string) {
@@ -112,8 +116,12 @@ try {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redis.url,
   };
-  for (const { name, entry } of processes) {
-    launch(name, entry, childEnv);
+  for (const { name, entry, metricsPort } of processes) {
+    launch(
+      name,
+      entry,
+      metricsPort === undefined ? childEnv : { ...childEnv, METRICS_PORT: String(metricsPort) },
+    );
     if (name === 'sandbox' && !(await waitForPort('127.0.0.1', sandboxPort, 30_000))) {
       throw new Error(`the provider sandbox did not listen on port ${sandboxPort}`);
     }

@@ -100,8 +100,7 @@ describe('per-account provider limits (sync worker at concurrency 8, sandbox)', 
     await resetLoad();
     const unlimited = await finished(await addSyncJobs(connectionId, 16));
     expect(unlimited.every((j) => j.state === 'completed')).toBe(true);
-    const un = await load(accountId); console.log('FIG graph-unlimited', JSON.stringify(un));
-    expect(un?.maxInFlight).toBeGreaterThan(4);
+    expect((await load(accountId))?.maxInFlight).toBeGreaterThan(4);
 
     useHooks(limiter({ google: OPEN, microsoft: GRAPH }));
     await resetLoad();
@@ -110,7 +109,6 @@ describe('per-account provider limits (sync worker at concurrency 8, sandbox)', 
     // Waiting for a lease is a deferral, never a failed attempt.
     expect(limited.map((j) => j.job?.attemptsMade)).toEqual(Array(24).fill(1));
     const seen = await load(accountId);
-    console.log('FIG graph', JSON.stringify(unlimited.length), JSON.stringify(seen));
     expect(seen?.maxInFlight).toBeLessThanOrEqual(4);
     expect(seen?.maxInFlight).toBeGreaterThanOrEqual(3);
     expect(seen?.started).toBeGreaterThanOrEqual(24);
@@ -153,7 +151,6 @@ describe('per-account provider limits (sync worker at concurrency 8, sandbox)', 
     expect(throttled.length).toBeLessThanOrEqual(4 + 5);
     expect(stormCalls.length).toBe(throttled.length);
     // Apart from requests sent together in the first wave, each call waited out the Retry-After.
-    console.log('FIG storm', throttled.length, JSON.stringify(stormCalls.map(t=>t-stormStart)));
     const gaps = stormCalls.slice(1).map((at, i) => at - stormCalls[i]!);
     const waited = gaps.filter((gap) => gap >= 950);
     expect(gaps.length - waited.length).toBeLessThanOrEqual(3);
@@ -168,8 +165,7 @@ describe('per-account provider limits (sync worker at concurrency 8, sandbox)', 
     await resetLoad();
     const unlimited = await finished(await addSyncJobs(connectionId, 12));
     expect(unlimited.every((j) => j.state === 'completed')).toBe(true);
-    const gu = await load(accountId); console.log('FIG google-unlimited', JSON.stringify(gu));
-    expect(gu?.maxStartedPerSecond).toBeGreaterThan(rate + burst);
+    expect((await load(accountId))?.maxStartedPerSecond).toBeGreaterThan(rate + burst);
 
     useHooks(limiter({ google: { maxConcurrent: 0, ratePerSecond: rate, burst }, microsoft: GRAPH }));
     await resetLoad();
@@ -179,7 +175,6 @@ describe('per-account provider limits (sync worker at concurrency 8, sandbox)', 
     expect(jobs.map((j) => j.state)).toEqual(Array(15).fill('completed'));
     expect(jobs.map((j) => j.job?.attemptsMade)).toEqual(Array(15).fill(1));
     const seen = await load(accountId);
-    console.log('FIG google', elapsedSeconds, JSON.stringify(seen));
     // GCRA: never more than burst + rate requests in any one second, and on average at most the rate.
     expect(seen?.maxStartedPerSecond).toBeLessThanOrEqual(rate + burst);
     expect(seen?.started).toBeGreaterThanOrEqual(15);

@@ -3,13 +3,16 @@
  * so tests build it with `app.inject()` and `main.ts` builds it from the parsed config.
  */
 import type { Database } from '@frontload/db';
-import type { Producers } from '@frontload/jobs';
+import { DEFAULT_QUEUE_PREFIX, type Producers } from '@frontload/jobs';
 import type { OAuth } from '@frontload/providers/oauth';
 import type { TokenVault, UrlPolicy } from '@frontload/security';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import { auth } from './plugins/auth.js';
+import { logContext } from './plugins/log-context.js';
+import { metrics } from './plugins/metrics.js';
+import { adminQueueRoutes } from './routes/admin-queues.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { openapi } from './plugins/openapi.js';
 import rateLimit from '@fastify/rate-limit';
@@ -37,6 +40,10 @@ export interface AppDependencies {
   webhookPolicy?: UrlPolicy;
   /** Base URL users reach the API at; decides whether cookies are `Secure`. */
   publicUrl?: string;
+  /** BullMQ key prefix of the queues (`QUEUE_PREFIX`): metrics and the dashboard read them. */
+  queuePrefix?: string;
+  /** Emails of the users who may open the queue dashboard (`ADMIN_EMAILS`); default nobody. */
+  adminEmails?: readonly string[];
   logger?: FastifyServerOptions['logger'];
   /** Injected clock (tests move it); defaults to the system clock. */
   now?: () => Date;
@@ -57,7 +64,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // Bodies are validated by schema; unknown properties are an error, not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  const queuePrefix = deps.queuePrefix ?? DEFAULT_QUEUE_PREFIX;
+  await app.register(logContext);
   await app.register(errorHandler);
+  await app.register(metrics, { db: deps.db, redis: deps.redis, queuePrefix, now });
   await app.register(openapi);
   // Only routes that ask for it (auth) are limited; the limit is per client address.
   await app.register(rateLimit, { global: false });
@@ -69,6 +79,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   );
   await app.register(auth, { db: deps.db, now, secureCookies: !isLocalHttp(publicUrl) });
   await app.register(security, { secure: !isLocalHttp(publicUrl) });
+  await app.register(adminQueueRoutes, {
+    db: deps.db,
+    redis: deps.redis,
+    queuePrefix,
+    adminEmails: deps.adminEmails ?? [],
+    secure: !isLocalHttp(publicUrl),
+  });
   await app.register(webRoutes);
   await app.register(oauthRoutes, {
     db: deps.db,

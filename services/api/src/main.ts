@@ -38,6 +38,8 @@ const app = await buildApp({
   oauth,
   vault: createTokenVault(env.TOKEN_SEALING_KEYS),
   publicUrl: env.PUBLIC_URL,
+  queuePrefix: env.QUEUE_PREFIX,
+  adminEmails: env.ADMIN_EMAILS.split(',').filter((email) => email.trim() !== ''),
   webhookPolicy: { allowHttp: env.WEBHOOK_ALLOW_HTTP, allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK },
   logger: loggerOptions(env, 'api'),
 });

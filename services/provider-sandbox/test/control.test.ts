@@ -200,6 +200,50 @@ describe('control API', () => {
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
   });
 
+  it('holds push notifications until release, then delivers them newest first when asked', async () => {
+    const seen: string[] = [];
+    const receiver: Server = createServer((req, res) => {
+      seen.push(
+        `${String(req.headers['x-goog-channel-id'])}#${String(req.headers['x-goog-message-number'])}`,
+      );
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { calendar } = await signIn(sandbox, 'alex@sandbox.test');
+    const address = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+    for (const id of ['c-hold-a', 'c-hold-b'])
+      await calendar.events.watch({ calendarId: 'primary', requestBody: { id, type: 'web_hook', address } });
+    await sandbox.core.push.idle();
+    seen.length = 0;
+    await control('POST', '/push/hold');
+    const insert = (start: string, end: string) =>
+      calendar.events.insert({
+        calendarId: 'primary',
+        requestBody: { start: { date: start }, end: { date: end } },
+      });
+    await insert('2026-11-20', '2026-11-21');
+    await insert('2026-11-21', '2026-11-22');
+    await sandbox.core.push.idle();
+    expect(seen).toEqual([]);
+    // One notification per channel waits at the deliverer; each channel's next one queues behind it.
+    const { released } = (await control<{ released: number }>('POST', '/push/release', { reverse: true }))
+      .body;
+    // (Channels earlier tests opened on this calendar are held too.)
+    expect(released).toBeGreaterThanOrEqual(2);
+    await sandbox.core.push.idle();
+    for (let i = 0; i < 50 && seen.length < 4; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen.length).toBe(4);
+    expect(seen[0]).toMatch(/^c-hold-b#/);
+    expect(seen[1]).toMatch(/^c-hold-a#/);
+    // Released: the next change is delivered at once again.
+    await insert('2026-11-23', '2026-11-24');
+    for (let i = 0; i < 50 && seen.length < 6; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen.length).toBe(6);
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  });
+
   it('retries a notification the subscriber answered with 503, as Google does', async () => {
     const statuses = [503, 200];
     const seen: string[] = [];

@@ -103,6 +103,12 @@ export const apiVariables = {
   PUSH_PUBLIC_URL: optionalText(
     'HTTPS base URL providers can reach for push notifications. Unset: poll every few minutes instead.',
   ),
+  ADMIN_EMAILS: Type.String({
+    pattern: '^(|[^\\s,@]+@[^\\s,@]+( *, *[^\\s,@]+@[^\\s,@]+)*)$',
+    default: '',
+    description:
+      'Comma-separated emails of the users who may open the queue dashboard at /admin/queues. Empty: nobody.',
+  }),
   ...providerVariables,
   ...webhookVariables,
 } satisfies Record<string, TSchema>;
@@ -118,6 +124,38 @@ export const workerVariables = {
     minimum: 5,
     default: 60,
     description: 'A worker is unhealthy when it has neither taken nor polled for a job for this long.',
+  }),
+  METRICS_HOST: text(
+    '127.0.0.1',
+    "Interface a worker's Prometheus metrics server listens on (0.0.0.0 in containers).",
+  ),
+  METRICS_PORT: port(0, "Port of a worker's Prometheus metrics server (GET /metrics). 0: no server."),
+  GOOGLE_REQUESTS_PER_SECOND: Type.Number({
+    exclusiveMinimum: 0,
+    default: 10,
+    description:
+      'Sustained Google Calendar requests per second per connected account (quota: 600/min per user).',
+  }),
+  GOOGLE_REQUEST_BURST: Type.Integer({
+    minimum: 1,
+    default: 5,
+    description: 'Google requests per account that may go back to back before the per-second rate applies.',
+  }),
+  MICROSOFT_REQUESTS_PER_SECOND: Type.Number({
+    exclusiveMinimum: 0,
+    default: 16,
+    description: 'Sustained Graph requests per second per mailbox (Outlook allows 10,000 per 10 minutes).',
+  }),
+  MICROSOFT_REQUEST_BURST: Type.Integer({
+    minimum: 1,
+    default: 8,
+    description: 'Graph requests per mailbox that may go back to back before the per-second rate applies.',
+  }),
+  MICROSOFT_CONCURRENT_REQUESTS: Type.Integer({
+    minimum: 1,
+    maximum: 4,
+    default: 4,
+    description: 'Graph requests in flight at once per mailbox, across all workers (Outlook allows 4).',
   }),
   TOKEN_SEALING_KEYS: apiVariables.TOKEN_SEALING_KEYS,
   PUBLIC_URL: apiVariables.PUBLIC_URL,

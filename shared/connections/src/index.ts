@@ -19,3 +19,9 @@ export {
 } from './connection-tokens.js';
 export { openConnection, type ConnectionDeps } from './open-connection.js';
 export { oauthFromEnv } from './oauth-from-env.js';
+export {
+  createAccountLimiter,
+  limitsFromEnv,
+  type AccountLimiterOptions,
+  type ProviderLimits,
+} from './account-limiter.js';

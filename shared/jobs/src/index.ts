@@ -40,7 +40,7 @@ export {
   type Producers,
 } from './producers.js';
 export {
-  MAX_RATE_LIMIT_DEFERRALS,
+  MAX_RATE_LIMITED_MS,
   rateLimitDelayMs,
   startWorker,
   type JobProcessor,
@@ -65,4 +65,5 @@ export {
   type WorkerProcessEnv,
   type WorkerProcessOptions,
 } from './process.js';
+export { reportFinishedJobs, type FinishedJob, type FinishedJobListener } from './finished-jobs.js';
 export { runHealthcheck } from './healthcheck.js';

@@ -9,6 +9,7 @@ import type { WorkerEnv } from '@frontload/config';
 import type { Logger } from '@frontload/logging';
 import { closeRedisConnection, createRedisConnection } from './connection.js';
 import { createHeartbeat, type Heartbeat } from './heartbeat.js';
+import { reportFinishedJobs, type FinishedJobListener } from './finished-jobs.js';
 import type { QueueName } from './queues.js';
 import { startWorker, type QueueProcessors, type RunningWorker } from './worker.js';
 
@@ -33,6 +34,8 @@ export interface WorkerProcessOptions {
    * the pod's terminationGracePeriodSeconds (60 s in infra/k8s); a job cut off is recovered as stalled.
    */
   graceMs?: number;
+  /** Told of every finished job attempt, with its duration and outcome (job-duration metrics). */
+  onJobFinished?: FinishedJobListener;
   /** Releases what the processors hold (database, producer connections) after the workers closed. */
   onClose?: () => Promise<void>;
   /** Test knobs, passed to every worker. */
@@ -73,6 +76,8 @@ export function runWorkerProcess(options: WorkerProcessOptions): WorkerProcess {
       ...(options.lockDurationMs === undefined ? {} : { lockDurationMs: options.lockDurationMs }),
     }),
   );
+  const onJobFinished = options.onJobFinished;
+  if (onJobFinished) for (const running of workers) reportFinishedJobs(running, onJobFinished);
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {

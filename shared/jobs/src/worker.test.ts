@@ -10,7 +10,7 @@ import type { JobPayload } from './catalogue.js';
 import { closeRedisConnection, createRedisConnection } from './connection.js';
 import { checkHeartbeat, createHeartbeat, listHeartbeats } from './heartbeat.js';
 import { createProducers } from './producers.js';
-import { startWorker, type QueueProcessors } from './worker.js';
+import { MAX_RATE_LIMITED_MS, rateLimitDelayMs, startWorker, type QueueProcessors } from './worker.js';
 
 const logger = createLogger({ LOG_LEVEL: 'silent', LOG_PRETTY: false }, 'jobs-test');
 
@@ -136,6 +136,79 @@ test('a rate-limited processor defers its job by retryAfterMs without spending a
   expect(job?.attemptsMade).toBe(1);
   expect(job?.attemptsStarted).toBe(2);
   expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+});
+
+test('a long run of rate limits never fails the job: 30 deferrals in a row, then it completes on its one attempt', async ({
+  redis,
+  onTestFinished,
+}) => {
+  let calls = 0;
+  const worker = startWorker({
+    queue: 'sync',
+    processors: {
+      sync: async () => {
+        calls += 1;
+        if (calls <= 30) throw Object.assign(new Error('429'), { kind: 'rate_limited', retryAfterMs: 5 });
+        return { calls };
+      },
+    },
+    connectionUrl: redis.url,
+    prefix: redis.prefix,
+    concurrency: 1,
+    logger,
+  });
+  onTestFinished(() => worker.close());
+  const producers = producersFor(redis.url, redis.prefix, onTestFinished);
+  const { id } = await producers.enqueueSync({ connectionId: 'conn-storm', reason: 'push' });
+  const queue = new Queue('sync', { connection: redis.client, prefix: redis.prefix });
+  onTestFinished(() => queue.close());
+  await waitUntil(async () => (await queue.getJobState(id)) === 'completed', {
+    timeoutMs: 20_000,
+    what: 'completion',
+  });
+  const job = await queue.getJob(id);
+  expect(calls).toBe(31);
+  expect(job?.attemptsMade).toBe(1);
+  expect(job?.attemptsStarted).toBe(31);
+});
+
+test('a job still rate limited a day after it became ready spends its attempts and fails visibly', async ({
+  redis,
+  onTestFinished,
+}) => {
+  const queue = new Queue('sync', { connection: redis.client, prefix: redis.prefix });
+  onTestFinished(() => queue.close());
+  const old = await queue.add(
+    'sync',
+    { connectionId: 'conn-old', reason: 'push' },
+    { attempts: 2, backoff: 10, timestamp: Date.now() - MAX_RATE_LIMITED_MS - 60_000 },
+  );
+  const worker = startWorker({
+    queue: 'sync',
+    processors: {
+      sync: async () => {
+        throw Object.assign(new Error('429'), { kind: 'rate_limited', retryAfterMs: 5 });
+      },
+    },
+    connectionUrl: redis.url,
+    prefix: redis.prefix,
+    concurrency: 1,
+    logger,
+  });
+  onTestFinished(() => worker.close());
+  await waitUntil(async () => (await queue.getJobState(old.id!)) === 'failed', { what: 'failure' });
+  const job = await queue.getJob(old.id!);
+  expect(job?.attemptsMade).toBe(2);
+  expect(job?.failedReason).toBe('429');
+});
+
+test('without a Retry-After the deferral doubles with each one of the same job, from 1 s up to 5 min', () => {
+  const limited = { kind: 'rate_limited' };
+  expect([0, 1, 2, 3, 8, 9, 40].map((n) => rateLimitDelayMs(limited, n))).toEqual([
+    1_000, 2_000, 4_000, 8_000, 256_000, 300_000, 300_000,
+  ]);
+  expect(rateLimitDelayMs({ ...limited, retryAfterMs: 1_500 }, 7)).toBe(1_500);
+  expect(rateLimitDelayMs({ kind: 'transient', retryAfterMs: 1_500 })).toBeUndefined();
 });
 
 test('heartbeat: stamped while idle-polling an empty queue, stale once the worker is paused or closed', async ({

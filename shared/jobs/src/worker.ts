@@ -4,7 +4,7 @@
  * provider rate limits into a delayed retry.
  */
 import { DelayedError, Worker, type Job, type JobJsonRaw, type Processor } from 'bullmq';
-import type { Logger } from '@frontload/logging';
+import { withLogContext, type Logger } from '@frontload/logging';
 import type { JobName, JobNameOf, JobPayload, JobResult, QueuePayload } from './catalogue.js';
 import { closeRedisConnection, createRedisConnection } from './connection.js';
 import { JobPayloadError } from './errors.js';
@@ -48,20 +48,38 @@ export interface RunningWorker<Q extends QueueName> {
   close(): Promise<void>;
 }
 
-/** How many times one job may be deferred for rate limits before a deferral counts as a failure. */
-export const MAX_RATE_LIMIT_DEFERRALS = 20;
+/**
+ * How long a job may keep being deferred for rate limits, from when it first became ready to run;
+ * after that each rate limit is a failed attempt, so a job stuck behind an endless throttle ends in
+ * the failed set. A bound on time, not on a count: the per-account limiter defers often and briefly
+ * (a mailbox with 4 requests in flight, a rate slot 100 ms away) and a 429 storm can last many
+ * Retry-After periods — any count small enough to matter would fail jobs that only had to wait,
+ * while a day is far beyond the throttling windows the providers document (seconds to minutes for
+ * Graph, per-minute quotas for Google).
+ */
+export const MAX_RATE_LIMITED_MS = 24 * 3_600_000;
+
+/** Without a Retry-After a job waits 1 s, doubling with each deferral of the same job, up to 5 min. */
+const fallbackDelayMs = (deferrals: number) => Math.min(300_000, 1_000 * 2 ** Math.min(deferrals, 20));
 
 /**
- * The delay an error asks for, if it is a rate limit. Duck-typed on `kind: 'rate_limited'` and
- * `retryAfterMs` so that `ProviderError` (issue: providers) plugs in without this package
- * importing it.
+ * The delay an error asks for, if it is a rate limit: its `retryAfterMs`, else an exponential
+ * fallback over the job's earlier deferrals. Duck-typed on `kind: 'rate_limited'` and
+ * `retryAfterMs` so that `ProviderError` plugs in without this package importing it.
  */
-export function rateLimitDelayMs(error: unknown): number | undefined {
+export function rateLimitDelayMs(error: unknown, deferrals = 0): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { kind, retryAfterMs } = error as { kind?: unknown; retryAfterMs?: unknown };
   if (kind !== 'rate_limited') return undefined;
-  return typeof retryAfterMs === 'number' && retryAfterMs >= 0 ? retryAfterMs : 60_000;
+  return typeof retryAfterMs === 'number' && retryAfterMs >= 0 ? retryAfterMs : fallbackDelayMs(deferrals);
 }
+
+/** Runs of this job that ended in a deferral (started minus failed minus the current run). */
+const deferralsOf = (job: Job) => Math.max(0, job.attemptsStarted - job.attemptsMade - 1);
+
+/** Whether a rate-limited job may still be deferred rather than fail an attempt. */
+const mayDefer = (job: Job, nowMs: number) =>
+  nowMs - (job.timestamp + (job.opts.delay ?? 0)) <= MAX_RATE_LIMITED_MS;
 
 /** A BullMQ worker that reports every return of its fetch loop (job or empty poll). */
 class ObservedWorker<D, R, N extends string> extends Worker<D, R, N> {
@@ -95,18 +113,19 @@ function processorFor<Q extends QueueName>(
     // in the failed set where it can be seen.
     const payload = validatePayload(job.name, job.data);
     try {
-      const result = await processor(
-        payload,
-        job as unknown as Job<JobPayload<JobName>, JobResult, JobName>,
-        log,
+      // Every line logged while the job runs carries its ids, root-logger lines included.
+      const result = await withLogContext({ jobId: job.id, queue, jobName: job.name }, () =>
+        processor(payload, job as unknown as Job<JobPayload<JobName>, JobResult, JobName>, log),
       );
       return result;
     } catch (error) {
-      const delayMs = rateLimitDelayMs(error);
-      if (delayMs !== undefined && token && job.attemptsStarted <= MAX_RATE_LIMIT_DEFERRALS) {
+      const delayMs = rateLimitDelayMs(error, deferralsOf(job));
+      const now = Date.now();
+      if (delayMs !== undefined && token && mayDefer(job, now)) {
         log.warn({ delayMs }, 'rate limited; job deferred');
         // A deferral is not a failed attempt: the job waits in the delayed set and keeps its attempts.
-        await job.moveToDelayed(Date.now() + delayMs, token);
+        // It comes back no earlier than the provider's Retry-After (or the limiter's block).
+        await job.moveToDelayed(now + delayMs, token);
         throw new DelayedError();
       }
       throw error;

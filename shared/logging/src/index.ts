@@ -3,8 +3,10 @@
  * secrets and authorization headers are censored wherever they appear in a log object.
  */
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { logContextMixin } from './log-context.js';
 
 export type { Logger } from 'pino';
+export { currentLogContext, logContextMixin, withLogContext, type LogContextFields } from './log-context.js';
 
 const sensitiveKeys = [
   'access_token',
@@ -59,6 +61,8 @@ export function loggerOptions(settings: LogSettings, name: string): LoggerOption
     name,
     level: settings.LOG_LEVEL,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // The request or job being handled (see log-context.ts), on lines from any logger.
+    mixin: logContextMixin,
     // Errors keep their cause chain; URLs lose their query string (it may hold codes or tokens).
     serializers: {
       err: pino.stdSerializers.errWithCause,

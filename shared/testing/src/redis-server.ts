@@ -3,7 +3,11 @@
  * Redis (readiness, chaos) without disturbing the shared server other suites use.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export async function freePort(): Promise<number> {
@@ -23,7 +27,21 @@ export interface PrivateRedis {
   port: number;
   url: string;
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Stops the server: SIGKILL (default, a crash) or SIGTERM (a restart: with `appendonly`, Redis
+   * flushes its append-only file first).
+   */
+  stop(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  /** Stops the server and deletes its data folder. */
+  dispose(): Promise<void>;
+}
+
+export interface PrivateRedisOptions {
+  /**
+   * Persist every write to an append-only file (`appendonly yes`, fsync every second), as BullMQ in
+   * production needs, so data outlives a restart. Default: nothing on disk.
+   */
+  appendonly?: boolean;
 }
 
 async function waitForPort(port: number, up: boolean): Promise<void> {
@@ -40,27 +58,37 @@ async function waitForPort(port: number, up: boolean): Promise<void> {
   throw new Error(`redis-server on port ${port} did not ${up ? 'start' : 'stop'}`);
 }
 
-/** A stopped private Redis; call `start()`. Keeps nothing on disk. */
-export async function privateRedis(): Promise<PrivateRedis> {
+/** A stopped private Redis; call `start()`. Keeps nothing on disk unless asked to (`appendonly`). */
+export async function privateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
   const port = await freePort();
+  const dir = options.appendonly ? await mkdtemp(join(tmpdir(), 'frontload-redis-')) : undefined;
+  const persistence = dir
+    ? ['--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec']
+    : ['--save', '', '--appendonly', 'no'];
   let child: ChildProcess | undefined;
+  const stop = async (signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL') => {
+    const running = child;
+    child = undefined;
+    if (running && running.exitCode === null && running.signalCode === null) {
+      const exited = once(running, 'exit');
+      running.kill(signal);
+      await exited;
+    }
+    await waitForPort(port, false);
+  };
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      child = spawn(
-        'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        {
-          stdio: 'ignore',
-        },
-      );
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', ...persistence], {
+        stdio: 'ignore',
+      });
       await waitForPort(port, true);
     },
-    async stop() {
-      child?.kill('SIGKILL');
-      child = undefined;
-      await waitForPort(port, false);
+    stop,
+    async dispose() {
+      await stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }

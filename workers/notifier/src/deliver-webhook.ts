@@ -13,6 +13,7 @@ import {
   type TokenVault,
   type UrlPolicy,
 } from '@frontload/security';
+import { processMetrics } from '@frontload/metrics';
 import { Value } from 'typebox/value';
 import { DISABLE_AFTER_FAILING_MS, MAX_ATTEMPTS, nextAttemptDelay } from './retry-schedule.js';
 import { slackMessage } from './slack-message.js';
@@ -83,7 +84,18 @@ async function post(endpoint: WebhookEndpointRow, delivery: WebhookDeliveryRow, 
   }
 }
 
+/** Attempts one delivery and counts its outcome (`frontload_webhook_deliveries_total`). */
 export async function deliverWebhook(
+  deliveryId: string,
+  attempt: number,
+  deps: DeliveryDeps,
+): Promise<DeliveryOutcome> {
+  const result = await attemptDelivery(deliveryId, attempt, deps);
+  processMetrics().webhookDeliveries.inc({ outcome: result.outcome });
+  return result;
+}
+
+async function attemptDelivery(
   deliveryId: string,
   attempt: number,
   deps: DeliveryDeps,

@@ -12,6 +12,7 @@ import {
   runWorkerProcess,
 } from '@frontload/jobs';
 import { createLogger } from '@frontload/logging';
+import { startWorkerMetrics } from '@frontload/metrics';
 import { createTokenVault } from '@frontload/security';
 import { WORKER_NAME, queueBindings } from './processors.js';
 
@@ -24,6 +25,7 @@ const db = await openDatabase({
 });
 const producerConnection = createRedisConnection(env.REDIS_URL, { role: 'producer' });
 const producers = createProducers(producerConnection, env.QUEUE_PREFIX);
+const metrics = await startWorkerMetrics(env, logger);
 runWorkerProcess({
   name: WORKER_NAME,
   env,
@@ -37,9 +39,11 @@ runWorkerProcess({
     random: Math.random,
     publicUrl: env.PUBLIC_URL,
   }),
+  onJobFinished: metrics.onJobFinished,
   onClose: async () => {
     await producers.close();
     await closeRedisConnection(producerConnection);
     await db.close();
+    await metrics.close();
   },
 });

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { loadConfigOrExit } from '@frontload/config';
-import { oauthFromEnv, openConnection } from '@frontload/connections';
+import { createAccountLimiter, limitsFromEnv, oauthFromEnv, openConnection } from '@frontload/connections';
 import { openDatabase } from '@frontload/db';
 import {
   closeRedisConnection,
@@ -13,6 +13,7 @@ import {
   runWorkerProcess,
 } from '@frontload/jobs';
 import { createLogger } from '@frontload/logging';
+import { startWorkerMetrics } from '@frontload/metrics';
 import { createTokenVault } from '@frontload/security';
 import { WORKER_NAME, queueBindings } from './processors.js';
 import { redisFreeBusyCache } from './free-busy-cache.js';
@@ -28,6 +29,12 @@ const db = await openDatabase({
 const producerConnection = createRedisConnection(env.REDIS_URL, { role: 'producer' });
 const producers = createProducers(producerConnection, env.QUEUE_PREFIX);
 const now = () => new Date();
+const metrics = await startWorkerMetrics(env, logger);
+// First in the list: a call the limiter defers is never sent, so the other hooks never see it.
+const limiter = createAccountLimiter(producerConnection, {
+  prefix: env.QUEUE_PREFIX,
+  limits: limitsFromEnv(env),
+});
 const connectionDeps = {
   db,
   producers,
@@ -35,6 +42,7 @@ const connectionDeps = {
   vault: createTokenVault(env.TOKEN_SEALING_KEYS),
   oauth: oauthFromEnv(env, now),
   apiBaseUrls: { google: env.GOOGLE_API_BASE_URL, microsoft: env.MICROSOFT_GRAPH_BASE_URL },
+  callHooks: [limiter, metrics.providerCallHook],
 };
 runWorkerProcess({
   name: WORKER_NAME,
@@ -48,9 +56,11 @@ runWorkerProcess({
     scheduleWeekly: (userId, zone) => scheduleWeeklyPlan(producerConnection, env.QUEUE_PREFIX, userId, zone),
     freeBusyCache: redisFreeBusyCache(producerConnection, env.QUEUE_PREFIX),
   }),
+  onJobFinished: metrics.onJobFinished,
   onClose: async () => {
     await producers.close();
     await closeRedisConnection(producerConnection);
     await db.close();
+    await metrics.close();
   },
 });

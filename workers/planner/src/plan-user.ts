@@ -5,6 +5,7 @@
  */
 import { repositories, type ConnectionRow, type Database } from '@frontload/db';
 import type { Producers } from '@frontload/jobs';
+import { processMetrics } from '@frontload/metrics';
 import { contentHash, plan } from '@frontload/planner';
 import type { CalendarProvider } from '@frontload/providers';
 import { buildPlannerInput } from './build-input.js';
@@ -77,6 +78,8 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
       })),
     }),
   );
+  const planOperations = processMetrics().planOperations;
+  for (const op of result.operations) planOperations.inc({ kind: op.kind, stage: 'planned' });
   await deps.producers.enqueueEvaluateAlerts({ userId, planId: stored.id });
   if (result.skipWeek && result.operations.some((op) => op.kind === 'cancelOccurrence')) {
     await deps.producers.enqueueSkipWeekAnnounced({ userId, planId: stored.id });

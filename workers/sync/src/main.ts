@@ -13,8 +13,9 @@ import {
   runWorkerProcess,
 } from '@frontload/jobs';
 import { createLogger } from '@frontload/logging';
+import { startWorkerMetrics } from '@frontload/metrics';
 import { createTokenVault } from '@frontload/security';
-import { oauthFromEnv } from '@frontload/connections';
+import { createAccountLimiter, limitsFromEnv, oauthFromEnv } from '@frontload/connections';
 import { DEFAULT_TUNING } from './deps.js';
 import { WORKER_NAME, queueBindings } from './processors.js';
 import { providerFactory } from './provider-factory.js';
@@ -30,6 +31,12 @@ const db = await openDatabase({
 const producerConnection = createRedisConnection(env.REDIS_URL, { role: 'producer' });
 const producers = createProducers(producerConnection, env.QUEUE_PREFIX);
 const now = () => new Date();
+const metrics = await startWorkerMetrics(env, logger);
+// First in the list: a call the limiter defers is never sent, so the other hooks never see it.
+const limiter = createAccountLimiter(producerConnection, {
+  prefix: env.QUEUE_PREFIX,
+  limits: limitsFromEnv(env),
+});
 runWorkerProcess({
   name: WORKER_NAME,
   env,
@@ -39,15 +46,17 @@ runWorkerProcess({
     producers,
     vault: createTokenVault(env.TOKEN_SEALING_KEYS),
     oauth: oauthFromEnv(env, now),
-    providerFor: providerFactory(env, now),
+    providerFor: providerFactory(env, now, [limiter, metrics.providerCallHook]),
     now,
     pushPublicUrl: env.PUSH_PUBLIC_URL,
     tuning: DEFAULT_TUNING,
   }),
+  onJobFinished: metrics.onJobFinished,
   onClose: async () => {
     await producers.close();
     await closeRedisConnection(producerConnection);
     await db.close();
+    await metrics.close();
   },
 });
 // The scheduler is idempotent; a Redis hiccup at start is retried by the next process start.

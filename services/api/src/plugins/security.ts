@@ -29,26 +29,38 @@ export function needsCsrfToken(request: FastifyRequest): boolean {
   return !SAFE_METHODS.has(request.method) && request.user?.via === 'session';
 }
 
+/** The Content-Security-Policy of every page. */
+function strictDirectives(secure: boolean): Record<string, string[]> {
+  return {
+    defaultSrc: ["'self'"],
+    // No inline scripts or styles anywhere: every script and style sheet is a file we serve.
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    fontSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    frameAncestors: ["'none'"],
+    formAction: ["'self'"],
+    // On local http an upgrade would point the page at an https port nobody listens on.
+    ...(secure ? { upgradeInsecureRequests: [] } : {}),
+  };
+}
+
+/**
+ * The CSP of the queue dashboard's routes only (routes/admin-queues.ts). Its page sets a
+ * `<base href>` that its relative script and style URLs resolve against, and its React UI styles
+ * elements inline; scripts stay same-origin files. Its Google Fonts link stays blocked on purpose
+ * (an admin page does not call a third party; the UI falls back to system fonts).
+ */
+export function dashboardCspDirectives(secure: boolean): Record<string, string[]> {
+  return { ...strictDirectives(secure), styleSrc: ["'self'", "'unsafe-inline'"], baseUri: ["'self'"] };
+}
+
 export const security = fp(async (app: FastifyInstance, options: SecurityOptions) => {
   await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        // No inline scripts or styles anywhere: every script and style sheet is a file we serve.
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-        // On local http an upgrade would point the page at an https port nobody listens on.
-        ...(options.secure ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
+    contentSecurityPolicy: { useDefaults: false, directives: strictDirectives(options.secure) },
     hsts: options.secure,
     referrerPolicy: { policy: 'no-referrer' },
   });

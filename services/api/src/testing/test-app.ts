@@ -61,6 +61,7 @@ export async function buildTestApp(
     producers,
     oauth: createOAuth(sandboxOAuthSettings(sandboxUrl, rest.publicUrl)),
     vault: createTokenVault(DEVELOPMENT_SEALING_KEY),
+    queuePrefix: prefix,
     ...rest,
   });
   const repos = repositories(db);

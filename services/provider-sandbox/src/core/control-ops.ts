@@ -1,13 +1,17 @@
-/** Control API, operations half: fault rules, push faults, the request log and counters. */
+/** Control API, operations half: fault rules, push faults, the request log, counters and load. */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import {
+  AccountLoadReply,
   AccountParams,
   ErrorReply,
   FaultBody,
   FaultRuleSchema,
+  MintedTokens,
+  MintTokensBody,
   PushFaultBody,
+  PushReleaseBody,
   RequestLogQuery,
   RevokeTokenBody,
 } from './control-schemas.js';
@@ -81,6 +85,26 @@ function pushRoutes(scope: Scope, core: SandboxRuntime) {
       return reply.code(201).send({ pending: core.faults.pushFaults() });
     },
   );
+  scope.post(
+    '/_sandbox/push/hold',
+    { schema: { tags, summary: 'Hold every push notification until release' } },
+    async (_request, reply) => {
+      core.push.hold();
+      return reply.code(204).send();
+    },
+  );
+  scope.post(
+    '/_sandbox/push/release',
+    {
+      schema: {
+        tags,
+        summary: 'Deliver the held push notifications (oldest first, or newest first with reverse)',
+        body: Type.Optional(PushReleaseBody),
+        response: { 200: Type.Object({ released: Type.Integer() }) },
+      },
+    },
+    async (request) => ({ released: await core.push.release(request.body ?? {}) }),
+  );
   scope.get(
     '/_sandbox/push/deliveries',
     { schema: { tags, summary: 'Every push notification attempted' } },
@@ -102,6 +126,32 @@ function tokenRoutes(scope: Scope, core: SandboxRuntime) {
       if (!core.accounts.get(request.params.accountId))
         return reply.code(404).send({ error: 'not_found', message: 'account not found' });
       return { revoked: core.tokens.revokeAccount(request.params.accountId) };
+    },
+  );
+  scope.post(
+    '/_sandbox/accounts/:accountId/tokens',
+    {
+      schema: {
+        tags,
+        summary: 'Mint an offline grant (access + refresh token) as if the user had consented',
+        description:
+          'For load tests that connect thousands of users without a consent round trip each; the tokens ' +
+          'are ordinary sandbox tokens (refreshable, revocable, scope-checked).',
+        params: AccountParams,
+        body: MintTokensBody,
+        response: { 201: MintedTokens, 404: ErrorReply },
+      },
+    },
+    async (request, reply) => {
+      const account = core.accounts.get(request.params.accountId);
+      if (!account) return reply.code(404).send({ error: 'not_found', message: 'account not found' });
+      const { clientId = 'frontload-local', scopes, accessTokenSeconds = 3600 } = request.body;
+      const grant = { accountId: account.id, provider: account.provider, clientId, scopes };
+      const access = core.tokens.issueAccessToken(grant, accessTokenSeconds);
+      const refreshToken = core.tokens.issueRefreshToken(grant);
+      return reply
+        .code(201)
+        .send({ accessToken: access.token, refreshToken, expiresAtMs: access.expiresAtMs, scopes });
     },
   );
   scope.post(
@@ -148,5 +198,27 @@ function logRoutes(scope: Scope, core: SandboxRuntime) {
       },
     },
     async () => core.log.counters(),
+  );
+  scope.get(
+    '/_sandbox/load',
+    {
+      schema: {
+        tags,
+        summary: 'Per-account requests in flight (now and at most at once) and starts per second',
+        description:
+          'What the providers limit per account (Graph: 4 requests in flight per mailbox; Google: requests ' +
+          'per user per minute), on wall-clock time since the last DELETE /_sandbox/load or reset.',
+        response: { 200: AccountLoadReply },
+      },
+    },
+    async () => core.log.load(),
+  );
+  scope.delete(
+    '/_sandbox/load',
+    { schema: { tags, summary: 'Start measuring the per-account load afresh' } },
+    async (_request, reply) => {
+      core.log.resetLoad();
+      return reply.code(204).send();
+    },
   );
 }

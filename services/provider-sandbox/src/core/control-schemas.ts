@@ -102,6 +102,15 @@ export const PushFaultBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const PushReleaseBody = Type.Object(
+  {
+    reverse: Type.Optional(
+      Type.Boolean({ description: 'Newest first: the subscriber hears of the changes out of order' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const RevokeTokenBody = Type.Object(
   { refreshToken: Type.String({ minLength: 1 }) },
   { additionalProperties: false },
@@ -126,3 +135,33 @@ export const ResetBody = Type.Object(
 );
 
 export const ErrorReply = Type.Object({ error: Type.String(), message: Type.String() });
+
+export const AccountLoadReply = Type.Record(
+  Type.String({ description: 'Account id' }),
+  Type.Object({
+    inFlight: Type.Integer({ description: 'Requests of the account being served now' }),
+    maxInFlight: Type.Integer({ description: 'The most requests of the account in flight at once' }),
+    started: Type.Integer({ description: 'Requests started since the last clear' }),
+    maxStartedPerSecond: Type.Integer({
+      description: 'The most requests started within any one second of wall-clock time',
+    }),
+  }),
+);
+
+export const MintTokensBody = Type.Object(
+  {
+    clientId: Type.Optional(
+      Type.String({ minLength: 1, description: 'OAuth client the grant is for (default frontload-local)' }),
+    ),
+    scopes: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 50 }),
+    accessTokenSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+  },
+  { additionalProperties: false },
+);
+
+export const MintedTokens = Type.Object({
+  accessToken: Type.String(),
+  refreshToken: Type.String(),
+  expiresAtMs: Type.Integer(),
+  scopes: Type.Array(Type.String()),
+});

@@ -6,6 +6,18 @@ export interface SandboxPushDeliverer extends PushDeliverer {
   delivered(): Delivery[];
   /** Resolves once every delivery started so far has finished (tests and graceful shutdown). */
   idle(): Promise<void>;
+  /**
+   * Holds every notification from now on until {@link release}: a test makes several changes and
+   * lets the subscriber hear of them only afterwards, so it reads the calendar in a known state.
+   */
+  hold(): void;
+  /**
+   * Stops holding and delivers the held notifications, oldest first or (`reverse`) newest first;
+   * push faults apply at release. Resolves with how many were released, once they are all sent.
+   */
+  release(options?: { reverse?: boolean }): Promise<number>;
+  /** Notifications being held. */
+  held(): number;
   clear(): void;
 }
 
@@ -45,26 +57,46 @@ export function createPushDeliverer(
     void promise.finally(() => inFlight.delete(promise));
     return promise;
   };
+  let holding = false;
+  let held: { request: PushRequest; settle: (status: number | undefined) => void }[] = [];
+  const send = (request: PushRequest): Promise<number | undefined> => {
+    const fault = faults.takePushFault(request.provider, request.accountId);
+    if (fault?.mode === 'drop') {
+      log.push({ ...request, at: clock.nowMs(), fault: 'drop' });
+      return Promise.resolve(undefined);
+    }
+    if (fault?.mode === 'delay') {
+      const delayed = new Promise<void>((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
+      return track(delayed.then(() => post(request, 'delay')));
+    }
+    if (fault?.mode === 'duplicate') {
+      return track(post(request).then(async (status) => (await post(request, 'duplicate')) ?? status));
+    }
+    return track(post(request));
+  };
   return {
     deliver(request) {
-      const fault = faults.takePushFault(request.provider, request.accountId);
-      if (fault?.mode === 'drop') {
-        log.push({ ...request, at: clock.nowMs(), fault: 'drop' });
-        return Promise.resolve(undefined);
-      }
-      if (fault?.mode === 'delay') {
-        const delayed = new Promise<void>((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
-        return track(delayed.then(() => post(request, 'delay')));
-      }
-      if (fault?.mode === 'duplicate') {
-        return track(post(request).then(async (status) => (await post(request, 'duplicate')) ?? status));
-      }
-      return track(post(request));
+      if (!holding) return send(request);
+      return new Promise((settle) => held.push({ request, settle }));
     },
+    hold: () => void (holding = true),
+    async release({ reverse = false } = {}) {
+      holding = false;
+      const batch = reverse ? held.reverse() : held;
+      held = [];
+      await Promise.all(batch.map(async ({ request, settle }) => settle(await send(request))));
+      return batch.length;
+    },
+    held: () => held.length,
     delivered: () => log.map((d) => ({ ...d, headers: { ...d.headers } })),
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
-    clear: () => void (log = []),
+    clear() {
+      log = [];
+      holding = false;
+      for (const { settle } of held) settle(undefined);
+      held = [];
+    },
   };
 }

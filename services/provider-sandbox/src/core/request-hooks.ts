@@ -26,7 +26,11 @@ export function installProviderHooks(scope: FastifyInstance, core: SandboxRuntim
   scope.addHook('onRequest', async (request, reply) => {
     if (isControlRoute(request)) return;
     const accountId = bearerAccount(core, request);
-    if (accountId !== undefined) core.log.noteAccount(request, accountId);
+    if (accountId !== undefined) {
+      core.log.noteAccount(request, accountId);
+      // In flight from now (injected latency included) until the response ends or the client gives up.
+      reply.raw.once('close', core.log.begin(accountId));
+    }
     const rule = core.faults.match({
       provider,
       route: routeKey(request),

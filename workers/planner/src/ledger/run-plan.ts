@@ -6,6 +6,7 @@
  * a breaker stops the run when too many operations fail outright.
  */
 import { repositories, type Database, type OperationRow } from '@frontload/db';
+import { processMetrics } from '@frontload/metrics';
 import { isProviderError, type CalendarProvider } from '@frontload/providers';
 import { Value } from 'typebox/value';
 import { executeOperation } from './execute-operation.js';
@@ -95,6 +96,7 @@ export async function runPlan(planId: string, deps: RunDeps): Promise<RunSummary
   const seriesMoved = new Set<string>();
   for (const row of rows.filter((r) => !finished.has(r.status))) {
     const outcome = await runOne(deps, row);
+    processMetrics().planOperations.inc({ kind: row.kind, stage: outcome.status });
     count[outcome.status]++;
     if (outcome.conflict && row.connection_id) conflicts.add(row.connection_id);
     if (outcome.status === 'applied' && row.kind === 'moveSeries' && row.connection_id)
