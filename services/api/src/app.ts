@@ -42,6 +42,8 @@ export interface AppDependencies {
   publicUrl?: string;
   /** BullMQ key prefix of the queues (`QUEUE_PREFIX`): metrics and the dashboard read them. */
   queuePrefix?: string;
+  /** Bearer token `/metrics` requires (`METRICS_TOKEN`); unset, it is open. */
+  metricsToken?: string;
   /** Emails of the users who may open the queue dashboard (`ADMIN_EMAILS`); default nobody. */
   adminEmails?: readonly string[];
   logger?: FastifyServerOptions['logger'];
@@ -67,7 +69,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const queuePrefix = deps.queuePrefix ?? DEFAULT_QUEUE_PREFIX;
   await app.register(logContext);
   await app.register(errorHandler);
-  await app.register(metrics, { db: deps.db, redis: deps.redis, queuePrefix, now });
+  await app.register(metrics, {
+    db: deps.db,
+    redis: deps.redis,
+    queuePrefix,
+    now,
+    ...(deps.metricsToken === undefined ? {} : { token: deps.metricsToken }),
+  });
   await app.register(openapi);
   // Only routes that ask for it (auth) are limited; the limit is per client address.
   await app.register(rateLimit, { global: false });

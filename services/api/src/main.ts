@@ -40,6 +40,7 @@ const app = await buildApp({
   publicUrl: env.PUBLIC_URL,
   queuePrefix: env.QUEUE_PREFIX,
   adminEmails: env.ADMIN_EMAILS.split(',').filter((email) => email.trim() !== ''),
+  ...(env.METRICS_TOKEN === undefined ? {} : { metricsToken: env.METRICS_TOKEN }),
   webhookPolicy: { allowHttp: env.WEBHOOK_ALLOW_HTTP, allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK },
   logger: loggerOptions(env, 'api'),
 });

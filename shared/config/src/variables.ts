@@ -103,6 +103,13 @@ export const apiVariables = {
   PUSH_PUBLIC_URL: optionalText(
     'HTTPS base URL providers can reach for push notifications. Unset: poll every few minutes instead.',
   ),
+  METRICS_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 16,
+      description:
+        'Bearer token Prometheus must send to read /metrics on the API (≥ 16 chars). Unset: /metrics is open.',
+    }),
+  ),
   ADMIN_EMAILS: Type.String({
     pattern: '^(|[^\\s,@]+@[^\\s,@]+( *, *[^\\s,@]+@[^\\s,@]+)*)$',
     default: '',

@@ -91,4 +91,24 @@ describe('GET /metrics on the API', () => {
     expect(count({ route: 'unmatched', status_code: '404' })).toBe(1);
     expect(text).not.toContain('page-123');
   });
+
+  it('with METRICS_TOKEN set, answers only the bearer of that token', async () => {
+    const guarded = await buildTestApp({ now: () => NOW, metricsToken: 'prometheus-scrape-token-1' });
+    try {
+      const scrapeWith = (authorization?: string) =>
+        guarded.app.inject({
+          method: 'GET',
+          url: '/metrics',
+          ...(authorization ? { headers: { authorization } } : {}),
+        });
+      const anonymous = await scrapeWith();
+      expect([anonymous.statusCode, anonymous.json().code]).toEqual([401, 'FL_UNAUTHENTICATED']);
+      expect((await scrapeWith('Bearer wrong-token-of-some-length')).statusCode).toBe(401);
+      const allowed = await scrapeWith('Bearer prometheus-scrape-token-1');
+      expect(allowed.statusCode).toBe(200);
+      expect(allowed.body).toContain('# TYPE frontload_queue_jobs ');
+    } finally {
+      await guarded.close();
+    }
+  });
 });

@@ -3,11 +3,13 @@
  * route template and status, queue depths and per-connection sync lag read at scrape time, and the
  * default process metrics. Meant for the cluster's Prometheus; see README (Observability).
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Database } from '@frontload/db';
 import { collectQueueDepth, collectSyncLag, createMetrics, type CollectError } from '@frontload/metrics';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
+import { Errors } from '../errors.js';
 
 export interface MetricsOptions {
   db: Database;
@@ -15,6 +17,16 @@ export interface MetricsOptions {
   redis: Redis;
   queuePrefix: string;
   now: () => Date;
+  /** When set, `/metrics` answers only requests bearing this token (`METRICS_TOKEN`). */
+  token?: string;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+/** Compares the bearer token in constant time (hashes make the lengths equal). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const presented = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+  return timingSafeEqual(sha256(presented), sha256(token));
 }
 
 export const metrics = fp(async (app: FastifyInstance, options: MetricsOptions) => {
@@ -39,7 +51,10 @@ export const metrics = fp(async (app: FastifyInstance, options: MetricsOptions) 
       reply.elapsedTime / 1000,
     );
   });
-  app.get('/metrics', { logLevel: 'warn', schema: { hide: true } }, async (_request, reply) =>
-    reply.type(families.registry.contentType).send(await families.registry.metrics()),
-  );
+  app.get('/metrics', { logLevel: 'warn', schema: { hide: true } }, async (request, reply) => {
+    if (options.token !== undefined && !bearerMatches(request.headers.authorization, options.token)) {
+      throw new Errors.Unauthenticated();
+    }
+    return reply.type(families.registry.contentType).send(await families.registry.metrics());
+  });
 });
