@@ -42,7 +42,7 @@ export default defineConfig({
           name: 'tests',
           root: 'tests',
           include: ['**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'browser/**', 'chaos/**'],
+          exclude: ['**/node_modules/**', 'browser/**'],
         },
       },
       {

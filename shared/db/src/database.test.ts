@@ -106,3 +106,31 @@ describe.each(drivers)('database on $name', ({ open }) => {
     }
   });
 });
+
+describe('database on postgres when the server ends its sessions', () => {
+  it('a transaction whose session is terminated between statements fails, without an unheard client error, and the pool recovers', async () => {
+    const testDb = await createTestDatabase();
+    const db = await openDatabase({ url: testDb.url, maxConnections: 2 });
+    const admin = await openDatabase({ url: testDb.url, maxConnections: 1 });
+    const unheard: unknown[] = [];
+    const onUncaught = (error: unknown) => unheard.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const attempt = db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ pid: number }>('select pg_backend_pid() as pid');
+        // The session ends while the transaction waits between two statements.
+        await admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await tx.query('select 1');
+      });
+      await expect(attempt).rejects.toThrow();
+      expect(unheard).toEqual([]);
+      expect((await db.query<{ one: number }>('select 1 as one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await admin.close();
+      await db.close();
+      await testDb.drop();
+    }
+  });
+});

@@ -61,6 +61,12 @@ function postgresDatabase(options: DatabaseOptions & { url: string }): Database 
     },
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client whose session dies (server restart, pg_terminate_backend) emits
+      // 'error'; unheard, that ends the process. The failure reaches `fn` through its next query
+      // instead, and the broken client is discarded rather than returned to the pool.
+      let lost: Error | undefined;
+      const onError = (error: Error) => void (lost = error);
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await fn({
@@ -70,10 +76,11 @@ function postgresDatabase(options: DatabaseOptions & { url: string }): Database 
         await client.query('commit');
         return result;
       } catch (error) {
-        await client.query('rollback').catch(() => undefined);
+        await client.query('rollback').catch((rollbackError: Error) => void (lost ??= rollbackError));
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(lost);
       }
     },
     async ping() {

@@ -2,7 +2,7 @@
  * The planner worker's processors: `plan` (per user, debounced by the catalogue) and `apply`/`undo`
  * (a run through the operation ledger). The runner has already validated each payload.
  */
-import type { ConnectionRow, Database } from '@frontload/db';
+import { repositories, type ConnectionRow, type Database } from '@frontload/db';
 import type { Producers, QueueBinding, QueueProcessors } from '@frontload/jobs';
 import type { CalendarProvider } from '@frontload/providers';
 import type { FreeBusyCache } from './free-busy-cache.js';
@@ -35,8 +35,13 @@ function runDeps(deps: PlannerDeps) {
     // Our precondition failed: the event changed. Re-sync that calendar; the sync queues a new plan.
     onConflict: async (connectionId: string) =>
       void (await deps.producers.enqueueSync({ connectionId, reason: 'push' })),
-    onSeriesMoved: async (connectionId: string) =>
-      void (await deps.producers.enqueueSync({ connectionId, reason: 'resync' })),
+    // A moved series' occurrences come back only in a full listing. The request is kept on the row
+    // (the next sync, whatever queued it, lists everything): the `resync` job itself can coalesce into
+    // a `push` sync already waiting for this connection, and its reason would be lost.
+    onSeriesMoved: async (connectionId: string) => {
+      await repositories(deps.db).syncState.requestFullSync(connectionId);
+      await deps.producers.enqueueSync({ connectionId, reason: 'resync' });
+    },
   };
 }
 

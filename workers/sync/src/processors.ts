@@ -17,8 +17,9 @@ export const WORKER_NAME = 'worker-sync';
 /** Processors of the `sync` queue. */
 export function syncProcessors(deps: SyncDeps): QueueProcessors<'sync'> {
   return {
-    sync: async ({ connectionId, reason }, _job, log) => {
-      const outcome = await syncConnection(deps, connectionId, reason);
+    sync: async ({ connectionId, reason }, job, log) => {
+      const retry = job.attemptsMade > 0 || job.stalledCounter > 0;
+      const outcome = await syncConnection(deps, connectionId, reason, { retry });
       log.info({ ...outcome, reason }, 'sync done');
       return { ...outcome };
     },

@@ -80,6 +80,13 @@ export async function syncConnection(
   deps: SyncDeps,
   connectionId: string,
   reason: SyncReason,
+  /**
+   * This job ran before and did not finish (it failed, or its worker died). An earlier attempt may
+   * have committed the changes and moved the cursor, then lost its plan request (Redis down, SIGKILL
+   * between the commit and the enqueue): this attempt then lists nothing new, so it plans anyway. A
+   * redundant plan costs one unchanged-inputs check.
+   */
+  options: { retry?: boolean } = {},
 ): Promise<SyncOutcome> {
   const connection = await repositories(deps.db).connections.byId(connectionId);
   if (!connection) return { connectionId, skipped: 'gone' };
@@ -94,6 +101,9 @@ export async function syncConnection(
     reason === 'initial' ||
     reason === 'resync' ||
     connection.sync_cursor === null ||
+    // A full listing was asked for (a series moved) and none has run since: the request lives on the
+    // row because the `resync` job that carries it can coalesce into a `push` sync already queued.
+    connection.full_synced_at === null ||
     windowStale(deps, connection);
   const { changes, cursorExpired } = await listChanges(
     deps,
@@ -102,7 +112,7 @@ export async function syncConnection(
   );
   const result = await persist(deps, connection.id, changes);
   // A new connection always gets its first plan; afterwards only real changes replan.
-  const planQueued = reason === 'initial' || result.relevant > 0;
+  const planQueued = reason === 'initial' || result.relevant > 0 || options.retry === true;
   if (planQueued) await deps.producers.enqueuePlan({ userId: connection.user_id, reason: 'sync' });
   if (reason === 'initial' && deps.pushPublicUrl !== undefined) {
     await deps.producers.enqueueRenewPush({ connectionId: connection.id });

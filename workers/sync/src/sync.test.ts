@@ -198,6 +198,27 @@ describe('sync worker (in-memory calendar, real Postgres and Redis)', () => {
     await drain('plan');
   });
 
+  it('a retried sync plans even when it lists nothing new: the failed attempt may have committed the changes and lost its plan request', async () => {
+    const { connectionId, calendar } = await connect('retry@example.test');
+    calendar.put(timedEvent('first', '2026-11-24T09:00:00Z'));
+    await syncConnection(deps(), connectionId, 'initial');
+    await drain('plan');
+    // The first attempt commits the change; its plan request is what a Redis outage or a SIGKILL loses.
+    calendar.put(timedEvent('added', '2026-11-25T09:00:00Z'));
+    expect(await syncConnection(deps(), connectionId, 'push')).toMatchObject({ relevant: 1 });
+    await drain('plan');
+    expect(await syncConnection(deps(), connectionId, 'push')).toMatchObject({
+      relevant: 0,
+      planQueued: false,
+    });
+    expect(await syncConnection(deps(), connectionId, 'push', { retry: true })).toMatchObject({
+      relevant: 0,
+      planQueued: true,
+    });
+    expect((await jobs('plan')).length).toBe(1);
+    await drain('plan');
+  });
+
   it('an occurrence seen under a new id replaces the old row of the same (series, original start)', async () => {
     const { connectionId, calendar } = await connect('slot@example.test');
     const slot = { kind: 'occurrence' as const, seriesId: 's', originalStart: '2026-11-26T10:00:00.000Z' };
@@ -240,6 +261,19 @@ describe('sync worker (in-memory calendar, real Postgres and Redis)', () => {
       deleted: 2,
     });
     expect(await mirror.count(connectionId)).toBe(0);
+  });
+
+  it('a full listing asked for on the connection (after a series move) runs on the next sync whatever queued it', async () => {
+    const { connectionId, calendar } = await connect('asked-full@example.test');
+    calendar.put(timedEvent('a', '2026-11-24T09:00:00Z'));
+    await syncConnection(deps(), connectionId, 'initial');
+    await drain('plan');
+    expect((await syncConnection(deps(), connectionId, 'push')).mode).toBe('incremental');
+    // What the planner does after moving a series (its `resync` job may coalesce into a `push` one).
+    await db.query('update connections set full_synced_at = null where id = $1', [connectionId]);
+    expect((await syncConnection(deps(), connectionId, 'push')).mode).toBe('full');
+    expect((await syncConnection(deps(), connectionId, 'push')).mode).toBe('incremental');
+    await drain('plan');
   });
 
   it('an expired cursor falls back to a full listing, and the mirror is replaced only once it completed', async () => {

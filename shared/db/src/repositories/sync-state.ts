@@ -71,6 +71,14 @@ const syncWrites = (db: Queryable) => ({
     );
   },
 
+  /**
+   * Asks for a full listing at the next sync of this connection, whatever queues it: the request lives
+   * on the row because the `resync` job carrying it can coalesce into a `push` sync already waiting.
+   */
+  async requestFullSync(id: string): Promise<void> {
+    await db.query('update connections set full_synced_at = null where id = $1', [id]);
+  },
+
   /** The calendar's zone on the connection, and on the user while the user still has the default. */
   async setTimeZone(id: string, timeZone: string): Promise<void> {
     await db.query('update connections set time_zone = $2, updated_at = now() where id = $1', [id, timeZone]);
