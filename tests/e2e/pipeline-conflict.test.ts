@@ -3,6 +3,7 @@
  * applied (skipped with a reason, the calendar re-synced), while the rest of the plan applies.
  */
 import { repositories } from '@frontload/db';
+import { JobDeferredError } from '@frontload/jobs';
 import { waitUntil } from '@frontload/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planUser } from '../../workers/planner/src/plan-user.js';
@@ -65,4 +66,15 @@ describe('applying a plan after the user changed one of its 1:1s', () => {
     const syncs = await h.jobs('sync');
     expect(syncs.some((j) => (j.data as { connectionId: string }).connectionId === connectionId)).toBe(true);
   }, 180_000);
+
+  it('a plan asked for while one of the user’s runs is being applied waits for the run to finish', async () => {
+    const { h, deps, userId } = p;
+    const plans = repositories(h.t.db).plans;
+    await planUser(userId, deps);
+    const preview = (await plans.currentPreview(userId))!;
+    expect(await plans.transition(preview.id, ['preview'], 'applying')).toBe(true);
+    await expect(planUser(userId, deps)).rejects.toBeInstanceOf(JobDeferredError);
+    await plans.transition(preview.id, ['applying'], 'stopped');
+    expect((await planUser(userId, deps)).outcome).not.toBe('skipped');
+  }, 120_000);
 });

@@ -199,8 +199,9 @@ describe('Google connection lifecycle through the sandbox', () => {
   });
 
   it('deleting the account (removing our focus blocks) stops push, revokes, deletes our upcoming events and then every row of the user', async () => {
+    // Well ahead of the clock, which an earlier test moved on by six days.
     const ours = {
-      ...googleEvent('goneours1', base + 2 * DAY),
+      ...googleEvent('goneours1', base + 14 * DAY),
       extendedProperties: { private: { [GOOGLE_TAG_KEY]: 'focusBlock' } },
     };
     const { accountId, userId } = await account('gone@sandbox.test', [

@@ -56,3 +56,19 @@ export class QueueUnavailableError extends Error {
     this.name = 'QueueUnavailableError';
   }
 }
+
+/**
+ * Thrown by a processor whose work must wait for something else to finish first (a user's plan while
+ * one of their runs is still being applied). The job goes back to the delayed set for `delayMs`
+ * without spending an attempt, like a rate-limited job, and runs again then.
+ */
+export class JobDeferredError extends Error {
+  readonly code = 'FL_JOB_DEFERRED';
+  constructor(
+    readonly why: string,
+    readonly delayMs: number,
+  ) {
+    super(`FL_JOB_DEFERRED: ${why}`);
+    this.name = 'JobDeferredError';
+  }
+}

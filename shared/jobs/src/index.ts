@@ -19,6 +19,7 @@ export {
   type QueuePayload,
 } from './catalogue.js';
 export {
+  JobDeferredError,
   JobNotImplementedError,
   JobPayloadError,
   QueueUnavailableError,

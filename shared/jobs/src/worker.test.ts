@@ -8,6 +8,7 @@ import { createLogger } from '@frontload/logging';
 import { redisTest as test, waitUntil } from '@frontload/testing/redis';
 import type { JobPayload } from './catalogue.js';
 import { closeRedisConnection, createRedisConnection } from './connection.js';
+import { JobDeferredError } from './errors.js';
 import { checkHeartbeat, createHeartbeat, listHeartbeats } from './heartbeat.js';
 import { createProducers } from './producers.js';
 import { MAX_RATE_LIMITED_MS, rateLimitDelayMs, startWorker, type QueueProcessors } from './worker.js';
@@ -262,4 +263,39 @@ test('checkHeartbeat fails when there is no heartbeat file', async () => {
   const verdict = await checkHeartbeat(join(tmpdir(), 'frontload-none', 'nobody.json'), 60);
   expect(verdict.ok).toBe(false);
   expect(verdict.reason).toMatch(/no readable heartbeat/);
+});
+
+test('a job that must wait for other work is deferred by the delay it names, keeping its attempts', async ({
+  redis,
+  onTestFinished,
+}) => {
+  const starts: number[] = [];
+  const worker = startWorker({
+    queue: 'sync',
+    processors: {
+      sync: async () => {
+        starts.push(Date.now());
+        if (starts.length <= 2) throw new JobDeferredError('a run is still being applied', 300);
+        return { starts: starts.length };
+      },
+    },
+    connectionUrl: redis.url,
+    prefix: redis.prefix,
+    concurrency: 1,
+    logger,
+  });
+  onTestFinished(() => worker.close());
+  const producers = producersFor(redis.url, redis.prefix, onTestFinished);
+  const { id } = await producers.enqueueSync({ connectionId: 'conn-wait', reason: 'push' });
+  const queue = new Queue('sync', { connection: redis.client, prefix: redis.prefix });
+  onTestFinished(() => queue.close());
+  await waitUntil(async () => (await queue.getJobState(id)) === 'completed', {
+    timeoutMs: 20_000,
+    what: 'completion',
+  });
+  const job = await queue.getJob(id);
+  expect([job?.attemptsMade, job?.attemptsStarted]).toEqual([1, 3]);
+  // Each return came no earlier than the delay asked for.
+  expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(300);
+  expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(300);
 });

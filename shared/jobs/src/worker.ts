@@ -7,7 +7,7 @@ import { DelayedError, Worker, type Job, type JobJsonRaw, type Processor } from 
 import { withLogContext, type Logger } from '@frontload/logging';
 import type { JobName, JobNameOf, JobPayload, JobResult, QueuePayload } from './catalogue.js';
 import { closeRedisConnection, createRedisConnection } from './connection.js';
-import { JobPayloadError } from './errors.js';
+import { JobDeferredError, JobPayloadError } from './errors.js';
 import type { Heartbeat } from './heartbeat.js';
 import type { QueueName } from './queues.js';
 import { validatePayload } from './validate.js';
@@ -119,10 +119,12 @@ function processorFor<Q extends QueueName>(
       );
       return result;
     } catch (error) {
-      const delayMs = rateLimitDelayMs(error, deferralsOf(job));
+      const deferred = error instanceof JobDeferredError;
+      const delayMs = deferred ? error.delayMs : rateLimitDelayMs(error, deferralsOf(job));
       const now = Date.now();
       if (delayMs !== undefined && token && mayDefer(job, now)) {
-        log.warn({ delayMs }, 'rate limited; job deferred');
+        if (deferred) log.info({ delayMs, why: error.why }, 'job deferred');
+        else log.warn({ delayMs }, 'rate limited; job deferred');
         // A deferral is not a failed attempt: the job waits in the delayed set and keeps its attempts.
         // It comes back no earlier than the provider's Retry-After (or the limiter's block).
         await job.moveToDelayed(now + delayMs, token);

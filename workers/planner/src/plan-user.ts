@@ -4,7 +4,7 @@
  * A plan whose inputs did not change since the current preview is not stored again.
  */
 import { repositories, type ConnectionRow, type Database } from '@frontload/db';
-import type { Producers } from '@frontload/jobs';
+import { JobDeferredError, type Producers } from '@frontload/jobs';
 import { processMetrics } from '@frontload/metrics';
 import { contentHash, plan } from '@frontload/planner';
 import type { CalendarProvider } from '@frontload/providers';
@@ -27,12 +27,21 @@ export type PlanOutcome =
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'rejected'; errors: { path: string; message: string }[] };
 
+/** A run that wrote to its ledger this recently counts as still being applied. */
+const ACTIVE_RUN_MS = 10 * 60_000;
+/** How long a plan waits before looking again. */
+const RUN_WAIT_MS = 2_000;
+
 export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutcome> {
   const repos = repositories(deps.db);
   const user = await repos.users.byId(userId);
   const connection = (await repos.connections.listForUser(userId)).find((c) => c.status === 'healthy');
   if (!user || !connection) return { outcome: 'skipped', reason: 'no healthy connection' };
   const now = deps.now();
+  // A plan built while a run is half applied would plan from a calendar in between two states and
+  // race the run's remaining writes: it waits until the run has finished, then sees its result.
+  const running = await repos.plans.activeRun(userId, new Date(Date.now() - ACTIVE_RUN_MS));
+  if (running) throw new JobDeferredError(`run ${running} is still being applied`, RUN_WAIT_MS);
   const input = await buildPlannerInput(
     {
       db: deps.db,

@@ -185,6 +185,21 @@ export const plansRepository = (db: Queryable) => ({
   },
 
   /** Last skip week the user actually had (an applied cancellation), for the planner's cadence. */
+  /**
+   * A run of the user's still being applied that moved within `activeSince` (its last ledger write,
+   * or its creation before any). A run stuck in `applying` longer than that does not count.
+   */
+  async activeRun(userId: string, activeSince: Date): Promise<string | undefined> {
+    const { rows } = await db.query<{ id: string }>(
+      `select p.id from plans p
+       where p.user_id = $1 and p.state = 'applying'
+         and coalesce((select max(o.updated_at) from operations o where o.plan_id = p.id), p.created_at) >= $2
+       limit 1`,
+      [userId, activeSince],
+    );
+    return rows[0]?.id;
+  },
+
   async lastSkipWeek(userId: string): Promise<string | null> {
     const { rows } = await db.query<{ week: string | null }>(
       `select max(o.desired->>'skipWeek') as week from operations o join plans p on p.id = o.plan_id

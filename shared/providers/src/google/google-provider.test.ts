@@ -242,7 +242,11 @@ describe('Google adapter against the sandbox', () => {
       { type: 'delete', id: instance.id, seriesId: series.id, originalStart: at(8, 1).replace('.000Z', 'Z') },
     ]);
     const patch = (await requests(sandbox, alex.accountId)).findLast((r) => r.method === 'PATCH');
-    expect(patch?.emailsSent).toContainEqual({ to: 'bob@sandbox.test', kind: 'cancellation' });
+    expect(patch?.emailsSent).toContainEqual({
+      to: 'bob@sandbox.test',
+      kind: 'cancellation',
+      message: 'Skipping this week',
+    });
     cancelledInstance = instance.id;
   });
 

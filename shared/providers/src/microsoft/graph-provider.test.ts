@@ -241,7 +241,11 @@ describe('Microsoft adapter against the sandbox', () => {
     );
     expect(others.length).toBeGreaterThan(0);
     const cancel = (await requests(sandbox, maya.accountId)).findLast((r) => r.route.endsWith('/cancel'));
-    expect(cancel?.emailsSent).toContainEqual({ to: 'ravi@contoso.test', kind: 'cancellation' });
+    expect(cancel?.emailsSent).toContainEqual({
+      to: 'ravi@contoso.test',
+      kind: 'cancellation',
+      message: 'Skipping this week, see you next Tuesday',
+    });
     const error = await rejection(graph.restoreOccurrence({ id: occurrence.id }));
     expect(error.kind).toBe('permanent');
     const master = await rejection(graph.cancelOccurrence({ id: occurrence.seriesId ?? '', message: 'no' }));
@@ -353,9 +357,12 @@ describe('Microsoft adapter against the sandbox', () => {
     expect(error.retryAfterMs).toBe(3000);
   });
 
-  it('maps a 503 and a request that outlives the timeout to transient', async () => {
+  it('maps a throttling 503 (with Retry-After) to rate_limited, a 500 and a request that outlives the timeout to transient', async () => {
     const route = 'GET /v1.0/me/mailboxSettings';
     await sandbox.control('POST', '/faults', { provider: 'microsoft', route, status: 503, count: 1 });
+    const throttled = await rejection(graph.getSettings());
+    expect([throttled.kind, throttled.retryAfterMs]).toEqual(['rate_limited', 2000]);
+    await sandbox.control('POST', '/faults', { provider: 'microsoft', route, status: 500, count: 1 });
     expect((await rejection(graph.getSettings())).kind).toBe('transient');
     await sandbox.control('POST', '/faults', { provider: 'microsoft', route, latencyMs: 2000, count: 1 });
     const impatient = createMicrosoftProvider({ ...maya.settings, requestTimeoutMs: 200 });
