@@ -9,17 +9,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEVELOPMENT_SEALING_KEY } from '@frontload/config';
-import { openConnection } from '@frontload/connections';
 import { repositories } from '@frontload/db';
 import { PLAN_DEBOUNCE_MS, startWorker, type EnqueueOptions } from '@frontload/jobs';
 import { createLogger } from '@frontload/logging';
-import { createOAuth } from '@frontload/providers/oauth';
-import { createTokenVault } from '@frontload/security';
-import { sandboxOAuthSettings } from '@frontload/api/testing';
 import { waitUntil } from '@frontload/testing';
 import { applyProcessors, planProcessors, type PlannerDeps } from '@frontload/worker-planner';
 import { Queue } from 'bullmq';
+import { sandboxPlannerDeps } from '../e2e/pipeline-harness.js';
 import { startSyncHarness, type SyncHarness } from '../e2e/sync-harness.js';
 
 const SAMPLES = { debounced: 12, undebounced: 20 };
@@ -60,23 +56,7 @@ await h.t.db.query(`update users set mode = 'autopilot', preview_confirmed_at = 
   userId,
 ]);
 
-const deps: PlannerDeps = {
-  db: h.t.db,
-  producers: h.deps.producers,
-  now: h.deps.now,
-  providerFor: (connection) =>
-    openConnection(
-      {
-        db: h.t.db,
-        producers: h.deps.producers,
-        now: h.deps.now,
-        vault: createTokenVault(DEVELOPMENT_SEALING_KEY),
-        oauth: createOAuth(sandboxOAuthSettings(h.sandbox.url)),
-        apiBaseUrls: { google: h.sandbox.url, microsoft: h.sandbox.url },
-      },
-      connection,
-    ),
-};
+const deps: PlannerDeps = sandboxPlannerDeps(h);
 const settings = {
   connectionUrl: 'redis://127.0.0.1:6379',
   prefix: h.t.prefix,

@@ -14,18 +14,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEVELOPMENT_SEALING_KEY } from '@frontload/config';
-import { openConnection } from '@frontload/connections';
 import { openDatabase, repositories, type Database, type OperationRow } from '@frontload/db';
 import { graphTransactionId } from '@frontload/providers';
-import { createOAuth } from '@frontload/providers/oauth';
-import { createTokenVault } from '@frontload/security';
-import { sandboxOAuthSettings } from '@frontload/api/testing';
 import { waitUntil } from '@frontload/testing';
 import { spawnTypeScript, type SpawnedProcess } from '@frontload/testing/spawn';
 import type { PlannerDeps } from '@frontload/worker-planner';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planUser } from '../../workers/planner/src/plan-user.js';
+import { sandboxPlannerDeps } from './pipeline-harness.js';
 import { startSyncHarness, type SyncHarness } from './sync-harness.js';
 
 const fixture = fileURLToPath(new URL('./__fixtures__/planner-worker.ts', import.meta.url));
@@ -191,23 +188,7 @@ describe.each(profiles)(
       await h.idle(60_000);
       const user = await repositories(h.t.db).users.byId(userId);
       writes = await h.t.csrfHeaders((await h.t.signIn(user!.email)).cookie);
-      deps = {
-        db: h.t.db,
-        producers: h.deps.producers,
-        now: h.deps.now,
-        providerFor: (connection) =>
-          openConnection(
-            {
-              db: h.t.db,
-              producers: h.deps.producers,
-              now: h.deps.now,
-              vault: createTokenVault(DEVELOPMENT_SEALING_KEY),
-              oauth: createOAuth(sandboxOAuthSettings(h.sandbox.url)),
-              apiBaseUrls: { google: h.sandbox.url, microsoft: h.sandbox.url },
-            },
-            connection,
-          ),
-      };
+      deps = sandboxPlannerDeps(h);
       expect(await planUser(userId, deps)).toMatchObject({ outcome: 'stored' });
       const { rows } = await h.t.db.query<{ id: string }>(
         `select id from plans where user_id = $1 and kind = 'plan' and state = 'preview'

@@ -53,20 +53,9 @@ export interface PipelineHarness {
   close(): Promise<void>;
 }
 
-export async function startPipeline(provider: Provider, email: string): Promise<PipelineHarness> {
-  const h = await startSyncHarness({ push: false });
-  await h.sandbox.control('POST', '/reset', { seedDemo: true });
-  const accounts = await h.sandbox.control<{ id: string; email: string; provider: string }[]>(
-    'GET',
-    '/accounts',
-  );
-  const accountId = accounts.find((a) => a.provider === provider && a.email === email)!.id;
-  const { connectionId, userId } = await h.connect(provider, accountId);
-  await h.idle(60_000);
-  const user = await repositories(h.t.db).users.byId(userId);
-  const cookie = (await h.t.signIn(user!.email)).cookie;
-  const writes = await h.t.csrfHeaders(cookie);
-  const deps: PlannerDeps = {
+/** The planner's dependencies on the harness: its database and queues, calendars opened at the sandbox. */
+export function sandboxPlannerDeps(h: SyncHarness): PlannerDeps {
+  return {
     db: h.t.db,
     producers: h.deps.producers,
     now: h.deps.now,
@@ -83,6 +72,22 @@ export async function startPipeline(provider: Provider, email: string): Promise<
         connection,
       ),
   };
+}
+
+export async function startPipeline(provider: Provider, email: string): Promise<PipelineHarness> {
+  const h = await startSyncHarness({ push: false });
+  await h.sandbox.control('POST', '/reset', { seedDemo: true });
+  const accounts = await h.sandbox.control<{ id: string; email: string; provider: string }[]>(
+    'GET',
+    '/accounts',
+  );
+  const accountId = accounts.find((a) => a.provider === provider && a.email === email)!.id;
+  const { connectionId, userId } = await h.connect(provider, accountId);
+  await h.idle(60_000);
+  const user = await repositories(h.t.db).users.byId(userId);
+  const cookie = (await h.t.signIn(user!.email)).cookie;
+  const writes = await h.t.csrfHeaders(cookie);
+  const deps = sandboxPlannerDeps(h);
   const worker = startWorker({
     queue: 'apply',
     processors: applyProcessors(deps),
