@@ -156,7 +156,12 @@ async function runStep(
 export async function simulate(
   script: Script,
   faulty: boolean,
-  options: { progress?: (line: string) => void; logLevel?: string } = {},
+  options: {
+    progress?: (line: string) => void;
+    logLevel?: string;
+    /** Called after each step at quiescence (diagnosing a seed: read the stack's mirror, plans, …). */
+    afterStep?: (stack: Stack, step: number) => Promise<void>;
+  } = {},
 ): Promise<RunRecord> {
   const began = Date.now();
   const progress = options.progress ?? (() => undefined);
@@ -172,6 +177,7 @@ export async function simulate(
       const stepBegan = Date.now();
       const outcome = await runStep(stack, users, step, i + 1, faulty);
       violations.push(...outcome.violations);
+      await options.afterStep?.(stack, i + 1);
       const faults = faulty ? step.faults.map((f) => Object.values(f).join(':')).join(', ') : 'none';
       const struck = outcome.struck.length > 0 ? ` (${outcome.struck.join('; ')})` : '';
       progress(

@@ -46,8 +46,8 @@ describe('overload metrics', () => {
         counterparts: [counterpart('a@acme.test')],
       }),
     );
-    expect(out.metrics[1]?.peopleWithOneOnOnes).toBe(1);
-    expect(out.metrics[1]?.meetingHours).toBe(0);
+    expect(out.metrics[0]?.peopleWithOneOnOnes).toBe(1);
+    expect(out.metrics[0]?.meetingHours).toBe(0);
   });
 
   it('finds the longest chain of meetings less than the gap apart', () => {

@@ -129,13 +129,26 @@ function buildCounterparts(
   return counterparts;
 }
 
+/**
+ * The first day of the horizon: the current week's, or once its working hours are over (a Friday
+ * evening, the weekend) the next week's. A new week so enters the horizon when its predecessor's
+ * working time ends, at the weekly plan at the latest, and not at whichever plan happens to run first
+ * after midnight on Monday: the plan a week starts with does not depend on when syncs ran.
+ */
+function horizonStartDay(clock: ZoneClock, now: number, prefs: PlannerInput['preferences']): number {
+  const day = weekStartDay(clock, now, prefs.weekStartsOn);
+  const current = weekFrame(clock, day, prefs);
+  const working = workingWindows(clock, prefs.workingHours, current);
+  return working.length === 0 || working.some((w) => w.end > now) ? day : day + 7;
+}
+
 /** Builds the context the planning steps share from a validated input and its parsed instants. */
 export function buildContext(input: PlannerInput, times: ParsedTimes): PlanContext {
   const prefs = input.preferences;
   const now = times.now;
   const horizonWeeks = input.horizonWeeks ?? 2;
   const clock = ZoneClock.create(input.zone, now - 8 * DAY_MS, now + (horizonWeeks * 7 + 8) * DAY_MS);
-  const firstDay = weekStartDay(clock, now, prefs.weekStartsOn);
+  const firstDay = horizonStartDay(clock, now, prefs);
   const weeks = Array.from({ length: horizonWeeks }, (_, i) => weekFrame(clock, firstDay + 7 * i, prefs));
   const horizon = { start: weeks[0]?.start ?? now, end: weeks[weeks.length - 1]?.end ?? now };
   const classify = createClassifier({

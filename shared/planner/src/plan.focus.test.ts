@@ -29,7 +29,7 @@ describe('focus blocks', () => {
       'createFocusBlock Fri 2024-04-12 09:00–11:00',
     ]);
     expect(out.operations.every((op) => op.emails.length === 0)).toBe(true);
-    expect(out.metrics[1]).toMatchObject({ week: '2024-04-08', focusHours: 10, focusTargetHours: 10 });
+    expect(out.metrics[0]).toMatchObject({ week: '2024-04-08', focusHours: 10, focusTargetHours: 10 });
   });
 
   it('works around meetings and never makes a block shorter than 90 minutes', () => {
@@ -133,5 +133,25 @@ describe('focus blocks', () => {
       expect(Number(wall(block.start).slice(-5, -3))).toBeGreaterThanOrEqual(9);
       expect(wall(block.end).slice(-5) <= '17:00').toBe(true);
     }
+  });
+});
+
+describe('the horizon', () => {
+  const weeksPlanned = (now: string) =>
+    mustPlan(input({ preferences: focusOn, now: local(now), horizonWeeks: 2 })).metrics.map((m) => m.week);
+
+  it('starts with the current week while it still has working time', () => {
+    expect(weeksPlanned('2024-04-05T16:00')).toEqual(['2024-04-01', '2024-04-08']);
+  });
+
+  it('starts with the coming week once the current week’s working hours are over (Friday evening, the weekend)', () => {
+    expect(weeksPlanned('2024-04-05T17:00')).toEqual(['2024-04-08', '2024-04-15']);
+    expect(weeksPlanned('2024-04-07T18:00')).toEqual(['2024-04-08', '2024-04-15']);
+  });
+
+  it('gives a week the same first plan whether the weekly plan or a Monday plan brings it in', () => {
+    const sunday = mustPlan(input({ preferences: focusOn, now: local('2024-04-07T18:00'), horizonWeeks: 2 }));
+    const monday = mustPlan(input({ preferences: focusOn, now: local('2024-04-08T00:30'), horizonWeeks: 2 }));
+    expect(monday.operations.map((op) => op.key)).toEqual(sunday.operations.map((op) => op.key));
   });
 });

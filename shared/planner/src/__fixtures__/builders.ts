@@ -116,8 +116,9 @@ export function prefs(change: (p: Preferences) => void = () => undefined): Prefe
 }
 
 /**
- * An input for the weeks of Mon 1 Apr and Mon 8 Apr 2024 in Berlin, planned on Saturday 6 Apr at 09:00:
- * the current week's working days are over and the next week lies fully beyond the 24 h freeze window.
+ * An input for the week of Mon 8 Apr 2024 in Berlin, planned on Saturday 6 Apr at 09:00: the working
+ * days of the week of 1 Apr are over, so the horizon starts with the next week, which lies fully beyond
+ * the 24 h freeze window.
  */
 export function input(extra: Partial<PlannerInput> = {}): PlannerInput {
   return {
@@ -125,7 +126,7 @@ export function input(extra: Partial<PlannerInput> = {}): PlannerInput {
     zone: ZONE,
     userEmail: ME,
     idSeed: 'user-1',
-    horizonWeeks: 2,
+    horizonWeeks: 1,
     preferences: prefs((p) => (p.focus.enabled = false)),
     people: [],
     events: [],
