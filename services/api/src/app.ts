@@ -76,54 +76,61 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     now,
     ...(deps.metricsToken === undefined ? {} : { token: deps.metricsToken }),
   });
-  await app.register(openapi);
-  // Only routes that ask for it (auth) are limited; the limit is per client address.
-  await app.register(rateLimit, { global: false });
+  // Two contexts. The provider-facing receivers (and the health probes) sit at the root, where only
+  // the log context, the error handler and the request metrics run: they answer providers, not
+  // browsers, and are the hottest routes by far (tests/load measures them against a handler that
+  // only enqueues). Everything a browser or an API client reaches lives in `site`, whose plugins
+  // (cookies, session, CSRF, security headers, rate limits) hook only its own routes.
   await app.register(
     healthRoutes([
       { name: 'postgres', check: () => deps.db.ping() },
       { name: 'redis', check: async () => void (await deps.redis.ping()) },
     ]),
   );
-  await app.register(auth, { db: deps.db, now, secureCookies: !isLocalHttp(publicUrl) });
-  await app.register(security, { secure: !isLocalHttp(publicUrl) });
-  await app.register(adminQueueRoutes, {
-    db: deps.db,
-    redis: deps.redis,
-    queuePrefix,
-    adminEmails: deps.adminEmails ?? [],
-    secure: !isLocalHttp(publicUrl),
-  });
-  await app.register(webRoutes);
-  await app.register(oauthRoutes, {
-    db: deps.db,
-    oauth: deps.oauth,
-    now,
-    sealTokens: (tokens, context) => deps.vault.seal(tokens, context),
-    enqueueInitialSync: async (connectionId) =>
-      void (await deps.producers.enqueueSync({ connectionId, reason: 'initial' })),
-  });
   await app.register(pushRoutes, { db: deps.db, producers: deps.producers });
-  await app.register(accountRoutes, { prefix: '/api/v1', db: deps.db, producers: deps.producers });
-  await app.register(preferenceRoutes, { prefix: '/api/v1', db: deps.db, now });
-  await app.register(peopleRoutes, { prefix: '/api/v1', db: deps.db, now });
-  await app.register(calendarViewRoutes, { prefix: '/api/v1', db: deps.db });
-  await app.register(tokenRoutes, { prefix: '/api/v1', db: deps.db, now });
-  await app.register(connectionRoutes, {
-    prefix: '/api/v1',
-    db: deps.db,
-    now,
-    producers: deps.producers,
-  });
-  await app.register(planRoutes, { prefix: '/api/v1', db: deps.db, producers: deps.producers, now });
-  await app.register(webhookRoutes, {
-    prefix: '/api/v1',
-    db: deps.db,
-    vault: deps.vault,
-    producers: deps.producers,
-    urlPolicy: deps.webhookPolicy ?? {},
-    publicUrl,
-    now,
+  await app.register(async (site) => {
+    await site.register(openapi);
+    // Only routes that ask for it (auth) are limited; the limit is per client address.
+    await site.register(rateLimit, { global: false });
+    await site.register(auth, { db: deps.db, now, secureCookies: !isLocalHttp(publicUrl) });
+    await site.register(security, { secure: !isLocalHttp(publicUrl) });
+    await site.register(adminQueueRoutes, {
+      db: deps.db,
+      redis: deps.redis,
+      queuePrefix,
+      adminEmails: deps.adminEmails ?? [],
+      secure: !isLocalHttp(publicUrl),
+    });
+    await site.register(webRoutes);
+    await site.register(oauthRoutes, {
+      db: deps.db,
+      oauth: deps.oauth,
+      now,
+      sealTokens: (tokens, context) => deps.vault.seal(tokens, context),
+      enqueueInitialSync: async (connectionId) =>
+        void (await deps.producers.enqueueSync({ connectionId, reason: 'initial' })),
+    });
+    await site.register(accountRoutes, { prefix: '/api/v1', db: deps.db, producers: deps.producers });
+    await site.register(preferenceRoutes, { prefix: '/api/v1', db: deps.db, now });
+    await site.register(peopleRoutes, { prefix: '/api/v1', db: deps.db, now });
+    await site.register(calendarViewRoutes, { prefix: '/api/v1', db: deps.db });
+    await site.register(tokenRoutes, { prefix: '/api/v1', db: deps.db, now });
+    await site.register(connectionRoutes, {
+      prefix: '/api/v1',
+      db: deps.db,
+      now,
+      producers: deps.producers,
+    });
+    await site.register(planRoutes, { prefix: '/api/v1', db: deps.db, producers: deps.producers, now });
+    await site.register(webhookRoutes, {
+      prefix: '/api/v1',
+      db: deps.db,
+      vault: deps.vault,
+      producers: deps.producers,
+      urlPolicy: deps.webhookPolicy ?? {},
+      publicUrl,
+      now,
+    });
   });
   return app;
 }

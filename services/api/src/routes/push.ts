@@ -10,8 +10,9 @@
  * notifications per channel, so the channel → connection lookup is kept CHANNEL_CACHE_MS in process
  * (found channels only, bounded); the secret is still checked on every message. A connection that
  * went dead or was re-channelled within that window at worst gets one more sync request, which the
- * sync worker skips for a connection that is not live. The receivers answer providers, not browsers,
- * so the page security headers are not computed for them.
+ * sync worker skips for a connection that is not live. The receivers answer providers, not browsers:
+ * app.ts registers them before the cookie, session, CSRF and security-header plugins, so none of
+ * those hooks run for them.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { repositories, type ConnectionRow, type Database } from '@frontload/db';
@@ -106,7 +107,7 @@ export const pushRoutes: FastifyPluginAsyncTypebox<PushRouteOptions> = async (ap
 
   app.post(
     '/push/google',
-    { bodyLimit: 1024, helmet: false, schema: { hide: true } },
+    { bodyLimit: 1024, schema: { hide: true } },
     async (request, reply) => {
       const parsed = parseGoogleNotification(request.headers);
       if (!parsed.ok) throw new Errors.ValidationFailed(parsed.reason);
@@ -126,7 +127,7 @@ export const pushRoutes: FastifyPluginAsyncTypebox<PushRouteOptions> = async (ap
 
   app.post(
     '/push/microsoft',
-    { bodyLimit: 64 * 1024, helmet: false, schema: { hide: true } },
+    { bodyLimit: 64 * 1024, schema: { hide: true } },
     async (request, reply) => {
       const parsed = parseGraphNotification({
         query: request.query as Record<string, string | undefined>,
