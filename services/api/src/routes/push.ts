@@ -105,50 +105,42 @@ export const pushRoutes: FastifyPluginAsyncTypebox<PushRouteOptions> = async (ap
       ),
   };
 
-  app.post(
-    '/push/google',
-    { bodyLimit: 1024, schema: { hide: true } },
-    async (request, reply) => {
-      const parsed = parseGoogleNotification(request.headers);
-      if (!parsed.ok) throw new Errors.ValidationFailed(parsed.reason);
-      const { channelId, resourceId, resourceState, token } = parsed.notification;
-      const connection = await lookups.google(channelId);
-      if (!connection) throw new PushErrors.UnknownChannel();
-      if (!secretMatches(token, connection.push_secret_hash) || resourceId !== connection.push_resource_id) {
-        throw new PushErrors.Forbidden();
-      }
-      // `sync` only announces a new channel; nothing changed yet.
-      if (resourceState !== 'sync' && isLive(connection)) {
-        await producers.enqueueSync({ connectionId: connection.id, reason: 'push' });
-      }
-      return reply.status(200).send();
-    },
-  );
+  app.post('/push/google', { bodyLimit: 1024, schema: { hide: true } }, async (request, reply) => {
+    const parsed = parseGoogleNotification(request.headers);
+    if (!parsed.ok) throw new Errors.ValidationFailed(parsed.reason);
+    const { channelId, resourceId, resourceState, token } = parsed.notification;
+    const connection = await lookups.google(channelId);
+    if (!connection) throw new PushErrors.UnknownChannel();
+    if (!secretMatches(token, connection.push_secret_hash) || resourceId !== connection.push_resource_id) {
+      throw new PushErrors.Forbidden();
+    }
+    // `sync` only announces a new channel; nothing changed yet.
+    if (resourceState !== 'sync' && isLive(connection)) {
+      await producers.enqueueSync({ connectionId: connection.id, reason: 'push' });
+    }
+    return reply.status(200).send();
+  });
 
-  app.post(
-    '/push/microsoft',
-    { bodyLimit: 64 * 1024, schema: { hide: true } },
-    async (request, reply) => {
-      const parsed = parseGraphNotification({
-        query: request.query as Record<string, string | undefined>,
-        body: request.body,
-      });
-      // Subscription (and lifecycle URL) validation: echo the decoded token as text/plain within 10 s.
-      if (parsed.kind === 'validation') {
-        return reply.status(200).type('text/plain; charset=utf-8').send(parsed.validationToken);
+  app.post('/push/microsoft', { bodyLimit: 64 * 1024, schema: { hide: true } }, async (request, reply) => {
+    const parsed = parseGraphNotification({
+      query: request.query as Record<string, string | undefined>,
+      body: request.body,
+    });
+    // Subscription (and lifecycle URL) validation: echo the decoded token as text/plain within 10 s.
+    if (parsed.kind === 'validation') {
+      return reply.status(200).type('text/plain; charset=utf-8').send(parsed.validationToken);
+    }
+    if (parsed.kind === 'invalid') throw new Errors.ValidationFailed(parsed.reason);
+    const work = await verifiedWork(lookups.graph, [...parsed.changes, ...parsed.lifecycle]);
+    for (const item of work) {
+      if (item.kind === 'sync') {
+        await producers.enqueueSync({ connectionId: item.connectionId, reason: 'push' });
+      } else {
+        await producers.enqueueRenewPush({ connectionId: item.connectionId });
       }
-      if (parsed.kind === 'invalid') throw new Errors.ValidationFailed(parsed.reason);
-      const work = await verifiedWork(lookups.graph, [...parsed.changes, ...parsed.lifecycle]);
-      for (const item of work) {
-        if (item.kind === 'sync') {
-          await producers.enqueueSync({ connectionId: item.connectionId, reason: 'push' });
-        } else {
-          await producers.enqueueRenewPush({ connectionId: item.connectionId });
-        }
-      }
-      return reply.status(202).send();
-    },
-  );
+    }
+    return reply.status(202).send();
+  });
 };
 
 /**
