@@ -21,7 +21,8 @@ import {
  * - `counterparts`: free/busy (and zone, working hours when known) of the people the user has 1:1s with;
  *   a 1:1 with someone missing here is never moved, because "free for both" cannot be checked.
  * - `idSeed`: a stable per-user string mixed into the ids of events we create (Google client ids).
- * - `horizonWeeks`: weeks planned from the current one on (default 2: current and next).
+ * - `horizonWeeks`: weeks planned from the current one on (default 2: current and next); once the
+ *   current week's working hours are over (Friday evening, the weekend) the coming week counts as current.
  */
 export const PlannerInputSchema = Type.Object(
   {

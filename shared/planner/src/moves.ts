@@ -81,8 +81,10 @@ function leaveAloneNote(ctx: PlanContext, e: ParsedEvent, excluded: ReadonlySet<
 }
 
 /**
- * A series moves as one when everything of it still ahead in view moves and no occurrence was edited
- * on its own; otherwise its occurrences move one by one.
+ * A series moves as one when everything of it still ahead in view moves, no occurrence was edited on
+ * its own and none ahead is cancelled (by the user, an earlier skip week or this plan's): moving the
+ * series moves every occurrence with it, and a cancelled one would come back at the new time (its
+ * exception is keyed by the original start). Otherwise its occurrences move one by one.
  */
 function groupRequests(
   ctx: PlanContext,
@@ -113,7 +115,14 @@ function groupRequests(
         // Beyond the horizon only an edited occurrence matters: a regular one simply moves along.
         (o.start < ctx.horizon.end || o.start !== o.originalStart),
     );
-    if (!anchor || laterStays || !events.every(untouched)) singles.push(...events);
+    const cancelledAhead = ctx.events.some(
+      (o) =>
+        o.event.seriesId === seriesId &&
+        o.event.kind === 'occurrence' &&
+        (o.cancelled || cancelled.has(o.id)) &&
+        (o.originalStart ?? o.start) >= ctx.now,
+    );
+    if (!anchor || laterStays || cancelledAhead || !events.every(untouched)) singles.push(...events);
     else
       series.push({
         id: seriesId,

@@ -38,6 +38,23 @@ describe('skip weeks', () => {
     expect(out.notes.filter((n) => n.code === 'skipWeekKept').map((n) => n.email)).toEqual([ANN]);
   });
 
+  it('moves a series with a skipped occurrence one occurrence at a time, so the skip stays cancelled', () => {
+    // Bob's weekly 1:1 sits on Thursday afternoons; the week of 8 April is the skip week.
+    const out = mustPlan(
+      input({
+        horizonWeeks: 2,
+        events: ['2024-04-11', '2024-04-18'].map((day) => oneOnOne(`${BOB}-${day}`, BOB, `${day}T15:00`)),
+        counterparts: [counterpart(BOB)],
+        history: { ...emptyHistory(), lastSkipWeek: '2024-02-26' },
+      }),
+    );
+    expect(out.skipWeek).toBe('2024-04-08');
+    expect(out.operations.map((op) => `${op.kind} ${op.eventId}`)).toEqual([
+      `cancelOccurrence ${BOB}-2024-04-11`,
+      `moveOccurrence ${BOB}-2024-04-18`,
+    ]);
+  });
+
   it('prefers the week in the cadence window where the user is out of office anyway', () => {
     const base = team({ now: local('2024-03-30T09:00'), horizonWeeks: 3 });
     expect(mustPlan(base).skipWeek).toBe('2024-04-01');
