@@ -1,7 +1,8 @@
 /**
- * The week grid: this week and next in the user's zone, working days as columns, the first and
- * second halves shaded, the mirror's events placed by time, the plan's operations on top (when a
- * plan exists), the overload meter under each week, and the preview/autopilot switch.
+ * The week grid: the two weeks the planner plans in the user's zone (this week and next; on a weekend
+ * the coming week and the one after), working days as columns, the first and second halves shaded,
+ * the mirror's events placed by time, the plan's operations on top (when a plan exists), the overload
+ * meter under each week, and the preview/autopilot switch.
  */
 import { api } from './api.js';
 import { busy, h, replace, announce } from './dom.js';
@@ -13,6 +14,7 @@ import {
   formatTime,
   isoWeekday,
   parseTime,
+  planningWeekStartOf,
   weekStartOf,
   zoned,
 } from './zoned.js';
@@ -300,7 +302,10 @@ function modeSwitch(ctx) {
 /** Renders the week section. */
 export async function renderWeek(root, ctx) {
   const prefs = await api('GET', '/api/v1/preferences');
-  const weekStart = weekStartOf(Date.now(), ctx.timeZone, prefs.weekStartsOn);
+  // The weeks the planner plans: on a weekend, the coming week and the one after.
+  const now = Date.now();
+  const weekStart = planningWeekStartOf(now, ctx.timeZone, prefs);
+  const current = weekStart === weekStartOf(now, ctx.timeZone, prefs.weekStartsOn);
   const from = new Date(Date.parse(`${weekStart}T00:00:00Z`) - 14 * HOUR_MS).toISOString();
   const to = new Date(Date.parse(`${addDays(weekStart, 14)}T00:00:00Z`) + 14 * HOUR_MS).toISOString();
   const query = new URLSearchParams({ from, to });
@@ -321,8 +326,8 @@ export async function renderWeek(root, ctx) {
     h(
       'div',
       { className: 'weeks' },
-      weekFigure('This week', weekStart, events, plan, view),
-      weekFigure('Next week', addDays(weekStart, 7), events, plan, view),
+      weekFigure(current ? 'This week' : 'Coming week', weekStart, events, plan, view),
+      weekFigure(current ? 'Next week' : 'The week after', addDays(weekStart, 7), events, plan, view),
     ),
     panel,
   );

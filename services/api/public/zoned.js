@@ -60,6 +60,20 @@ export function weekStartOf(now, timeZone, weekStartsOn) {
   return addDays(today, -((isoWeekday(today) - weekStartsOn + 7) % 7));
 }
 
+/**
+ * The first week the planner plans (shared/planner model.ts): the current one, or the next once the
+ * current week's working hours are over (a Friday evening, the weekend).
+ */
+export function planningWeekStartOf(now, timeZone, prefs) {
+  const weekStart = weekStartOf(now, timeZone, prefs.weekStartsOn);
+  const { date, minutes } = zoned(now, timeZone);
+  const { days, end } = prefs.workingHours;
+  const workLeft = Array.from({ length: 7 }, (_, i) => addDays(weekStart, i)).some(
+    (day) => days.includes(isoWeekday(day)) && (day > date || (day === date && minutes < parseTime(end))),
+  );
+  return days.length === 0 || workLeft ? weekStart : addDays(weekStart, 7);
+}
+
 /** "HH:MM" → minutes. */
 export function parseTime(text) {
   const [hours, minutes] = text.split(':').map(Number);
