@@ -77,7 +77,10 @@ export const JOBS = {
   plan: defineJob({
     queue: QUEUES.plan,
     schema: PlanPayload,
-    defaults: { attempts: 3, backoff: backoff(5_000), delay: PLAN_DEBOUNCE_MS, ...retention },
+    // Five attempts, as sync: a plan reads counterparts' free/busy from the provider, and a short
+    // run of 5xx answers there must not lose the plan a sync asked for (nothing replans it until the
+    // next change or the weekly plan).
+    defaults: { attempts: 5, backoff: backoff(5_000), delay: PLAN_DEBOUNCE_MS, ...retention },
     // Debounce: each request replaces the delayed job and restarts its delay.
     identity: (p) => ({
       deduplication: {

@@ -144,6 +144,13 @@ const singleRequest = (e: ParsedEvent): MoveRequest => ({
 });
 
 /**
+ * Calendar order, ties broken by what the user sees (title) before the provider's ids: two calendars
+ * with the same events plan the same way whatever ids their provider gave them.
+ */
+const byContent = (a: ParsedEvent, b: ParsedEvent) =>
+  a.start - b.start || a.event.title.localeCompare(b.event.title) || a.id.localeCompare(b.id);
+
+/**
  * Moves 1:1s the user organizes out of the second half into free first-half slots: whole series
  * first, then single occurrences for series with no common slot. `cancelled` are this plan's skip-week
  * cancellations, `excluded` events that are left alone (possible duplicates).
@@ -157,7 +164,7 @@ export function planMoves(
   const movable: ParsedEvent[] = [];
   const upcoming = ctx.events
     .filter((e) => !e.cancelled && !cancelled.has(e.id) && outsideFirstHalf(ctx, e))
-    .sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
+    .sort(byContent);
   for (const e of upcoming) {
     const note = leaveAloneNote(ctx, e, excluded);
     if (note) notes.push(note);
@@ -201,11 +208,10 @@ export function planMoves(
     else notes.push(...noFreeSlotNote(ctx, item));
   });
   // Chronological, so the ledger applies (and the preview lists) moves in calendar order.
-  placements.sort(
-    (a, b) =>
-      (a.request.events[0]?.start ?? 0) - (b.request.events[0]?.start ?? 0) ||
-      a.request.id.localeCompare(b.request.id),
-  );
+  placements.sort((a, b) => {
+    const [x, y] = [a.request.events[0], b.request.events[0]];
+    return x && y ? byContent(x, y) : a.request.id.localeCompare(b.request.id);
+  });
   return { placements, notes };
 }
 

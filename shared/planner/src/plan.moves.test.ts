@@ -227,3 +227,26 @@ describe('moving 1:1s into the first half', () => {
     expect(op?.kind === 'moveOccurrence' && op.after.end).toBe(localPlus('2024-04-10T09:30', 30));
   });
 });
+
+describe('the same calendar under other ids', () => {
+  it('plans two look-alike 1:1s the same way whatever ids the provider gave them (ties go by title)', () => {
+    const plannedSlots = (ids: [string, string]) => {
+      const events = ['A', 'B'].map((name, i) =>
+        oneOnOne(ids[i]!, BOB, '2024-04-10T14:00', 30, {
+          title: `1:1 ${name}`,
+          seriesId: `series-${ids[i]}`,
+        }),
+      );
+      const out = mustPlan(input({ events, counterparts: [counterpart(BOB)] }));
+      const titles = new Map(events.map((e) => [e.id, e.title]));
+      return out.operations
+        .flatMap((op) => (op.kind === 'moveOccurrence' || op.kind === 'moveSeries' ? [op] : []))
+        .map((op) => `${titles.get(op.eventId)} → ${wall(op.after.start)}`)
+        .sort();
+    };
+    const first = plannedSlots(['zz-1', 'aa-2']);
+    expect(first).toHaveLength(2);
+    expect(plannedSlots(['aa-2', 'zz-1'])).toEqual(first);
+    expect(plannedSlots(['m-1', 'k-2'])).toEqual(first);
+  });
+});
