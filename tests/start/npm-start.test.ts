@@ -3,6 +3,7 @@
  * every child cleanly on Ctrl-C (SIGINT to the whole process group, as a terminal sends it).
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +12,25 @@ import { freePort } from '@frontload/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
+
+const listenable = (port: number) =>
+  new Promise<boolean>((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
+  });
+
+/**
+ * A free port whose next three are free too: the launcher serves the workers' metrics on the three
+ * ports after the API's, and a busy machine may have taken one of them.
+ */
+async function freePortRun(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    const next = await Promise.all([1, 2, 3].map((i) => listenable(port + i)));
+    if (next.every(Boolean)) return port;
+  }
+}
 
 describe('npm start', () => {
   let dataDir = '';
@@ -30,7 +50,9 @@ describe('npm start', () => {
 
   it('boots API, workers and sandbox on embedded defaults, is ready within 60 s, and stops cleanly on Ctrl-C', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'fl-start-'));
-    const [port, sandboxPort] = [await freePort(), await freePort()];
+    const port = await freePortRun();
+    let sandboxPort = await freePort();
+    while (sandboxPort >= port && sandboxPort <= port + 3) sandboxPort = await freePort();
     const child = spawn('npm', ['start'], {
       cwd: root,
       detached: true,
