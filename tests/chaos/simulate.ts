@@ -145,6 +145,15 @@ async function runStep(
   await stack.setClock(step.at + SWEEP_AFTER_MS);
   await stack.producers.enqueueCatchUpSweep({});
   await quiesce(stack, `step ${index} (${step.label}) after the catch-up sweep`);
+  // A dead refresh token is noticed at the next refresh, which may be the sweep's work (a dropped push
+  // left nothing else to do): its user reconnects then, as the connection-lost email asks, before the
+  // step ends rather than days later at the next one.
+  const { rows: lost } = await stack.db.query(`select 1 from connections where status = 'needs_reauth'`);
+  if (lost.length > 0) {
+    struck.push(`reconnected after the sweep: ${lost.length}`);
+    await heal(stack, accounts);
+    await quiesce(stack, `step ${index} (${step.label}) after reconnecting`);
+  }
   const after = await views(stack, users);
   const targets = await appliedTargets(stack.db, rows[0]!.now);
   const violations = PROVIDERS.flatMap((p) =>
