@@ -41,7 +41,14 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
   // A plan built while a run is half applied would plan from a calendar in between two states and
   // race the run's remaining writes: it waits until the run has finished, then sees its result.
   const running = await repos.plans.activeRun(userId, new Date(Date.now() - ACTIVE_RUN_MS));
-  if (running) throw new JobDeferredError(`run ${running} is still being applied`, RUN_WAIT_MS);
+  if (running) {
+    // The run's job may be gone: a process killed between marking the run applying and enqueuing
+    // its job leaves a run nothing applies. Asking again is harmless (the job id is the run's; an
+    // undo job is named after the run it undoes).
+    if (running.kind === 'plan') await deps.producers.enqueueApply({ runId: running.id });
+    else if (running.undo_of) await deps.producers.enqueueUndo({ runId: running.undo_of });
+    throw new JobDeferredError(`run ${running.id} is still being applied`, RUN_WAIT_MS);
+  }
   const input = await buildPlannerInput(
     {
       db: deps.db,

@@ -189,15 +189,18 @@ export const plansRepository = (db: Queryable) => ({
    * A run of the user's still being applied that moved within `activeSince` (its last ledger write,
    * or its creation before any). A run stuck in `applying` longer than that does not count.
    */
-  async activeRun(userId: string, activeSince: Date): Promise<string | undefined> {
-    const { rows } = await db.query<{ id: string }>(
-      `select p.id from plans p
+  async activeRun(
+    userId: string,
+    activeSince: Date,
+  ): Promise<{ id: string; kind: 'plan' | 'undo'; undo_of: string | null } | undefined> {
+    const { rows } = await db.query<{ id: string; kind: 'plan' | 'undo'; undo_of: string | null }>(
+      `select p.id, p.kind, p.undo_of from plans p
        where p.user_id = $1 and p.state = 'applying'
          and coalesce((select max(o.updated_at) from operations o where o.plan_id = p.id), p.created_at) >= $2
        limit 1`,
       [userId, activeSince],
     );
-    return rows[0]?.id;
+    return rows[0];
   },
 
   async lastSkipWeek(userId: string): Promise<string | null> {
