@@ -2,8 +2,10 @@
  * The catch-up sweep, run every minute by a BullMQ job scheduler: queues a catch-up sync for every
  * live connection not synced within its interval (6 h with live push, a few minutes without — local
  * development polls), a push renewal for every channel past half its lifetime (or missing), and the
- * cleanup of disconnected connections whose disconnect job was lost. Every enqueue is deduplicated
- * per connection by the catalogue, so an overlapping sweep or push adds nothing.
+ * cleanup of disconnected connections whose disconnect job was lost, and the job of every run being
+ * applied (a planner killed between marking a run applying and enqueuing its job left it with none).
+ * Every enqueue is deduplicated by the catalogue (per connection, or per run), so an overlapping
+ * sweep, push or running job adds nothing.
  */
 import { repositories } from '@frontload/db';
 import type { SyncDeps } from './deps.js';
@@ -13,6 +15,7 @@ export interface SweepOutcome {
   syncs: number;
   renewals: number;
   disconnects: number;
+  runs: number;
 }
 
 /** How long a disconnected connection may wait for its cleanup before the sweep queues it again. */
@@ -39,5 +42,11 @@ export async function catchUpSweep(deps: SyncDeps): Promise<SweepOutcome> {
     limit: sweepLimit,
   });
   for (const connectionId of orphaned) await deps.producers.enqueueDisconnect({ connectionId });
-  return { syncs: due.length, renewals: renew.length, disconnects: orphaned.length };
+
+  const runs = await repositories(deps.db).plans.applyingRuns(sweepLimit);
+  for (const run of runs) {
+    if (run.kind === 'plan') await deps.producers.enqueueApply({ runId: run.id });
+    else if (run.undo_of) await deps.producers.enqueueUndo({ runId: run.undo_of });
+  }
+  return { syncs: due.length, renewals: renew.length, disconnects: orphaned.length, runs: runs.length };
 }

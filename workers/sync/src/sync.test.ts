@@ -396,6 +396,29 @@ describe('sync worker (in-memory calendar, real Postgres and Redis)', () => {
     }
   });
 
+  it('the sweep queues the job of a run left applying without one (its planner died before enqueuing it), once', async () => {
+    const { userId } = await connect('stranded@example.test');
+    const run = await repositories(db).plans.create({
+      userId,
+      inputsHash: 'h',
+      horizon: { start: NOW, end: NOW },
+      notes: [],
+      metrics: {},
+      state: 'applying',
+      operations: [],
+    });
+    try {
+      expect((await catchUpSweep(deps())).runs).toBeGreaterThanOrEqual(1);
+      await catchUpSweep(deps());
+      const applies = (await jobs('apply')).filter((j) => (j.data as { runId: string }).runId === run.id);
+      expect(applies).toHaveLength(1);
+    } finally {
+      await repositories(db).plans.transition(run.id, ['applying'], 'stopped');
+      await drain('apply');
+      await drain('sync');
+    }
+  });
+
   it('the sweep queues catch-up syncs: every 6 h with live push, every few minutes without', async () => {
     await drain('sync');
     const polled = await connect('poll@example.test');

@@ -203,6 +203,17 @@ export const plansRepository = (db: Queryable) => ({
     return rows[0];
   },
 
+  /** Runs being applied, oldest first: the sweep makes sure each still has its job. */
+  async applyingRuns(
+    limit: number,
+  ): Promise<{ id: string; kind: 'plan' | 'undo'; undo_of: string | null }[]> {
+    const { rows } = await db.query<{ id: string; kind: 'plan' | 'undo'; undo_of: string | null }>(
+      `select id, kind, undo_of from plans where state = 'applying' order by created_at limit $1`,
+      [limit],
+    );
+    return rows;
+  },
+
   async lastSkipWeek(userId: string): Promise<string | null> {
     const { rows } = await db.query<{ week: string | null }>(
       `select max(o.desired->>'skipWeek') as week from operations o join plans p on p.id = o.plan_id
