@@ -39,6 +39,8 @@ export {
   type EnqueuedJob,
   type ProducerSettings,
   type Producers,
+  type RunRef,
+  requeueRun,
 } from './producers.js';
 export {
   MAX_RATE_LIMITED_MS,

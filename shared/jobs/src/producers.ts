@@ -123,3 +123,21 @@ export function createProducers(
     },
   };
 }
+
+/** A run being applied, as the plans table knows it. */
+export interface RunRef {
+  id: string;
+  kind: 'plan' | 'undo';
+  /** The run an undo run undoes: its job is named after that run. */
+  undo_of: string | null;
+}
+
+/**
+ * Enqueues the job that applies a run (an apply job, or the undo job of the run it undoes). The job
+ * id is the run's, so asking for a run whose job is alive adds nothing: this recovers a run whose job
+ * was lost (a process killed between marking the run applying and enqueuing its job).
+ */
+export async function requeueRun(producers: Producers, run: RunRef): Promise<void> {
+  if (run.kind === 'plan') await producers.enqueueApply({ runId: run.id });
+  else if (run.undo_of) await producers.enqueueUndo({ runId: run.undo_of });
+}

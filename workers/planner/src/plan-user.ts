@@ -4,7 +4,7 @@
  * A plan whose inputs did not change since the current preview is not stored again.
  */
 import { repositories, type ConnectionRow, type Database } from '@frontload/db';
-import { JobDeferredError, type Producers } from '@frontload/jobs';
+import { JobDeferredError, requeueRun, type Producers } from '@frontload/jobs';
 import { processMetrics } from '@frontload/metrics';
 import { contentHash, plan } from '@frontload/planner';
 import type { CalendarProvider } from '@frontload/providers';
@@ -42,11 +42,8 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
   // race the run's remaining writes: it waits until the run has finished, then sees its result.
   const running = await repos.plans.activeRun(userId, new Date(Date.now() - ACTIVE_RUN_MS));
   if (running) {
-    // The run's job may be gone: a process killed between marking the run applying and enqueuing
-    // its job leaves a run nothing applies. Asking again is harmless (the job id is the run's; an
-    // undo job is named after the run it undoes).
-    if (running.kind === 'plan') await deps.producers.enqueueApply({ runId: running.id });
-    else if (running.undo_of) await deps.producers.enqueueUndo({ runId: running.undo_of });
+    // The run's job may be gone (its planner was killed before enqueuing it): asking again is harmless.
+    await requeueRun(deps.producers, running);
     throw new JobDeferredError(`run ${running.id} is still being applied`, RUN_WAIT_MS);
   }
   const input = await buildPlannerInput(

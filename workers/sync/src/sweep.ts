@@ -8,6 +8,7 @@
  * sweep, push or running job adds nothing.
  */
 import { repositories } from '@frontload/db';
+import { requeueRun } from '@frontload/jobs';
 import type { SyncDeps } from './deps.js';
 
 /** What one sweep queued. */
@@ -44,9 +45,6 @@ export async function catchUpSweep(deps: SyncDeps): Promise<SweepOutcome> {
   for (const connectionId of orphaned) await deps.producers.enqueueDisconnect({ connectionId });
 
   const runs = await repositories(deps.db).plans.applyingRuns(sweepLimit);
-  for (const run of runs) {
-    if (run.kind === 'plan') await deps.producers.enqueueApply({ runId: run.id });
-    else if (run.undo_of) await deps.producers.enqueueUndo({ runId: run.undo_of });
-  }
+  for (const run of runs) await requeueRun(deps.producers, run);
   return { syncs: due.length, renewals: renew.length, disconnects: orphaned.length, runs: runs.length };
 }
