@@ -59,6 +59,18 @@ describe.each(drivers)('database on $name', ({ open }) => {
     expect(after.rows).toEqual(before.rows);
   });
 
+  it('the sweep finds runs being applied through a partial index, not by reading every plan', async () => {
+    const plan = await db.transaction(async (tx) => {
+      await tx.exec('set local enable_seqscan = off');
+      const { rows } = await tx.query<Record<string, string>>(
+        `explain select id, kind, undo_of from plans where state = 'applying' order by created_at limit 50`,
+      );
+      return rows.map((r) => Object.values(r)[0]).join('\n');
+    });
+    expect(plan).toMatch(/Index Scan (using|on) plans_applying/);
+    expect(plan).not.toMatch(/Seq Scan/);
+  });
+
   describe('transactions', () => {
     afterEach(async () => void (await db.query('delete from users')));
 
