@@ -200,6 +200,28 @@ describe('control API', () => {
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
   });
 
+  it('records why a push notification got no answer (a subscriber that hangs up), with no status', async () => {
+    const receiver: Server = createServer((req) => req.socket.destroy());
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { calendar } = await signIn(sandbox, 'alex@sandbox.test');
+    const address = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+    await calendar.events.watch({
+      calendarId: 'primary',
+      requestBody: { id: 'c-hangup', type: 'web_hook', address },
+    });
+    await sandbox.core.push.idle();
+    type Delivery = { url: string; status?: number; error?: { name: string; afterMs: number } };
+    const deliveries = (await control<Delivery[]>('GET', '/push/deliveries')).body;
+    const mine = deliveries.filter((d) => d.url === address);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.status).toBeUndefined();
+    expect(mine[0]!.error).toEqual({
+      name: expect.stringMatching(/^TypeError\//),
+      afterMs: expect.any(Number),
+    });
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  });
+
   it('holds push notifications until release, then delivers them newest first when asked', async () => {
     const seen: string[] = [];
     const receiver: Server = createServer((req, res) => {

@@ -1,6 +1,12 @@
 import type { FaultInjector, PushDeliverer, PushRequest, SandboxClock } from './types.js';
 
-type Delivery = PushRequest & { at: number; status?: number; fault?: 'drop' | 'duplicate' | 'delay' };
+type Delivery = PushRequest & {
+  at: number;
+  status?: number;
+  /** Why a POST got no answer (`TimeoutError`, `TypeError/ECONNRESET`) and after how many ms. */
+  error?: { name: string; afterMs: number };
+  fault?: 'drop' | 'duplicate' | 'delay';
+};
 
 export interface SandboxPushDeliverer extends PushDeliverer {
   delivered(): Delivery[];
@@ -36,6 +42,7 @@ export function createPushDeliverer(
   const post = async (request: PushRequest, fault?: Delivery['fault']): Promise<number | undefined> => {
     const entry: Delivery = { ...request, at: clock.nowMs(), ...(fault ? { fault } : {}) };
     log.push(entry);
+    const started = performance.now();
     try {
       const response = await fetch(request.url, {
         method: 'POST',
@@ -47,8 +54,11 @@ export function createPushDeliverer(
       await response.body?.cancel();
       entry.status = response.status;
       return response.status;
-    } catch {
+    } catch (error) {
       // Unreachable or slow subscribers are the subscriber's problem; the entry keeps no status.
+      const cause = (error as { cause?: { code?: string; name?: string } }).cause;
+      const name = `${(error as Error).name}${cause ? `/${cause.code ?? cause.name}` : ''}`;
+      entry.error = { name, afterMs: Math.round(performance.now() - started) };
       return undefined;
     }
   };

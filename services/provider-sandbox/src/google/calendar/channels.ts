@@ -35,6 +35,8 @@ const DEFAULT_TTL_SECONDS = 604_800;
 
 export class ChannelRegistry {
   private channels = new Map<string, Channel>();
+  /** Channel ids by calendar: a change notifies its calendar's channels without visiting every one. */
+  private byCalendar = new Map<string, Set<string>>();
 
   constructor(private readonly core: SandboxCore) {}
 
@@ -70,7 +72,10 @@ export class ChannelRegistry {
       messageNumber: 0,
       queue: Promise.resolve(),
     };
+    if (existing) this.remove(existing);
     this.channels.set(id, channel);
+    const ids = this.byCalendar.get(calendar) ?? new Set<string>();
+    this.byCalendar.set(calendar, ids.add(id));
     this.send(channel, 'sync');
     return channel;
   }
@@ -86,20 +91,28 @@ export class ChannelRegistry {
     ) {
       throw gerr.notFound();
     }
-    this.channels.delete(channel.id);
+    this.remove(channel);
   }
 
   notify(calendar: string): void {
     const now = this.core.clock.nowMs();
-    for (const channel of this.channels.values()) {
-      if (channel.calendar !== calendar) continue;
-      if (channel.expirationMs <= now) this.channels.delete(channel.id);
+    for (const id of this.byCalendar.get(calendar) ?? []) {
+      const channel = this.channels.get(id)!;
+      if (channel.expirationMs <= now) this.remove(channel);
       else this.send(channel, 'exists');
     }
   }
 
   clear(): void {
     this.channels = new Map();
+    this.byCalendar = new Map();
+  }
+
+  private remove(channel: Channel): void {
+    this.channels.delete(channel.id);
+    const ids = this.byCalendar.get(channel.calendar);
+    ids?.delete(channel.id);
+    if (ids?.size === 0) this.byCalendar.delete(channel.calendar);
   }
 
   private send(channel: Channel, state: 'sync' | 'exists') {
