@@ -1,5 +1,5 @@
-// Load benchmark (not a timed test), on the stack of tests/load/stack.ts: the provider sandbox, the API
-// on a loopback port, and the sync, planner and notifier workers as real processes on a private Redis
+// Load benchmark (not a timed test), on the stack of tests/load/stack.ts: the provider sandbox as its own
+// process, the API on a loopback port, and the sync, planner and notifier workers as real processes on a private Redis
 // and a throwaway Postgres database. N users (10,000 by default; `--users N` to change it) are
 // connected in bulk and their first plans applied, then:
 //  1. a push storm: every user gets a meeting over a focus block; the sandbox notifies the API; measured:
@@ -34,7 +34,7 @@ const output: Record<string, unknown> = {
   users,
   fullSize: users === FULL_USERS,
   note:
-    'Google users on the in-process provider sandbox (flowing clock), each with a 4-meeting week, connected in bulk ' +
+    'Google users on the provider sandbox (its own process, flowing clock), each with a 4-meeting week, connected in bulk ' +
     '(sandbox-minted offline grants sealed into connections; the initial sync, watch channel, first plan and apply are ' +
     'the real pipeline). API in this process; sync, planner and notifier workers are their real main.ts processes ' +
     '(WORKER_CONCURRENCY 8) on a private redis-server and a throwaway Postgres database; the plan debounce ' +

@@ -115,7 +115,7 @@ export async function runPushStorm(
   const queueDepths = await sampler.stop();
 
   const calendars = await checkCalendars(stack, targets);
-  const push = { ...(await pushDeliveries(stack, stormStarted)), unanswered: stack.pushFailures() };
+  const push = await pushDeliveries(stack, stormStarted);
   const failed = await failedJobs(stack);
   const failedTotal = Object.values(failed).reduce((a, b) => a + b, 0);
   const sorted = [...latencies.values()].sort((a, b) => a - b);

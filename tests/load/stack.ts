@@ -1,9 +1,10 @@
 /**
- * The whole stack for a load run, shaped as it is deployed: the provider sandbox (in process, clock
- * flowing with the wall clock so it agrees with the workers'), the API on a real loopback port (the
- * sandbox POSTs push notifications to it), and the sync and planner workers as real child processes
- * started from their `main.ts` with config from the environment — so the two cores are shared the way
- * production shares them. Queues live on a private Redis (nothing else writes to it, so its INFO
+ * The whole stack for a load run, shaped as it is deployed: the provider sandbox as its own process
+ * (clock flowing with the wall clock so it agrees with the workers'; the real providers never share the
+ * API's event loop), the API in this process on a real loopback port (the sandbox POSTs push
+ * notifications to it), and the sync, planner and notifier workers as real child processes started
+ * from their `main.ts` with config from the environment — so the two cores are shared the way
+ * production shares them, with the providers' work added. Queues live on a private Redis (nothing else writes to it, so its INFO
  * memory is ours alone) and the data in a throwaway Postgres database.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,7 +22,7 @@ import { sandboxOAuthSettings } from '@frontload/api/testing';
 import {
   createTestDatabase,
   privateRedis,
-  startSandbox,
+  startSandboxProcess,
   type PrivateRedis,
   type RunningSandbox,
   type TestDatabase,
@@ -48,11 +49,6 @@ export interface LoadStack {
   /** Where the API listens (push receivers at /push/google and /push/microsoft). */
   apiUrl: string;
   queues: Record<QueueName, Queue>;
-  /**
-   * Push deliveries from the sandbox (it runs in this process and POSTs with the global fetch) that got
-   * no answer, by error: the sandbox records them without a status, this says why.
-   */
-  pushFailures(): Record<string, number>;
   /** Starts the sync, planner and notifier worker processes (separate so seeding can be timed on its own). */
   startWorkers(): Promise<void>;
   /** Output of the worker processes so far (for a failure message). */
@@ -72,7 +68,7 @@ export async function startLoadStack(options: LoadStackOptions): Promise<LoadSta
   const testDb: TestDatabase = await createTestDatabase();
   const db = await openDatabase({ url: testDb.url, maxConnections: 8, applicationName: 'load-api' });
   await migrate(db);
-  const sandbox = await startSandbox({ clockMode: 'flowing' });
+  const sandbox = await startSandboxProcess();
   const redis = createRedisConnection(redisServer.url, { role: 'producer' });
   const prefix = `{load-${randomUUID().slice(0, 8)}}`;
   const producers = createProducers(redis, prefix);
@@ -88,7 +84,6 @@ export async function startLoadStack(options: LoadStackOptions): Promise<LoadSta
   const queues = Object.fromEntries(
     Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix })]),
   ) as Record<QueueName, Queue>;
-  const pushFailures = observeFailedPosts(`${apiUrl}/push/`);
   const dataDir = await mkdtemp(join(tmpdir(), 'frontload-load-'));
   const env = {
     DATABASE_URL: testDb.url,
@@ -117,13 +112,11 @@ export async function startLoadStack(options: LoadStackOptions): Promise<LoadSta
     api,
     apiUrl,
     queues,
-    pushFailures: () => ({ ...pushFailures.counts }),
     async startWorkers() {
       for (const entry of WORKER_ENTRIES) workers.push(spawnTypeScript(join(REPO_ROOT, entry), { env }));
     },
-    workerOutput: () => workers.map((w) => w.output()).join('\n'),
+    workerOutput: () => [...workers.map((w) => w.output()), sandbox.output()].join('\n'),
     async close() {
-      pushFailures.restore();
       for (const worker of workers) worker.child.kill('SIGTERM');
       await Promise.all(workers.map((w) => w.exited));
       await Promise.all(Object.values(queues).map((q) => q.close()));
@@ -137,29 +130,4 @@ export async function startLoadStack(options: LoadStackOptions): Promise<LoadSta
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * Counts fetches to `prefix` that failed without an answer, by error name, code and how long they
- * took (under or over 9 s: the sandbox gives up on a subscriber after 10 s). Observes only: every
- * call goes through unchanged.
- */
-function observeFailedPosts(prefix: string) {
-  const original = globalThis.fetch;
-  const counts: Record<string, number> = {};
-  globalThis.fetch = async (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!url.startsWith(prefix)) return original(input, init);
-    const started = Date.now();
-    try {
-      return await original(input, init);
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; name?: string } }).cause;
-      const name = `${(error as Error).name}${cause ? `/${cause.code ?? cause.name}` : ''}`;
-      const key = `${name} after ${Date.now() - started < 9_000 ? '< 9 s' : '≥ 9 s'}`;
-      counts[key] = (counts[key] ?? 0) + 1;
-      throw error;
-    }
-  };
-  return { counts, restore: () => void (globalThis.fetch = original) };
 }

@@ -126,18 +126,26 @@ export async function checkCalendars(stack: LoadStack, targets: StormTarget[]): 
   return check;
 }
 
-/** Push deliveries the sandbox attempted since `sinceMs`, and those the API did not answer 2xx. */
+type Delivery = { at: number; status?: number; url: string; error?: { name: string; afterMs: number } };
+
+/**
+ * Push deliveries the sandbox attempted since `sinceMs`, those the API did not answer 2xx, and (over
+ * the whole run, setup included) those that got no answer at all, by error and whether they waited
+ * out most of the sandbox's 10 s limit.
+ */
 export async function pushDeliveries(stack: LoadStack, sinceMs: number) {
-  const all = await stack.sandbox.control<{ at: number; status?: number; url: string }[]>(
-    'GET',
-    '/push/deliveries',
-  );
+  const all = await stack.sandbox.control<Delivery[]>('GET', '/push/deliveries');
   const since = all.filter((d) => d.at >= sinceMs);
   const failed = since.filter((d) => d.status === undefined || d.status < 200 || d.status > 299);
   return {
     delivered: since.length,
     non2xx: failed.length,
     statuses: countBy(failed.map((d) => String(d.status))),
+    unanswered: countBy(
+      all.flatMap(({ error }) =>
+        error ? [`${error.name} after ${error.afterMs < 9_000 ? '< 9 s' : '≥ 9 s'}`] : [],
+      ),
+    ),
   };
 }
 

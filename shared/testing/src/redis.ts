@@ -45,7 +45,6 @@ export function testRedisClient(url: string = TEST_REDIS_URL): Redis {
   return new Redis(url, { maxRetriesPerRequest: 1 });
 }
 
-/** What {@link redisTest} gives each test. */
 /** Polls `check` until it returns a value other than `undefined`/`false`, or throws after `timeoutMs`. */
 export async function waitUntil<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,

@@ -3,7 +3,10 @@
  * API. Tests drive it over HTTP exactly as the real clients would.
  */
 import { buildSandbox, type SandboxOptions } from '@frontload/provider-sandbox';
+import { join } from 'node:path';
 import { freePort } from './redis-server.js';
+import { waitUntil } from './redis.js';
+import { REPO_ROOT, spawnBundled } from './spawn.js';
 
 export interface SandboxAccountInput {
   provider: 'google' | 'microsoft';
@@ -32,6 +35,55 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
     ...options,
   });
   await app.listen({ host: '127.0.0.1', port });
+  return sandboxClient(url, () => app.close());
+}
+
+/**
+ * The sandbox as its own process (its `main.ts`, flowing clock, control API on, http push allowed), as
+ * a deployment meets the real providers: on another machine, never in the API's event loop. For load
+ * runs, where the sandbox's own work would otherwise compete with the receivers it notifies.
+ */
+export async function startSandboxProcess(
+  options: { logLevel?: string; timeoutMs?: number } = {},
+): Promise<RunningSandbox & { output(): string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await spawnBundled(join(REPO_ROOT, 'services/provider-sandbox/src/main.ts'), {
+    env: {
+      SANDBOX_HOST: '127.0.0.1',
+      SANDBOX_PORT: String(port),
+      SANDBOX_PUBLIC_URL: url,
+      SANDBOX_CONTROL: 'true',
+      SANDBOX_ALLOW_HTTP_PUSH: 'true',
+      SANDBOX_SEED_DEMO: 'false',
+      LOG_LEVEL: options.logLevel ?? 'warn',
+      LOG_PRETTY: 'false',
+    },
+  });
+  let exited = false;
+  void child.exited.then(() => (exited = true));
+  await waitUntil(
+    async () => {
+      if (exited) throw new Error(`the provider sandbox exited:\n${child.output()}`);
+      return fetch(`${url}/_sandbox/accounts`).then(
+        (r) => r.ok,
+        () => false,
+      );
+    },
+    { timeoutMs: options.timeoutMs ?? 60_000, intervalMs: 100, what: 'the provider sandbox to listen' },
+  );
+  const close = async () => {
+    if (exited) return;
+    child.child.kill('SIGTERM');
+    const killLater = setTimeout(() => child.child.kill('SIGKILL'), 15_000);
+    await child.exited;
+    clearTimeout(killLater);
+  };
+  return { ...sandboxClient(url, close), output: child.output };
+}
+
+/** The control API of a sandbox listening at `url` (in this process or another), and how to stop it. */
+export function sandboxClient(url: string, close: () => Promise<void>): RunningSandbox {
   const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${url}/_sandbox${path}`, {
       method,
@@ -46,6 +98,6 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
     url,
     control,
     createAccount: (input) => control('POST', '/accounts', input),
-    close: () => app.close(),
+    close,
   };
 }
