@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../testing/test-app.js';
+import { CHANNEL_CACHE_MS, channelCache } from './push.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const SECRET = 'channel-secret-1';
@@ -200,5 +201,52 @@ describe('push receivers: validate, enqueue, answer fast', () => {
       });
     }
     expect((performance.now() - started) / 20).toBeLessThan(100);
+  });
+});
+
+describe('push receivers: the channel lookup cache', () => {
+  const channel = { id: 'conn-1', status: 'healthy', push_secret_hash: null, push_resource_id: 'r' } as const;
+  const deferred = <T>() => {
+    let resolve!: (value: T) => void;
+    let reject!: (error: Error) => void;
+    const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+    return { promise, resolve, reject };
+  };
+
+  it('a burst for one channel that arrives before the first answer asks Postgres once', async () => {
+    const cached = channelCache();
+    const answer = deferred<typeof channel>();
+    let loads = 0;
+    const load = () => ((loads += 1), answer.promise);
+    const burst = Array.from({ length: 8 }, () => cached('g:chan-1', load));
+    answer.resolve(channel);
+    expect(await Promise.all(burst)).toEqual(Array(8).fill(channel));
+    expect(await cached('g:chan-1', load)).toBe(channel);
+    expect(loads).toBe(1);
+  });
+
+  it('keeps a found channel for CHANNEL_CACHE_MS, then asks again', async () => {
+    let clock = 0;
+    const cached = channelCache(() => clock);
+    let loads = 0;
+    const load = async () => ((loads += 1), channel);
+    await cached('g:chan-1', load);
+    clock = CHANNEL_CACHE_MS - 1;
+    await cached('g:chan-1', load);
+    clock = CHANNEL_CACHE_MS + 1;
+    await cached('g:chan-1', load);
+    expect(loads).toBe(2);
+  });
+
+  it('keeps neither an unknown channel nor a failed lookup: the next message asks again', async () => {
+    const cached = channelCache();
+    let loads = 0;
+    expect(await cached('g:forged', async () => ((loads += 1), undefined))).toBeUndefined();
+    expect(await cached('g:forged', async () => ((loads += 1), undefined))).toBeUndefined();
+    await expect(
+      cached('g:chan-1', () => ((loads += 1), Promise.reject(new Error('db down')))),
+    ).rejects.toThrow('db down');
+    expect(await cached('g:chan-1', async () => ((loads += 1), channel))).toBe(channel);
+    expect(loads).toBe(4);
   });
 });

@@ -8,11 +8,12 @@
  *
  * Throughput (tests/load, goal ≥ 0.8 of a handler that only enqueues): a change arrives as a burst of
  * notifications per channel, so the channel → connection lookup is kept CHANNEL_CACHE_MS in process
- * (found channels only, bounded); the secret is still checked on every message. A connection that
+ * (found channels only, bounded, one load for concurrent messages); the secret is still checked on
+ * every message. A connection that
  * went dead or was re-channelled within that window at worst gets one more sync request, which the
  * sync worker skips for a connection that is not live. The receivers answer providers, not browsers:
- * app.ts registers them before the cookie, session, CSRF and security-header plugins, so none of
- * those hooks run for them.
+ * app.ts registers them in its root context, outside the context that holds the cookie, session,
+ * CSRF, rate-limit and security-header plugins, so none of those hooks run for them.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { repositories, type ConnectionRow, type Database } from '@frontload/db';
@@ -45,21 +46,25 @@ export const CHANNEL_CACHE_MS = 5_000;
 const CHANNEL_CACHE_MAX = 50_000;
 
 /** What a receiver needs of a connection. */
-type Channel = Pick<ConnectionRow, 'id' | 'status' | 'push_secret_hash' | 'push_resource_id'>;
+export type Channel = Pick<ConnectionRow, 'id' | 'status' | 'push_secret_hash' | 'push_resource_id'>;
 
-/** Found lookups only (an unknown id is never stored, so forged ids cannot fill it); oldest out first. */
-function channelCache(now: () => number = Date.now) {
-  const entries = new Map<string, { channel: Channel; until: number }>();
-  return async (key: string, load: () => Promise<Channel | undefined>): Promise<Channel | undefined> => {
+/**
+ * Found lookups only (an unknown id is never stored, so forged ids cannot fill it); oldest out first.
+ * Concurrent lookups of one key share a single load: a provider sends a change as a burst of messages
+ * per channel, and without this every message that arrived before the first answer went to Postgres.
+ */
+export function channelCache(now: () => number = Date.now) {
+  const entries = new Map<string, { channel: Promise<Channel | undefined>; until: number }>();
+  return (key: string, load: () => Promise<Channel | undefined>): Promise<Channel | undefined> => {
     const hit = entries.get(key);
     if (hit && hit.until > now()) return hit.channel;
     entries.delete(key);
-    const channel = await load();
-    if (channel) {
-      if (entries.size >= CHANNEL_CACHE_MAX) entries.delete(entries.keys().next().value!);
-      entries.set(key, { channel, until: now() + CHANNEL_CACHE_MS });
-    }
-    return channel;
+    if (entries.size >= CHANNEL_CACHE_MAX) entries.delete(entries.keys().next().value!);
+    const entry = { channel: load(), until: Number.POSITIVE_INFINITY };
+    entries.set(key, entry);
+    const forget = () => entries.get(key) === entry && entries.delete(key);
+    entry.channel.then((channel) => (channel ? (entry.until = now() + CHANNEL_CACHE_MS) : forget()), forget);
+    return entry.channel;
   };
 }
 
