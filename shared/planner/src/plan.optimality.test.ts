@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PROPERTY_SEED } from './__fixtures__/arbitraries.js';
+import { PROPERTY_SEED } from './__fixtures__/scenario.js';
 import { mustPlan } from './__fixtures__/builders.js';
 import { solveSmallWeek } from './__fixtures__/exhaustive-solver.js';
 import { smallWeekArb } from './__fixtures__/small-weeks.js';

@@ -1,13 +1,8 @@
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import {
-  PROPERTY_PARAMS,
-  PROPERTY_SEED,
-  ZONES,
-  buildInput,
-  scenarioArb,
-} from './__fixtures__/arbitraries.js';
+import { PROPERTY_PARAMS, scenarioArb } from './__fixtures__/arbitraries.js';
+import { PROPERTY_SEED, ZONES, buildInput } from './__fixtures__/scenario.js';
 import type { PlannerInput } from './input.js';
 import { mustPlan } from './__fixtures__/builders.js';
 import {

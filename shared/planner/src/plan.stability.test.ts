@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  PROPERTY_PARAMS,
-  PROPERTY_SEED,
-  buildInput,
-  buildNewMeeting,
-  newMeetingArb,
-  scenarioArb,
-} from './__fixtures__/arbitraries.js';
+import { PROPERTY_PARAMS, newMeetingArb, scenarioArb } from './__fixtures__/arbitraries.js';
+import { PROPERTY_SEED, buildInput, buildNewMeeting } from './__fixtures__/scenario.js';
 import { mustPlan } from './__fixtures__/builders.js';
 import { overlap } from './__fixtures__/oracles.js';
 import { applyOperations } from './apply-operations.js';

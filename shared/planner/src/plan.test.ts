@@ -2,7 +2,8 @@ import { OperationSchema, PlanNoteSchema, WeekMetricsSchema } from '@frontload/d
 import fc from 'fast-check';
 import { Compile } from 'typebox/compile';
 import { describe, expect, it } from 'vitest';
-import { PROPERTY_SEED, buildInput, scenarioArb } from './__fixtures__/arbitraries.js';
+import { scenarioArb } from './__fixtures__/arbitraries.js';
+import { PROPERTY_SEED, buildInput } from './__fixtures__/scenario.js';
 import { counterpart, input, mustPlan, oneOnOne, prefs } from './__fixtures__/builders.js';
 import { contentHash, operationKey } from './operation-key.js';
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PROPERTY_SEED, buildInput, scenarioArb } from './__fixtures__/arbitraries.js';
+import { scenarioArb } from './__fixtures__/arbitraries.js';
+import { PROPERTY_SEED, buildInput } from './__fixtures__/scenario.js';
 import { counterpart, event, input, local, oneOnOne, prefs } from './__fixtures__/builders.js';
 import type { PlannerInput } from './input.js';
 import { plan } from './plan.js';

@@ -9,7 +9,7 @@ import {
 } from '@frontload/domain';
 import { Temporal } from 'temporal-polyfill';
 import type { PlannerInput } from '../input.js';
-import { ZONES } from './arbitraries.js';
+import { ZONES } from './scenario.js';
 
 export interface SmallWeek {
   readonly input: PlannerInput;
