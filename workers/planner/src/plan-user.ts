@@ -1,7 +1,8 @@
 /**
  * One planning pass for a user: load → pure plan() → store the plan as the current preview → queue
  * the overload-alert evaluation → in autopilot (after one confirmed preview), start applying it.
- * A plan whose inputs did not change since the current preview is not stored again.
+ * A plan whose inputs did not change since the current preview is not stored again; in autopilot, such
+ * a preview that was never started (its job died in between) is started by the retry.
  */
 import { repositories, type ConnectionRow, type Database } from '@frontload/db';
 import { JobDeferredError, requeueRun, type Producers } from '@frontload/jobs';
@@ -70,7 +71,15 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
   // `now` moves on every run; the rest decides whether anything is new.
   const inputsHash = contentHash([JSON.stringify({ ...input, now: undefined })]);
   const current = await repos.plans.currentPreview(userId);
-  if (current?.inputs_hash === inputsHash) return { outcome: 'unchanged', planId: current.id };
+  if (current?.inputs_hash === inputsHash) {
+    // The same plan is stored already. Still a preview in autopilot means the job that stored it died
+    // before starting it (this is its retry): finish that job's work. Every step is idempotent.
+    if (current.state === 'preview' && autopilotFor(user, result.operations.length)) {
+      await followUp(deps.producers, userId, current.id, result);
+      await startRun(deps.db, deps.producers, userId, current.id, result.operations.length);
+    }
+    return { outcome: 'unchanged', planId: current.id };
+  }
 
   const stored = await deps.db.transaction((tx) =>
     repositories(tx).plans.create({
@@ -93,23 +102,48 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
   );
   const planOperations = processMetrics().planOperations;
   for (const op of result.operations) planOperations.inc({ kind: op.kind, stage: 'planned' });
-  await deps.producers.enqueueEvaluateAlerts({ userId, planId: stored.id });
-  if (result.skipWeek && result.operations.some((op) => op.kind === 'cancelOccurrence')) {
-    await deps.producers.enqueueSkipWeekAnnounced({ userId, planId: stored.id });
-  }
-  const autopilot =
-    user.mode === 'autopilot' &&
-    user.preview_confirmed_at !== null &&
-    stored.state === 'preview' &&
-    result.operations.length > 0;
-  if (autopilot && (await repos.plans.transition(stored.id, ['preview'], 'applying'))) {
-    await repos.audit.record({
-      userId,
-      actor: 'autopilot',
-      action: 'run.started',
-      details: { runId: stored.id, operations: result.operations.length },
-    });
-    await deps.producers.enqueueApply({ runId: stored.id });
-  }
+  await followUp(deps.producers, userId, stored.id, result);
+  const autopilot = stored.state === 'preview' && autopilotFor(user, result.operations.length);
+  if (autopilot) await startRun(deps.db, deps.producers, userId, stored.id, result.operations.length);
   return { outcome: 'stored', planId: stored.id, operations: result.operations.length, autopilot };
+}
+
+/** Autopilot applies a plan with work in it once the user has confirmed one preview. */
+function autopilotFor(
+  user: { mode: string; preview_confirmed_at: Date | null },
+  operations: number,
+): boolean {
+  return user.mode === 'autopilot' && user.preview_confirmed_at !== null && operations > 0;
+}
+
+/** The plan's overload check and, for a skip week, its announcement (one job each per plan). */
+async function followUp(
+  producers: Producers,
+  userId: string,
+  planId: string,
+  result: { skipWeek: string | null; operations: readonly { kind: string }[] },
+): Promise<void> {
+  await producers.enqueueEvaluateAlerts({ userId, planId });
+  if (result.skipWeek && result.operations.some((op) => op.kind === 'cancelOccurrence')) {
+    await producers.enqueueSkipWeekAnnounced({ userId, planId });
+  }
+}
+
+/** Starts applying a stored preview; only the caller that moves it to `applying` queues the run. */
+async function startRun(
+  db: Database,
+  producers: Producers,
+  userId: string,
+  planId: string,
+  operations: number,
+): Promise<void> {
+  const repos = repositories(db);
+  if (!(await repos.plans.transition(planId, ['preview'], 'applying'))) return;
+  await repos.audit.record({
+    userId,
+    actor: 'autopilot',
+    action: 'run.started',
+    details: { runId: planId, operations },
+  });
+  await producers.enqueueApply({ runId: planId });
 }
