@@ -68,7 +68,10 @@ export interface LedgerSummary {
   violations: string[];
 }
 
-/** Every operation of every run that started is applied, or skipped/failed with a reason. */
+/**
+ * Every operation of every run that started is applied, or skipped/failed with a reason; and no plan
+ * with work in it is left a preview for a user in autopilot (autopilot starts every such plan).
+ */
 export async function ledgerCheck(db: Database): Promise<LedgerSummary> {
   const { rows } = await db.query<{ state: string; kind: string; status: string; error: string | null }>(
     `select p.state, o.kind, o.status, o.error from operations o join plans p on p.id = o.plan_id
@@ -85,6 +88,15 @@ export async function ledgerCheck(db: Database): Promise<LedgerSummary> {
     } else
       summary.violations.push(`operation ${row.kind} left ${row.status} without a reason (run ${row.state})`);
   }
+  const { rows: unstarted } = await db.query<{ operations: number }>(
+    `select count(o.id)::int as operations from plans p
+     join users u on u.id = p.user_id and u.mode = 'autopilot' and u.preview_confirmed_at is not null
+     join operations o on o.plan_id = p.id
+     where p.kind = 'plan' and p.state = 'preview'
+     group by p.id`,
+  );
+  for (const { operations } of unstarted)
+    summary.violations.push(`an autopilot plan with ${operations} operation(s) was never started`);
   return summary;
 }
 

@@ -5,7 +5,8 @@
  *   [--steps N]                               only the first N steps of each script
  *   [--verbose] [--log-level debug]           step by step progress; the stack's logs
  * Prints each seed's outcome and time, the totals, and a replay command for every failure; exits 1
- * when a seed failed.
+ * when a seed failed. A failed seed also prints its steps (what each fault struck), the faulty run's
+ * ledger and notification outcomes, and both runs' journals.
  */
 import { parseArgs } from 'node:util';
 import { runSeed, type SeedResult } from './run-seed.js';
@@ -47,23 +48,27 @@ function options() {
 const { seeds, steps, verbose, logLevel } = options();
 const results: SeedResult[] = [];
 for (const seed of seeds) {
+  // Steps are printed as they finish with --verbose; otherwise kept, and printed if the seed fails: a
+  // failure seen under the long run's load may not come back on replay.
+  const stepLines: string[] = [];
   const result = await runSeed(seed, {
     ...(steps === undefined ? {} : { steps }),
-    ...(verbose ? { progress: (line: string) => console.log(line) } : {}),
+    progress: (line: string) => (verbose ? console.log(line) : stepLines.push(line)),
     ...(logLevel ? { logLevel } : {}),
   });
   results.push(result);
   console.log(`seed ${seed}: ${result.passed ? 'passed' : 'FAILED'} in ${result.seconds.toFixed(1)} s`);
   for (const failure of result.failures) console.log(`  ${failure.replaceAll('\n', '\n  ')}`);
   for (const h of result.history) console.log(`  (history) ${h.replaceAll('\n', '\n  ')}`);
-  if (verbose && result.faulty) {
+  if (!result.passed && !verbose) console.log(`  steps:\n    ${stepLines.join('\n    ')}`);
+  if ((verbose || !result.passed) && result.faulty) {
     const { ledger, notifications } = result.faulty;
     console.log(
       `  faulty run: ${ledger.applied} operations applied, explained: ${JSON.stringify(ledger.explained)}`,
     );
     console.log(`  faulty run notifications: ${JSON.stringify(notifications.outcomes)}`);
   }
-  if (!result.passed && verbose) {
+  if (!result.passed) {
     console.log('  fault-free run journal:\n    ' + (result.clean?.journal ?? []).join('\n    '));
     console.log('  faulty run journal:\n    ' + (result.faulty?.journal ?? []).join('\n    '));
   }
