@@ -71,6 +71,19 @@ describe.each(drivers)('database on $name', ({ open }) => {
     expect(plan).not.toMatch(/Seq Scan/);
   });
 
+  it('the last skip week of a user is found through a partial index, not by reading every operation', async () => {
+    const plan = await db.transaction(async (tx) => {
+      await tx.exec('set local enable_seqscan = off');
+      const { rows } = await tx.query<Record<string, string>>(
+        `explain select max(o.desired->>'skipWeek') from operations o join plans p on p.id = o.plan_id
+         where p.user_id = gen_random_uuid() and o.kind = 'cancelOccurrence' and o.status = 'applied'`,
+      );
+      return rows.map((r) => Object.values(r)[0]).join('\n');
+    });
+    expect(plan).toMatch(/Index Scan (using|on) operations_applied_cancels/);
+    expect(plan).not.toMatch(/Seq Scan/);
+  });
+
   describe('transactions', () => {
     afterEach(async () => void (await db.query('delete from users')));
 
