@@ -9,9 +9,8 @@
  * Throughput (tests/load, goal ≥ 0.8 of a handler that only enqueues): a change arrives as a burst of
  * notifications per channel, so the channel → connection lookup is kept CHANNEL_CACHE_MS in process
  * (found channels only, bounded, one load for concurrent messages); the secret is still checked on
- * every message. A connection that
- * went dead or was re-channelled within that window at worst gets one more sync request, which the
- * sync worker skips for a connection that is not live. The receivers answer providers, not browsers:
+ * every message. A connection that went dead or was re-channelled within that window at worst gets
+ * one more sync request, which the sync worker skips for a connection that is not live. The receivers answer providers, not browsers:
  * app.ts registers them in its root context, outside the context that holds the cookie, session,
  * CSRF, rate-limit and security-header plugins, so none of those hooks run for them.
  */
