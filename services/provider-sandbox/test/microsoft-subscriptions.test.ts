@@ -45,6 +45,8 @@ describe('Graph subscriptions and change notifications', () => {
     token = (await signIn(sandbox.base, accountId)).access_token;
   };
   let receiver: Receiver;
+  /** An expiry `hours` after the sandbox clock's now (earlier tests move the clock). */
+  const fromNow = (hours: number) => new Date(sandbox.core.clock.nowMs() + hours * 3_600_000).toISOString();
 
   beforeAll(async () => {
     sandbox = await startSandbox();
@@ -154,6 +156,63 @@ describe('Graph subscriptions and change notifications', () => {
       (n) => n.lifecycleEvent === 'subscriptionRemoved' && n.subscriptionId === subscription.id,
     );
     expect(removed.clientState).toBe('frontload-secret');
+    const gone = (await client
+      .api(`/subscriptions/${subscription.id}`)
+      .get()
+      .catch((error: unknown) => error)) as GraphError;
+    expect(gone.statusCode).toBe(404);
+  });
+
+  it("notifies a change only to the subscriptions of the event's own mailbox", async () => {
+    await renewToken();
+    const other = createAccount(sandbox.core, 'Tomas Lindqvist', 'tomas@fabrikam.example').id;
+    const otherToken = (await signIn(sandbox.base, other)).access_token;
+    const otherClient = graphClient(sandbox.base, () => otherToken);
+    const mine = await subscribe({ clientState: 'priya-state', expirationDateTime: fromNow(48) });
+    const theirs = (await otherClient.api('/subscriptions').post({
+      changeType: 'created,updated,deleted',
+      notificationUrl: receiver.url,
+      resource: 'me/events',
+      expirationDateTime: fromNow(48),
+      clientState: 'tomas-state',
+    })) as Subscription;
+    const post = (c: Client, subject: string) =>
+      c.api('/me/events').post({
+        subject,
+        start: { dateTime: '2026-11-25T10:00:00', timeZone: 'UTC' },
+        end: { dateTime: '2026-11-25T11:00:00', timeZone: 'UTC' },
+      }) as Promise<Event>;
+    const aboutId = (id: string | undefined) => (n: Record<string, unknown>) =>
+      (n.resourceData as { id?: string } | undefined)?.id === id;
+    const priyas = await post(client, 'Priya only');
+    await receiver.waitFor(aboutId(priyas.id));
+    // Deliveries go out in order, so Tomas's notification arrives after any stray one about Priya's event.
+    const tomass = await post(otherClient, 'Tomas only');
+    await receiver.waitFor(aboutId(tomass.id));
+    const to = (id: string | undefined) =>
+      receiver.notifications.filter(aboutId(id)).map((n) => n.subscriptionId);
+    // Priya's mailbox may hold subscriptions of earlier tests; Tomas's holds only his.
+    expect(to(priyas.id)).toContain(mine.id);
+    expect(to(priyas.id)).not.toContain(theirs.id);
+    expect(new Set(to(tomass.id))).toEqual(new Set([theirs.id]));
+  });
+
+  it('keeps a renewed subscription past its first expiry and removes it at the renewed one', async () => {
+    await renewToken();
+    const subscription = await subscribe({
+      lifecycleNotificationUrl: receiver.url,
+      expirationDateTime: fromNow(50),
+    });
+    await client.api(`/subscriptions/${subscription.id}`).patch({ expirationDateTime: fromNow(100) });
+    sandbox.core.clock.advance(60 * 3_600_000);
+    await renewToken();
+    const kept = (await client.api(`/subscriptions/${subscription.id}`).get()) as Subscription;
+    expect(kept.id).toBe(subscription.id);
+    sandbox.core.clock.advance(41 * 3_600_000);
+    await renewToken();
+    await receiver.waitFor(
+      (n) => n.lifecycleEvent === 'subscriptionRemoved' && n.subscriptionId === subscription.id,
+    );
     const gone = (await client
       .api(`/subscriptions/${subscription.id}`)
       .get()

@@ -43,6 +43,13 @@ const invalid = (message: string): GraphError => new GraphError(400, 'InvalidReq
 
 export class SubscriptionService {
   private readonly subscriptions = new Map<string, Subscription>();
+  /** Subscription ids per mailbox, so a change visits only its own mailbox's subscriptions. */
+  private readonly byMailbox = new Map<string, Set<string>>();
+  /**
+   * No subscription expires or needs reauthorization before this instant, so a clock tick before it
+   * scans nothing. It may be early (a renewal or deletion leaves it as it was), never late.
+   */
+  private nextDeadlineMs = Infinity;
   readonly notifier: Notifier;
 
   constructor(private readonly ctx: MicrosoftContext) {
@@ -54,22 +61,38 @@ export class SubscriptionService {
   private onChange(change: StoreChange): void {
     this.tick(this.ctx.core.clock.nowMs());
     const version = this.ctx.store.get(change.eventId)?.version;
-    for (const s of this.subscriptions.values()) {
-      if (s.mailboxId === change.mailboxId) this.notifier.enqueue(s, change, version);
-    }
+    for (const s of this.list(change.mailboxId)) this.notifier.enqueue(s, change, version);
   }
 
   /** Expiry and reauthorization by the sandbox clock. */
   private tick(now: number): void {
+    if (now < this.nextDeadlineMs) return;
+    this.nextDeadlineMs = Infinity;
     for (const s of [...this.subscriptions.values()]) {
       if (now >= s.expiresAtMs) {
-        this.subscriptions.delete(s.id);
+        this.remove(s);
         this.notifier.lifecycle(s, 'subscriptionRemoved');
-      } else if (now >= s.tokenExpiresAtMs && !s.reauthorizationSent) {
+        continue;
+      }
+      if (now >= s.tokenExpiresAtMs && !s.reauthorizationSent) {
         s.reauthorizationSent = true;
         this.notifier.lifecycle(s, 'reauthorizationRequired');
       }
+      this.watch(s);
     }
+  }
+
+  /** Brings the next deadline forward to `s`'s expiry or, until it is sent, its reauthorization. */
+  private watch(s: Subscription): void {
+    const reauthorizeAt = s.reauthorizationSent ? Infinity : s.tokenExpiresAtMs;
+    this.nextDeadlineMs = Math.min(this.nextDeadlineMs, s.expiresAtMs, reauthorizeAt);
+  }
+
+  private remove(s: Subscription): void {
+    this.subscriptions.delete(s.id);
+    const ids = this.byMailbox.get(s.mailboxId);
+    ids?.delete(s.id);
+    if (ids?.size === 0) this.byMailbox.delete(s.mailboxId);
   }
 
   private expiry(raw: string): number {
@@ -152,6 +175,9 @@ export class SubscriptionService {
       reauthorizationSent: false,
     };
     this.subscriptions.set(subscription.id, subscription);
+    const ids = this.byMailbox.get(subscription.mailboxId) ?? new Set<string>();
+    this.byMailbox.set(subscription.mailboxId, ids.add(subscription.id));
+    this.watch(subscription);
     return subscription;
   }
 
@@ -175,18 +201,21 @@ export class SubscriptionService {
     const s = this.get(caller, id);
     s.tokenExpiresAtMs = caller.tokenExpiresAtMs;
     s.reauthorizationSent = false;
+    this.watch(s);
   }
 
   delete(caller: GraphCaller, id: string): void {
-    this.subscriptions.delete(this.get(caller, id).id);
+    this.remove(this.get(caller, id));
   }
 
   list(mailboxId: string): Subscription[] {
-    return [...this.subscriptions.values()].filter((s) => s.mailboxId === mailboxId);
+    return [...(this.byMailbox.get(mailboxId) ?? [])].flatMap((id) => this.subscriptions.get(id) ?? []);
   }
 
   reset(): void {
     this.subscriptions.clear();
+    this.byMailbox.clear();
+    this.nextDeadlineMs = Infinity;
     this.notifier.clear();
   }
 }
