@@ -242,7 +242,7 @@ describe.each(profiles)(
             const row = (await ledger()).find((r) => r.id === op.id)!;
             return row.status === 'intent';
           },
-          { timeoutMs: 30_000, intervalMs: 20, what: `operation ${k}/${n} (${op.kind}) to reach intent` },
+          { timeoutMs: 90_000, intervalMs: 20, what: `operation ${k}/${n} (${op.kind}) to reach intent` },
         );
         if (at === 'after-write') {
           await locker.query('begin');
@@ -257,7 +257,7 @@ describe.each(profiles)(
               );
               return rows[0]!.n > 0;
             },
-            { timeoutMs: 30_000, what: `operation ${k}'s outcome to wait on the ledger` },
+            { timeoutMs: 90_000, what: `operation ${k}'s outcome to wait on the ledger` },
           );
           worker.child.kill('SIGKILL');
           await worker.exited;
@@ -288,7 +288,7 @@ describe.each(profiles)(
               const live = await faultIds();
               return armed.some((f) => !live.has(f.id));
             },
-            { timeoutMs: 30_000, intervalMs: 10, what: `operation ${k}'s write to reach the provider` },
+            { timeoutMs: 90_000, intervalMs: 10, what: `operation ${k}'s write to reach the provider` },
           );
           worker.child.kill('SIGKILL');
           await worker.exited;
@@ -322,7 +322,7 @@ describe.each(profiles)(
       expect(rows.map((r) => (r.provider_result as { wrote?: boolean } | null)?.wrote)).toEqual(
         kills.map((k) => k.at !== 'after-write' || isResentCreate(k)),
       );
-    }, 170_000);
+    }, 480_000);
 
     it('leaves exactly the planned focus blocks (no duplicate, no duplicate create request) and each series moved once', async () => {
       const events = await calendar();

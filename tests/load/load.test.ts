@@ -25,7 +25,7 @@ describe(`load: a push storm over ${USERS.toLocaleString('en')} users`, () => {
     try {
       ({ result: storm } = await runPushStorm(stack, {
         users: USERS,
-        setupTimeoutMs: 420_000,
+        setupTimeoutMs: 600_000,
         stormTimeoutMs: 240_000,
         log,
       }));
@@ -48,7 +48,7 @@ describe(`load: a push storm over ${USERS.toLocaleString('en')} users`, () => {
     log(
       `receiver: real ${receivers.realRequestsPerSecond} req/s, bare ${receivers.bareRequestsPerSecond} req/s, ratio ${receivers.ratio} (goal ≥ 0.8)`,
     );
-  }, 900_000);
+  }, 1_200_000);
 
   afterAll(async () => {
     await stack?.close();

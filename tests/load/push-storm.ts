@@ -81,7 +81,7 @@ async function firstPlansApplied(
     },
     { timeoutMs, intervalMs: 1_000, what: 'every user’s first plan applied' },
   ).catch(() => undefined);
-  await settled(stack, { timeoutMs: Math.max(10_000, deadline - Date.now()), quietMs: 3_000 });
+  await settled(stack, { timeoutMs: Math.max(60_000, deadline - Date.now()), quietMs: 3_000 });
 }
 
 export async function runPushStorm(

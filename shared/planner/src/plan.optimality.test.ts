@@ -41,5 +41,5 @@ describe('plan quality against an exhaustive solver', () => {
     );
     expect(average).toBeGreaterThanOrEqual(0.95);
     expect(worst).toBeGreaterThanOrEqual(0.8);
-  });
+  }, 120_000);
 });

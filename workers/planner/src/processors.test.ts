@@ -29,7 +29,7 @@ test('the process boots, its healthcheck passes while it polls, and SIGTERM stop
   });
 
   await waitUntil(async () => (await checkHeartbeat(heartbeatFile(dataDir, WORKER_NAME), 10)).ok, {
-    timeoutMs: 20_000,
+    timeoutMs: 60_000,
     what: `a fresh heartbeat\n${main.output()}`,
   });
   const healthy = spawnTypeScript(entry('healthcheck'), { env });
@@ -40,4 +40,4 @@ test('the process boots, its healthcheck passes while it polls, and SIGTERM stop
   const unhealthy = spawnTypeScript(entry('healthcheck'), { env });
   expect(await unhealthy.exited).toBe(1);
   expect(unhealthy.output()).toContain(`unhealthy: ${WORKER_NAME} is stopped`);
-});
+}, 120_000);
