@@ -64,8 +64,8 @@ describe('Graph subscriptions and change notifications', () => {
     await receiver.close();
   });
 
-  const subscribe = (extra: Partial<Subscription> = {}) =>
-    client.api('/subscriptions').post({
+  const subscribe = (extra: Partial<Subscription> = {}, as = client) =>
+    as.api('/subscriptions').post({
       changeType: 'created,updated,deleted',
       notificationUrl: receiver.url,
       resource: 'me/events',
@@ -145,10 +145,9 @@ describe('Graph subscriptions and change notifications', () => {
 
   it('removes an expired subscription and says so with subscriptionRemoved', async () => {
     await renewToken();
-    const expiresAt = new Date(sandbox.core.clock.nowMs() + 50 * 3_600_000).toISOString();
     const subscription = await subscribe({
       lifecycleNotificationUrl: receiver.url,
-      expirationDateTime: expiresAt,
+      expirationDateTime: fromNow(50),
     });
     sandbox.core.clock.advance(3 * 86_400_000);
     await renewToken();
@@ -169,13 +168,10 @@ describe('Graph subscriptions and change notifications', () => {
     const otherToken = (await signIn(sandbox.base, other)).access_token;
     const otherClient = graphClient(sandbox.base, () => otherToken);
     const mine = await subscribe({ clientState: 'priya-state', expirationDateTime: fromNow(48) });
-    const theirs = (await otherClient.api('/subscriptions').post({
-      changeType: 'created,updated,deleted',
-      notificationUrl: receiver.url,
-      resource: 'me/events',
-      expirationDateTime: fromNow(48),
-      clientState: 'tomas-state',
-    })) as Subscription;
+    const theirs = await subscribe(
+      { clientState: 'tomas-state', expirationDateTime: fromNow(48) },
+      otherClient,
+    );
     const post = (c: Client, subject: string) =>
       c.api('/me/events').post({
         subject,
