@@ -1,7 +1,7 @@
 /**
  * Conformance checks shared by every suite: Calendar responses against the discovery document's
  * schemas (converted to JSON Schema, unknown members refused), errors against the shape of Google's
- * documented error bodies in ../shared/fixtures.
+ * documented error bodies in the repository's provider documentation fixtures.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Captured } from './helpers.js';
 
-export const FIXTURES = join(import.meta.dirname, '../../../../shared/fixtures');
+/** Provider documentation samples kept in the repository (provenance in its SOURCES.md). */
+export const FIXTURES = join(import.meta.dirname, '../../../tests/fixtures/provider-docs');
 
 type DiscoverySchema = Record<string, unknown>;
 

@@ -6,9 +6,11 @@
  * - every error body has Graph's error shape, field for field; bad input is a 4xx, never a 500.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ResponseType, type Client } from '@microsoft/microsoft-graph-client';
 import type { Event, Subscription } from '@microsoft/microsoft-graph-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES } from './conformance.js';
 import { Csdl } from './microsoft-csdl.js';
 import {
   createAccount,
@@ -23,9 +25,8 @@ import {
   type Sandbox,
 } from './microsoft-helpers.js';
 
-const FIXTURES = new URL('../../../../shared/fixtures/', import.meta.url);
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
-const csdl = new Csdl(new URL('graph-v1.0-csdl-calendar-subset.xml', FIXTURES));
+const fixture = (name: string): unknown => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
+const csdl = new Csdl(join(FIXTURES, 'graph-v1.0-csdl-calendar-subset.xml'));
 
 interface Mock {
   request: { url: string; method?: string };

@@ -1,6 +1,6 @@
 /**
  * A small validator for Graph JSON against the v1.0 CSDL subset in
- * ../../../../shared/fixtures/graph-v1.0-csdl-calendar-subset.xml: every property must be declared on the
+ * tests/fixtures/provider-docs/graph-v1.0-csdl-calendar-subset.xml: every property must be declared on the
  * type or a base type (undeclared ones are allowed only on OpenType types, and are reported), and every
  * value must have the declared Edm/complex/enum type. OData annotations (`@odata.*`, `x@odata.*`) are skipped.
  */
@@ -28,7 +28,7 @@ export class Csdl {
   readonly types = new Map<string, TypeDef>();
   readonly enums = new Map<string, Set<string>>();
 
-  constructor(path: URL) {
+  constructor(path: string) {
     const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' });
     const root = parser.parse(`<root>${readFileSync(path, 'utf8')}</root>`) as { root: XmlNode };
     for (const kind of ['EntityType', 'ComplexType']) {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   Client,
   GraphError,
@@ -8,6 +9,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import type { Event, Subscription } from '@microsoft/microsoft-graph-types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES } from './conformance.js';
 import {
   chain,
   createAccount,
@@ -20,8 +22,7 @@ import {
   type Sandbox,
 } from './microsoft-helpers.js';
 
-const FIXTURES = new URL('../../../../shared/fixtures/', import.meta.url);
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
+const fixture = (name: string): unknown => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
 
 const keysDeep = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(keysDeep);

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedJson } from './__fixtures__/fixtures.js';
 import { googleError } from './google/google-errors.js';
 import { graphError } from './microsoft/graph-errors.js';
 import { parseRetryAfter } from './provider-error.js';
 
-const fixtures = resolve(import.meta.dirname, '../../../../shared/fixtures');
-const fixture = (name: string) => JSON.parse(readFileSync(resolve(fixtures, name), 'utf8')) as unknown;
 const now = Date.parse('2026-11-23T09:00:00Z');
 
 describe('Google errors map to kinds the workers act on (real error bodies)', () => {
@@ -19,7 +16,7 @@ describe('Google errors map to kinds the workers act on (real error bodies)', ()
     ['google-error-403-userRateLimitExceeded.json', 403, 'rate_limited'],
     ['google-error-429-rateLimitExceeded.json', 429, 'rate_limited'],
   ])('%s → %s', (file, status, kind) => {
-    const error = googleError(status, fixture(file), null, now);
+    const error = googleError(status, sharedJson(file), null, now);
     expect(error.kind).toBe(kind);
     expect(error.details.status).toBe(status);
   });
@@ -45,7 +42,7 @@ describe('Google errors map to kinds the workers act on (real error bodies)', ()
 
 describe('Microsoft errors map to kinds the workers act on', () => {
   it('429 TooManyRequests (real body) is rate_limited and honours a fractional Retry-After', () => {
-    const error = graphError(429, fixture('graph-error-429-TooManyRequests.json'), '2.128', now);
+    const error = graphError(429, sharedJson('graph-error-429-TooManyRequests.json'), '2.128', now);
     expect(error.kind).toBe('rate_limited');
     expect(error.retryAfterMs).toBe(2128);
   });

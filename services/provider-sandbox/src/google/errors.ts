@@ -1,5 +1,5 @@
 /**
- * Google's classic JSON error envelope, field for field as in ../shared/fixtures/google-error-*.json:
+ * Google's classic JSON error envelope, field for field as in tests/fixtures/provider-docs/google-error-*.json:
  * `{"error":{"errors":[{domain,reason,message,locationType?,location?}],"code","message"}}`.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';

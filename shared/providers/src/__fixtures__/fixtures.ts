@@ -1,13 +1,13 @@
 /**
- * Test support: the project's real provider payloads in /work/shared/fixtures (provenance in its
+ * Test support: the providers' documentation samples in tests/fixtures/provider-docs (provenance in its
  * SOURCES.md), and payloads recorded from the provider sandbox next to each adapter
  * (`google/__fixtures__`, `microsoft/__fixtures__`) for cases the documentation samples lack.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-/** /work/shared/fixtures, five levels above this folder (src/__fixtures__ → providers → shared → main → /work). */
-export const SHARED_FIXTURES = resolve(import.meta.dirname, '../../../../../shared/fixtures');
+/** tests/fixtures/provider-docs at the repository root, four levels above this folder. */
+export const SHARED_FIXTURES = resolve(import.meta.dirname, '../../../../tests/fixtures/provider-docs');
 
 /** A JSON fixture from the shared folder. */
 export function sharedJson(name: string): unknown {

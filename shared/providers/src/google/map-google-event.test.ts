@@ -1,5 +1,5 @@
 /**
- * The Google mapper on real payloads: Google's own documentation samples (/work/shared/fixtures) and an
+ * The Google mapper on real payloads: Google's own documentation samples (tests/fixtures/provider-docs) and an
  * events.list page recorded from the provider sandbox (`__fixtures__/sandbox-events-list.json`: a
  * bi-weekly series with a moved exception and a cancelled instance, a deleted event, focusTime with our
  * tag, workingLocation and a transparent all-day event, in a Europe/Berlin calendar).

@@ -1,4 +1,4 @@
-/** getSchedule mapping on Microsoft's documented response (/work/shared/fixtures/graph-getschedule-response.json). */
+/** getSchedule mapping on Microsoft's documented response (tests/fixtures/provider-docs/graph-getschedule-response.json). */
 import type * as Graph from '@microsoft/microsoft-graph-types';
 import { describe, expect, it } from 'vitest';
 import { sharedJson } from '../__fixtures__/fixtures.js';

@@ -1,5 +1,5 @@
 /**
- * The Graph mapper on real payloads: Microsoft's documentation samples (/work/shared/fixtures) and delta
+ * The Graph mapper on real payloads: Microsoft's documentation samples (tests/fixtures/provider-docs) and delta
  * rounds recorded from the provider sandbox (`__fixtures__/sandbox-delta-*.json`: a weekly 1:1 in
  * Pacific Standard Time with a room, an all-day out-of-office, a free lunch; then the round after one
  * occurrence was moved and the lunch deleted), all requested with `Prefer: outlook.timezone="UTC"`.
