@@ -10,6 +10,12 @@ export const Errors = {
   ValidationFailed: createError('FL_VALIDATION_FAILED', '%s', 400),
   Unauthenticated: createError('FL_UNAUTHENTICATED', 'Sign in or send a valid API token', 401),
   Forbidden: createError('FL_FORBIDDEN', '%s', 403),
+  SessionRequired: createError(
+    'FL_SESSION_REQUIRED',
+    'Only a signed-in browser session may %s; an API token may not',
+    403,
+  ),
+  LimitReached: createError('FL_LIMIT_REACHED', '%s', 409),
   Conflict: createError('FL_CONFLICT', '%s', 409),
   PayloadTooLarge: createError('FL_PAYLOAD_TOO_LARGE', 'Request body is larger than allowed', 413),
   UnknownProvider: createError(

@@ -2,7 +2,9 @@
  * Who is calling: a session cookie (the settings page) or a personal API token sent as
  * `Authorization: Bearer flp_…` (scripts and the CLI). Both are random secrets stored only as
  * SHA-256 hashes. Routes that need a user add `preHandler: app.requireUser`; every query they make
- * is then scoped to `request.user.id`.
+ * is then scoped to `request.user.id`. Routes that mint or reveal credentials or destroy the account
+ * (tokens, webhook endpoints and their secrets, deleting the account) call `requireSession`: a
+ * leaked API token must not be able to outlive its own revocation or take the account with it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
@@ -28,6 +30,12 @@ declare module 'fastify' {
     requireUser: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     startSession: (reply: FastifyReply, userId: string) => Promise<void>;
   }
+}
+
+/** Refuses (403 FL_SESSION_REQUIRED) a request not made from a signed-in browser session. */
+export function requireSession(request: FastifyRequest, action: string): void {
+  if (!request.user) throw new Errors.Unauthenticated();
+  if (request.user.via !== 'session') throw new Errors.SessionRequired(action);
 }
 
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');

@@ -44,8 +44,14 @@ describe('browser protections: CSRF on cookie writes, CSP and helmet headers, th
     const created = await createToken(alice.headers);
     expect(created.statusCode).toBe(201);
     const { token } = created.json<{ token: string }>();
-    const viaToken = await createToken({ authorization: `Bearer ${token}` });
-    expect(viaToken.statusCode).toBe(201);
+    const viaToken = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/mode',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { mode: 'preview' },
+    });
+    expect(viaToken.json()).not.toMatchObject({ code: 'FL_CSRF_INVALID' });
+    expect(viaToken.statusCode).toBe(200);
   });
 
   it('serves the page at / with a strict CSP and no inline script or style', async () => {

@@ -27,6 +27,19 @@ export const apiTokensRepository = (db: Queryable) => ({
     return rows[0]!;
   },
 
+  /**
+   * Locks the owner's user row for the rest of the transaction, so that concurrent creations for
+   * one user take turns, and counts the user's live (unrevoked) tokens. Call inside a transaction.
+   */
+  async lockOwnerAndCountLive(userId: string): Promise<number> {
+    await db.query('select id from users where id = $1 for update', [userId]);
+    const { rows } = await db.query<{ n: number }>(
+      'select count(*)::int as n from api_tokens where user_id = $1 and revoked_at is null',
+      [userId],
+    );
+    return rows[0]?.n ?? 0;
+  },
+
   async listForUser(userId: string): Promise<ApiTokenRow[]> {
     return (
       await db.query<ApiTokenRow>(

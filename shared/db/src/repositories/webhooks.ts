@@ -50,6 +50,19 @@ export const webhooksRepository = (db: Queryable) => ({
     return rows[0]!;
   },
 
+  /**
+   * Locks the owner's user row for the rest of the transaction, so that concurrent creations for
+   * one user take turns, and counts the user's endpoints. Call inside a transaction.
+   */
+  async lockOwnerAndCountEndpoints(userId: string): Promise<number> {
+    await db.query('select id from users where id = $1 for update', [userId]);
+    const { rows } = await db.query<{ n: number }>(
+      'select count(*)::int as n from webhook_endpoints where user_id = $1',
+      [userId],
+    );
+    return rows[0]?.n ?? 0;
+  },
+
   async endpointForUser(userId: string, id: string): Promise<WebhookEndpointRow | undefined> {
     return (
       await db.query<WebhookEndpointRow>('select * from webhook_endpoints where id = $1 and user_id = $2', [

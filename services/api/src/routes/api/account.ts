@@ -4,7 +4,7 @@ import type { Producers } from '@frontload/jobs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { RemovalQuery } from './connections.js';
 import { Errors } from '../../errors.js';
-import { SESSION_COOKIE, hashSecret } from '../../plugins/auth.js';
+import { SESSION_COOKIE, hashSecret, requireSession } from '../../plugins/auth.js';
 
 export const accountRoutes: FastifyPluginAsyncTypebox<{
   db: Database;
@@ -29,7 +29,9 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
   // Every table holding the user's data references users with `on delete cascade`. Connections are
   // cleaned up first (push stopped, grants revoked, our events removed if asked) by disconnect jobs,
   // which need their tokens; the last one deletes the user row and with it everything else.
+  // Only from a browser session: a leaked API token must not be able to take the account with it.
   app.delete('/me', { schema: { querystring: RemovalQuery } }, async (request, reply) => {
+    requireSession(request, 'delete the account');
     const userId = request.user!.id;
     const removeFocusBlocks = request.query.removeFocusBlocks === 'true';
     const connections = await db.transaction((tx) =>

@@ -2,6 +2,8 @@
  * Webhook endpoints for overload alerts: created with a signing secret shown once, listed,
  * updated, rotated (the old secret keeps signing for an overlap), test-sent, and their delivery
  * log with manual redelivery. URLs are checked against the SSRF policy before anything is stored.
+ * Creating an endpoint and rotating its secret (the two answers that carry a secret) need a browser
+ * session, and a user has at most {@link MAX_WEBHOOK_ENDPOINTS} endpoints.
  */
 import { randomUUID } from 'node:crypto';
 import { repositories, type Database } from '@frontload/db';
@@ -10,6 +12,7 @@ import { checkWebhookUrl, generateWebhookSecret, type TokenVault, type UrlPolicy
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { Errors } from '../../errors.js';
+import { requireSession } from '../../plugins/auth.js';
 import { testEventPayload } from './webhook-test-event.js';
 import {
   CreateEndpointBody,
@@ -22,6 +25,9 @@ import {
 
 /** How long a rotated-out secret keeps signing, so receivers can switch without losing a message. */
 export const SECRET_OVERLAP_MS = 24 * 3600_000;
+
+/** Webhook endpoints one user may have. */
+export const MAX_WEBHOOK_ENDPOINTS = 10;
 
 export interface WebhookRouteOptions {
   db: Database;
@@ -46,17 +52,26 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRouteOptions> = asy
   };
 
   app.post('/webhooks', { schema: { body: CreateEndpointBody } }, async (request, reply) => {
+    requireSession(request, 'create webhook endpoints');
     const userId = request.user!.id;
     const checked = checkWebhookUrl(request.body.url, options.urlPolicy);
     if (!checked.ok) throw new Errors.WebhookUrlRefused(checked.reason, checked.code);
     const secret = generateWebhookSecret();
-    const row = await repos.webhooks.createEndpoint({
-      userId,
-      url: checked.url.toString(),
-      description: request.body.description ?? '',
-      eventTypes: request.body.eventTypes,
-      format: request.body.format ?? 'json',
-      sealedSecrets: options.vault.seal({ current: secret }, sealContext(userId)),
+    const row = await options.db.transaction(async (tx) => {
+      const txRepos = repositories(tx);
+      if ((await txRepos.webhooks.lockOwnerAndCountEndpoints(userId)) >= MAX_WEBHOOK_ENDPOINTS) {
+        throw new Errors.LimitReached(
+          `You already have ${MAX_WEBHOOK_ENDPOINTS} webhook endpoints; delete one before adding another`,
+        );
+      }
+      return txRepos.webhooks.createEndpoint({
+        userId,
+        url: checked.url.toString(),
+        description: request.body.description ?? '',
+        eventTypes: request.body.eventTypes,
+        format: request.body.format ?? 'json',
+        sealedSecrets: options.vault.seal({ current: secret }, sealContext(userId)),
+      });
     });
     await repos.audit.record({
       userId,
@@ -102,6 +117,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRouteOptions> = asy
   });
 
   app.post('/webhooks/:id/rotate-secret', { schema: { params: IdParams } }, async (request) => {
+    requireSession(request, 'rotate webhook secrets');
     const userId = request.user!.id;
     const row = await ownEndpoint(userId, request.params.id);
     const { current } = options.vault.unseal(row.sealed_secrets, sealContext(userId)) as { current: string };
