@@ -1,4 +1,4 @@
-/** Layer rules from ../shared/docs/ARCHITECTURE.md: dependencies point inward, the core stays pure. */
+/** Layer rules of docs/ARCHITECTURE.md ("Parts"): dependencies point inward, the core stays pure. */
 const io = [
   '^(node:)?(fs|net|http|https|http2|dgram|dns|child_process|cluster|worker_threads|tls|process)(/|$)',
   'node_modules/(pg|ioredis|bullmq|@electric-sql|fastify|pino|googleapis|@microsoft|undici|axios|arctic)/',

@@ -1,4 +1,4 @@
--- The data model of ../shared/docs/ARCHITECTURE.md ("Data model"). Instants are timestamptz (UTC);
+-- The data model of docs/ARCHITECTURE.md ("Data model"). Instants are timestamptz (UTC);
 -- zones are IANA names. The mirror keeps only what the planner needs.
 
 create table users (
