@@ -98,4 +98,43 @@ describe('skip weeks', () => {
     expect(out.skipWeek).toBe('2024-04-08');
     expect(cancelled(out)).toEqual([`${BOB}-2024-04-08`, `${CY}-2024-04-08`]);
   });
+
+  describe('a skip week is a skip week only when it skips', () => {
+    const weeks = ['2024-04-08', '2024-04-15'];
+    /** Sunday 7 April, 13:00: the Monday-morning 1:1s of the week of 8 April are all inside the 24 h freeze window. */
+    const eve = (horizonWeeks: number) =>
+      team({
+        now: local('2024-04-07T13:00'),
+        horizonWeeks,
+        events: weeks.flatMap((day) =>
+          [ANN, BOB, CY].map((p, i) => oneOnOne(`${p}-${day}`, p, `${day}T${10 + i}:00`)),
+        ),
+      });
+
+    it('does not make the due week a skip week when its 1:1s are all inside the freeze window', () => {
+      const out = mustPlan(eve(1));
+      expect(out.skipWeek).toBeNull();
+      expect(cancelled(out)).toEqual([]);
+      expect(out.notes.map((n) => n.message).join('\n')).not.toMatch(/\b0 1:1 occurrence/);
+      expect(out.notes.find((n) => n.code === 'skipWeek')?.message).toContain('No skip week yet');
+    });
+
+    it('moves the cadence on to the next week that can skip', () => {
+      const out = mustPlan(eve(2));
+      expect(out.skipWeek).toBe('2024-04-15');
+      expect(cancelled(out)).toEqual([`${BOB}-2024-04-15`, `${CY}-2024-04-15`]);
+      expect(out.notes.find((n) => n.code === 'skipWeek')?.message).toContain(
+        'The week(s) of 2024-04-08 had no 1:1 Frontload may cancel',
+      );
+    });
+
+    it('does not make a week a skip week when everyone in it is protected', () => {
+      const out = mustPlan(
+        team({ people: [ANN, BOB, CY].map((email) => ({ email, protected: true, fixed: false })) }),
+      );
+      expect(out.skipWeek).toBeNull();
+      expect(cancelled(out)).toEqual([]);
+      expect(out.notes.map((n) => n.message).join('\n')).not.toMatch(/\b0 1:1 occurrence/);
+    });
+  });
 });

@@ -69,27 +69,37 @@ function skipCost(ctx: PlanContext, week: WeekFrame): number {
   return held * (1 - share);
 }
 
-/** The week to skip among the horizon weeks, following the cadence window; null when none is due. */
-function chooseWeek(ctx: PlanContext, lastSkip: number): { week: WeekFrame; overdue: boolean } | null {
+/**
+ * The weeks that may be the skip week, best first, following the cadence window: the recorded skip
+ * week alone when one is in view, else the window's weeks cheapest first, then the later weeks in view
+ * in order (the next that can skip, when the window's cannot); empty when none is due yet.
+ */
+function rankWeeks(
+  ctx: PlanContext,
+  lastSkip: number,
+): { weeks: WeekFrame[]; recorded: boolean; overdue: boolean } {
   const { minWeeks, maxWeeks } = ctx.prefs.skipWeeks;
   const weeksAfter = (w: WeekFrame) => Math.floor((w.startDay - lastSkip) / 7);
   const current = ctx.weeks.find((w) => w.startDay <= lastSkip && lastSkip < w.startDay + 7);
-  if (current) return { week: current, overdue: false };
+  if (current) return { weeks: [current], recorded: true, overdue: false };
   const first = ctx.weeks[0];
   const last = ctx.weeks[ctx.weeks.length - 1];
-  if (!first || !last) return null;
+  if (!first || !last) return { weeks: [], recorded: false, overdue: false };
   const overdue = weeksAfter(first) > maxWeeks;
   // Decide only once every remaining week of the window is visible, so the cheaper one can win.
-  if (!overdue && weeksAfter(last) < maxWeeks) return null;
+  if (!overdue && weeksAfter(last) < maxWeeks) return { weeks: [], recorded: false, overdue };
   const candidates = overdue
     ? ctx.weeks
     : ctx.weeks.filter((w) => weeksAfter(w) >= minWeeks && weeksAfter(w) <= maxWeeks);
   // Cheapest first; on a tie, a week still wholly ahead (all of it can be skipped), then the earlier.
   const ranked = candidates
     .map((week) => ({ week, cost: skipCost(ctx, week), underway: week.start < ctx.cutoff ? 1 : 0 }))
-    .sort((a, b) => a.cost - b.cost || a.underway - b.underway || a.week.start - b.week.start);
-  const best = ranked[0]?.week;
-  return best ? { week: best, overdue } : null;
+    .sort((a, b) => a.cost - b.cost || a.underway - b.underway || a.week.start - b.week.start)
+    .map((r) => r.week);
+  // Should none of them have anything to skip, the weeks after the window follow, in order.
+  const later = overdue ? [] : ctx.weeks.filter((w) => weeksAfter(w) > maxWeeks);
+  const weeks = [...ranked, ...later];
+  return { weeks, recorded: false, overdue };
 }
 
 /**
@@ -157,17 +167,12 @@ function decidePerson(
     : { cancel: [], keep: [...keep, ...cancel.map((e) => ({ e, why }))] };
 }
 
-/**
- * Picks the skip week (5–6 weeks after the last one, the cheapest inside that window) and the 1:1
- * occurrences to cancel in it: the user's own, after the freeze window, not with protected people and
- * not stretching anyone's gap between held 1:1s past the limit. `excluded` are events left alone.
- */
-export function planSkipWeek(ctx: PlanContext, excluded: ReadonlySet<string>): SkipPlan {
-  const { skipWeeks } = ctx.prefs;
-  if (!skipWeeks.enabled || ctx.input.history.lastSkipWeek === null) return NONE;
-  const chosen = chooseWeek(ctx, parseEpochDay(ctx.input.history.lastSkipWeek));
-  if (!chosen) return NONE;
-  const { week } = chosen;
+/** What skipping `week` would do: the occurrences cancelled, and a note for each one kept. */
+function decideWeek(
+  ctx: PlanContext,
+  week: WeekFrame,
+  excluded: ReadonlySet<string>,
+): { cancel: ParsedEvent[]; notes: PlanNote[] } {
   const notes: PlanNote[] = [];
   const cancel: ParsedEvent[] = [];
   const byPerson = new Map<string, ParsedEvent[]>();
@@ -191,13 +196,69 @@ export function planSkipWeek(ctx: PlanContext, excluded: ReadonlySet<string>): S
     }
   }
   cancel.sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
-  const why = chosen.overdue
-    ? 'the cadence window has passed, so the cheapest week in view is used'
-    : `it is the cheapest week ${skipWeeks.minWeeks}–${skipWeeks.maxWeeks} weeks after the last skip week (${ctx.input.history.lastSkipWeek})`;
-  notes.unshift({
-    code: 'skipWeek',
-    message: `The week of ${week.startDate} is a skip week (${why}): ${cancel.length} 1:1 occurrence(s) cancelled.`,
-    week: week.startDate,
-  });
-  return { week, cancel, notes };
+  return { cancel, notes };
+}
+
+/**
+ * Picks the skip week (5–6 weeks after the last one, the cheapest inside that window) and the 1:1
+ * occurrences to cancel in it: the user's own, after the freeze window, not with protected people and
+ * not stretching anyone's gap between held 1:1s past the limit. `excluded` are events left alone.
+ *
+ * A week is a skip week only when it skips something: a candidate that would cancel nothing (its 1:1s
+ * inside the freeze window, everyone protected, no 1:1s at all) is passed over for the next candidate
+ * that can, and when none can, there is no skip week in this plan: the cadence still counts from the
+ * last real one and moves on to the next week that can skip.
+ */
+export function planSkipWeek(ctx: PlanContext, excluded: ReadonlySet<string>): SkipPlan {
+  const { skipWeeks } = ctx.prefs;
+  const lastSkipWeek = ctx.input.history.lastSkipWeek;
+  if (!skipWeeks.enabled || lastSkipWeek === null) return NONE;
+  const ranked = rankWeeks(ctx, parseEpochDay(lastSkipWeek));
+  const first = ranked.weeks[0];
+  if (!first) return NONE;
+  if (ranked.recorded) {
+    // The recorded skip week: any 1:1 added to it since is cancelled too; it stays the skip week.
+    const { cancel, notes } = decideWeek(ctx, first, excluded);
+    if (cancel.length === 0) return { week: first, cancel, notes };
+    return {
+      week: first,
+      cancel,
+      notes: [
+        {
+          code: 'skipWeek',
+          message: `The week of ${first.startDate} is the skip week (${lastSkipWeek}): ${cancel.length} more 1:1 occurrence(s) cancelled.`,
+          week: first.startDate,
+        },
+        ...notes,
+      ],
+    };
+  }
+  for (const week of ranked.weeks) {
+    const { cancel, notes } = decideWeek(ctx, week, excluded);
+    if (cancel.length === 0) continue;
+    const passed = ranked.weeks.slice(0, ranked.weeks.indexOf(week));
+    const why = ranked.overdue
+      ? 'the cadence window has passed, so the cheapest week in view that has a 1:1 to skip is used'
+      : `it is the cheapest week ${skipWeeks.minWeeks}–${skipWeeks.maxWeeks} weeks after the last skip week (${lastSkipWeek}) that has a 1:1 to skip`;
+    const skipped = passed.length
+      ? ` The week(s) of ${passed.map((w) => w.startDate).join(', ')} had no 1:1 Frontload may cancel.`
+      : '';
+    notes.unshift({
+      code: 'skipWeek',
+      message: `The week of ${week.startDate} is a skip week (${why}): ${cancel.length} 1:1 occurrence(s) cancelled.${skipped}`,
+      week: week.startDate,
+    });
+    return { week, cancel, notes };
+  }
+  return {
+    week: null,
+    cancel: [],
+    notes: [
+      {
+        code: 'skipWeek',
+        message: `No skip week yet: the week(s) due (${ranked.weeks.map((w) => w.startDate).join(', ')}) have no 1:1 Frontload may cancel (inside the freeze window, with protected people, or none at all). The next week that has one will be the skip week; the cadence still counts from ${lastSkipWeek}.`,
+        week: first.startDate,
+      },
+    ],
+  };
 }

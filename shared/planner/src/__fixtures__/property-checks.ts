@@ -193,9 +193,14 @@ export function checkSkipWeeks(input: PlannerInput, output: PlannerOutput): void
   const cancels = output.operations.filter(
     (op): op is Extract<Operation, { kind: 'cancelOccurrence' }> => op.kind === 'cancelOccurrence',
   );
+  const last = input.history.lastSkipWeek;
+  // A skip week is one that skips: only the recorded skip week may be named with nothing cancelled.
+  const recorded = (week: string) => last !== null && Math.abs(weeksBetween(last, week)) < 1;
+  if (output.skipWeek !== null && !recorded(output.skipWeek))
+    expect(cancels.length, `skip week ${output.skipWeek} cancels nothing`).toBeGreaterThan(0);
+  for (const note of output.notes) expect(note.message).not.toMatch(/\b0 1:1 occurrence/);
   if (cancels.length === 0) return;
   const { skipWeeks } = input.preferences;
-  const last = input.history.lastSkipWeek;
   expect(last, 'a skip week without a cadence').not.toBeNull();
   const current = weekOracle(input.now, input.zone, input.preferences).startDate;
   const after = applyOperations(input, output.operations);
@@ -203,8 +208,9 @@ export function checkSkipWeeks(input: PlannerInput, output: PlannerOutput): void
     expect(op.skipWeek).toBe(cancels[0]?.skipWeek);
     const gapWeeks = weeksBetween(last ?? op.skipWeek, op.skipWeek);
     const overdue = weeksBetween(last ?? current, current) > skipWeeks.maxWeeks;
-    const inWindow =
-      gapWeeks === 0 || (gapWeeks >= skipWeeks.minWeeks && gapWeeks <= skipWeeks.maxWeeks) || overdue;
+    // Past the window only when overdue, or when the weeks inside it had nothing to skip (the cadence
+    // then moves on to the next week that can skip); never before the window opens.
+    const inWindow = gapWeeks === 0 || gapWeeks >= skipWeeks.minWeeks || overdue;
     expect(inWindow, `skip week ${op.skipWeek} is ${gapWeeks} weeks after ${last}`).toBe(true);
     const cancelled = input.events.find((e) => e.id === op.eventId) as CalendarEvent;
     expect(weekOracle(cancelled.start, input.zone, input.preferences).startDate).toBe(op.skipWeek);
