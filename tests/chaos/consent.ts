@@ -46,8 +46,12 @@ export async function connectThroughApi(
   const location = start.headers.get('location');
   if (!location) throw new Error(`/auth/${provider}/start answered ${start.status}`);
   const callback = await approveConsent(new URL(location), provider, accountId);
-  // The sandbox sends the browser to PUBLIC_URL; the API under test listens elsewhere.
-  const res = await fetch(`${apiUrl}${callback.pathname}${callback.search}`, { redirect: 'manual' });
+  // The sandbox sends the browser to PUBLIC_URL; the API under test listens elsewhere. The browser
+  // brings back the nonce cookie /start set, which binds the flow to it.
+  const res = await fetch(`${apiUrl}${callback.pathname}${callback.search}`, {
+    redirect: 'manual',
+    headers: { cookie: cookieHeader(start) },
+  });
   if (res.status !== 303) throw new Error(`callback answered ${res.status}: ${await res.text()}`);
   return cookieHeader(res);
 }

@@ -16,6 +16,9 @@ async function consent(t: TestApp, decision: 'allow' | 'deny', cookie?: string) 
     headers: cookie ? { cookie } : {},
   });
   expect(start.statusCode).toBe(302);
+  // The nonce cookie binds the flow to this browser; the callback must carry it.
+  const nonce = start.cookies.find((c) => c.name === 'fl_oauth')!;
+  const browserCookie = [cookie, `${nonce.name}=${nonce.value}`].filter(Boolean).join('; ');
   const authorizeUrl = new URL(start.headers.location as string);
   expect(authorizeUrl.searchParams.get('code_challenge_method')).toBe('S256');
   const page = await fetch(authorizeUrl);
@@ -36,6 +39,7 @@ async function consent(t: TestApp, decision: 'allow' | 'deny', cookie?: string) 
   return {
     callbackPath: `${callback.pathname}${callback.search}`,
     state: callback.searchParams.get('state')!,
+    headers: { cookie: browserCookie },
   };
 }
 
@@ -62,8 +66,8 @@ describe('connect Google through the sandbox consent page', () => {
   });
 
   it('signs the user in, stores sealed tokens, and queues exactly one initial sync', async () => {
-    const { callbackPath } = await consent(t, 'allow');
-    const res = await t.app.inject({ method: 'GET', url: callbackPath });
+    const { callbackPath, headers } = await consent(t, 'allow');
+    const res = await t.app.inject({ method: 'GET', url: callbackPath, headers });
     expect(res.statusCode, res.body).toBe(303);
     expect(res.headers.location).toBe('/');
     const cookie = [res.headers['set-cookie']].flat().find((c) => c?.startsWith('fl_session='));
@@ -95,24 +99,24 @@ describe('connect Google through the sandbox consent page', () => {
   });
 
   it('connecting the same account again updates its tokens instead of adding a connection', async () => {
-    const { callbackPath } = await consent(t, 'allow');
-    expect((await t.app.inject({ method: 'GET', url: callbackPath })).statusCode).toBe(303);
+    const { callbackPath, headers } = await consent(t, 'allow');
+    expect((await t.app.inject({ method: 'GET', url: callbackPath, headers })).statusCode).toBe(303);
     const { rows } = await t.db.query<{ n: number }>('select count(*)::int as n from connections');
     expect(rows[0]?.n).toBe(1);
   });
 
   it('refuses a replayed callback (the state is single-use) and changes nothing', async () => {
-    const { callbackPath } = await consent(t, 'allow');
-    expect((await t.app.inject({ method: 'GET', url: callbackPath })).statusCode).toBe(303);
-    const replay = await t.app.inject({ method: 'GET', url: callbackPath });
+    const { callbackPath, headers } = await consent(t, 'allow');
+    expect((await t.app.inject({ method: 'GET', url: callbackPath, headers })).statusCode).toBe(303);
+    const replay = await t.app.inject({ method: 'GET', url: callbackPath, headers });
     expect(replay.statusCode).toBe(400);
     expect(replay.json()).toMatchObject({ code: 'FL_OAUTH_STATE_INVALID' });
   });
 
   it('answers Deny on the consent page with a coded 400 and creates nothing', async () => {
     const before = await t.db.query<{ n: number }>('select count(*)::int as n from users');
-    const { callbackPath } = await consent(t, 'deny');
-    const res = await t.app.inject({ method: 'GET', url: callbackPath });
+    const { callbackPath, headers } = await consent(t, 'deny');
+    const res = await t.app.inject({ method: 'GET', url: callbackPath, headers });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'FL_OAUTH_DENIED' });
     const after = await t.db.query<{ n: number }>('select count(*)::int as n from users');
@@ -120,9 +124,9 @@ describe('connect Google through the sandbox consent page', () => {
   });
 
   it('refuses a tampered state, and an unknown provider, with stable codes', async () => {
-    const { callbackPath, state } = await consent(t, 'allow');
+    const { callbackPath, state, headers } = await consent(t, 'allow');
     const tampered = callbackPath.replace(`state=${encodeURIComponent(state)}`, 'state=forged-state');
-    expect((await t.app.inject({ method: 'GET', url: tampered })).json()).toMatchObject({
+    expect((await t.app.inject({ method: 'GET', url: tampered, headers })).json()).toMatchObject({
       code: 'FL_OAUTH_STATE_INVALID',
     });
     const unknown = await t.app.inject({ method: 'GET', url: '/auth/yahoo/start' });

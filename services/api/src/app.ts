@@ -106,6 +106,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       db: deps.db,
       oauth: deps.oauth,
       now,
+      publicUrl,
+      secureCookies: !isLocalHttp(publicUrl),
       sealTokens: (tokens, context) => deps.vault.seal(tokens, context),
       enqueueInitialSync: async (connectionId) =>
         void (await deps.producers.enqueueSync({ connectionId, reason: 'initial' })),

@@ -28,6 +28,16 @@ export const Errors = {
     'This sign-in link is unknown, expired or already used; start again',
     400,
   ),
+  OAuthBrowserMismatch: createError(
+    'FL_OAUTH_BROWSER_MISMATCH',
+    'This sign-in was started in another browser, or too long ago; start again from this browser',
+    403,
+  ),
+  OAuthUserMismatch: createError(
+    'FL_OAUTH_USER_MISMATCH',
+    'This calendar connection was started by another signed-in user; sign in as them or start again',
+    403,
+  ),
   OAuthDenied: createError('FL_OAUTH_DENIED', 'The provider did not grant access: %s', 400),
   OAuthExchangeFailed: createError(
     'FL_OAUTH_EXCHANGE_FAILED',

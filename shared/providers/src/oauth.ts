@@ -52,11 +52,44 @@ export interface TokenSet {
   scopes: string[];
 }
 
+/**
+ * Who consented, from the id_token. (provider, issuer, subject) identifies the account; the email
+ * claim is for display, and counts as verified only when the provider says so.
+ */
 export interface OAuthIdentity {
+  /** Who vouches for the subject: Google's `iss`; Microsoft's tenant id (`tid`). */
+  issuer: string;
   /** The provider's stable id for the account (Google `sub`, Microsoft `oid`). */
   subject: string;
+  /** For display: Google `email`; Microsoft `email`, else `preferred_username`. */
   email: string;
+  /**
+   * Google's `email_verified`. Never for Microsoft: its `email` claim is whatever the tenant's admin
+   * typed and `preferred_username` is a sign-in name, neither verified.
+   */
+  emailVerified: boolean;
   name: string;
+}
+
+/** The identity in a provider's id_token claims; undefined when a key claim is missing. */
+export function identityFromClaims(
+  provider: ProviderKind,
+  claims: Record<string, unknown>,
+): OAuthIdentity | undefined {
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const name = text(claims.name);
+  if (provider === 'google') {
+    const issuer = text(claims.iss).replace(/^https:\/\//, '');
+    const subject = text(claims.sub);
+    const email = text(claims.email).toLowerCase();
+    const emailVerified =
+      email !== '' && (claims.email_verified === true || claims.email_verified === 'true');
+    return issuer && subject ? { issuer, subject, email, emailVerified, name } : undefined;
+  }
+  const issuer = text(claims.tid).toLowerCase();
+  const subject = text(claims.oid);
+  const email = (text(claims.email) || text(claims.preferred_username)).toLowerCase();
+  return issuer && subject ? { issuer, subject, email, emailVerified: false, name } : undefined;
 }
 
 interface Endpoints {
@@ -163,11 +196,13 @@ export function createOAuth(settings: OAuthSettings, now: () => number = Date.no
         .validateAuthorizationCode(token, code, codeVerifier)
         .catch((e: unknown) => mapError(provider, e));
       const claims = decodeIdToken(tokens.idToken()) as Record<string, unknown>;
-      const subject = String(claims.oid ?? claims.sub ?? '');
-      const email = String(claims.email ?? claims.preferred_username ?? '').toLowerCase();
-      if (!subject || !email)
-        throw new ProviderError('permanent', provider, 'id_token lacks a subject or an email');
-      return { ...toTokenSet(tokens), identity: { subject, email, name: String(claims.name ?? '') } };
+      // The id_token came straight from the token endpoint over TLS; it must still be meant for us.
+      const audience = ([] as unknown[]).concat(claims.aud);
+      if (!audience.includes(settings[provider].clientId))
+        throw new ProviderError('permanent', provider, 'id_token is meant for another client');
+      const identity = identityFromClaims(provider, claims);
+      if (!identity) throw new ProviderError('permanent', provider, 'id_token lacks an issuer or a subject');
+      return { ...toTokenSet(tokens), identity };
     },
 
     /** Microsoft rotates the refresh token on every refresh: callers must store the new one. */

@@ -1,7 +1,8 @@
 /**
  * The BullMQ dashboard (bull-board) at /admin/queues, for operators: every queue of the catalogue,
- * read-only. Only a user signed in with a session whose email is in `ADMIN_EMAILS` gets it; anyone
- * else gets 401 (not signed in) or 403. Read-only because the dashboard's own writes (retry, clean,
+ * read-only. Only a user signed in with a session, one of whose own sign-in identities carries an
+ * email in `ADMIN_EMAILS` that its provider verified, gets it; anyone else gets 401 (not signed in)
+ * or 403. An email claim anyone can present (Microsoft's, Google's unverified) grants nothing. Read-only because the dashboard's own writes (retry, clean,
  * promote) carry no CSRF token, and every cookie-authenticated write here must.
  */
 import { createBullBoard } from '@bull-board/api';
@@ -33,8 +34,8 @@ async function requireAdmin(request: FastifyRequest, db: Database, admins: Reado
   const user = request.user;
   if (!user) throw new Errors.Unauthenticated();
   if (user.via !== 'session') throw new Errors.Forbidden('The queue dashboard needs a signed-in browser');
-  const email = (await repositories(db).users.byId(user.id))?.email.toLowerCase();
-  if (!email || !admins.has(email))
+  const verified = await repositories(db).identities.verifiedEmails(user.id);
+  if (!verified.some((email) => admins.has(email)))
     throw new Errors.Forbidden('Only administrators may open the queue dashboard');
   // Read-only whatever the dashboard's own checks say: nothing here changes a queue.
   if (request.method !== 'GET' && request.method !== 'HEAD')

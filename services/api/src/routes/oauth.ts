@@ -2,18 +2,28 @@
  * Sign-in and calendar connect for Google and Microsoft: `/auth/{provider}/start` stores a
  * single-use state with its PKCE verifier and redirects to the consent page; the callback consumes
  * the state, exchanges the code (the only provider call the API makes inline), seals the tokens,
- * upserts the user and the connection, queues the initial sync and opens a session.
+ * finds or creates the user, upserts the connection, queues the initial sync and opens a session.
+ *
+ * Every flow is bound to the browser that started it: `/start` sets a short-lived HttpOnly nonce
+ * cookie whose SHA-256 is stored with the state, and the callback refuses a state whose nonce this
+ * browser does not hold (someone else's consent link cannot sign a victim in, nor attach a victim's
+ * calendar to someone else's account). A connect flow, started while signed in, must also come back
+ * to the same signed-in user. Users are found by the provider account's (issuer, subject), never by
+ * an email claim.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { repositories, type Database } from '@frontload/db';
 import { isProviderError, type ProviderKind } from '@frontload/providers/errors';
 import type { OAuth, TokenSet } from '@frontload/providers/oauth';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyError, FastifyReply } from 'fastify';
 import { generateCodeVerifier, generateState } from 'arctic';
 import Type from 'typebox';
 import { Errors } from '../errors.js';
 
 const STATE_TTL_MS = 10 * 60_000;
+/** The cookie that binds a flow to its browser (`__Host-` prefixed over https). */
+export const NONCE_COOKIE = 'fl_oauth';
 const providers: readonly ProviderKind[] = ['google', 'microsoft'];
 const hash = (value: string) => createHash('sha256').update(value).digest('hex');
 
@@ -21,6 +31,10 @@ export interface OAuthRouteOptions {
   db: Database;
   oauth: OAuth;
   now: () => Date;
+  /** Base URL users reach the API at: `returnTo` must be on its origin. */
+  publicUrl: string;
+  /** Served over https: the nonce cookie is `__Host-` prefixed and `Secure`. */
+  secureCookies: boolean;
   /** Seals a token set for storage, bound to the user and provider. */
   sealTokens: (tokens: TokenSet, context: { userId: string; provider: ProviderKind }) => string;
   /** Queues the connection's first full sync. */
@@ -32,11 +46,42 @@ function providerOf(name: string): ProviderKind {
   return name as ProviderKind;
 }
 
-/** Only same-site paths: an open redirect would let anyone bounce users through our login. */
-const safeReturnTo = (value: string | undefined) => (value && /^\/(?![/\\])/.test(value) ? value : '/');
+/**
+ * Where to go after the callback: a path on PUBLIC_URL's origin, stored percent-encoded (so the
+ * Location header is plain ASCII). Control characters, whitespace and backslashes are refused by the
+ * schema (a browser drops a TAB, so `/\t/evil.example` would leave the site); this refuses the rest.
+ */
+function returnPath(value: string | undefined, publicUrl: string): string {
+  if (value === undefined || value === '') return '/';
+  const base = new URL(publicUrl);
+  const url = URL.canParse(value, publicUrl) ? new URL(value, publicUrl) : undefined;
+  // A path starting with `//` would be read as another host once it is a bare Location.
+  if (!url || url.origin !== base.origin || url.pathname.startsWith('//'))
+    throw fieldError('/returnTo', `querystring/returnTo must be a path on ${base.origin}`);
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/** A validation error shaped like Ajv's, so the error handler reports the field like a schema failure. */
+function fieldError(path: string, message: string): FastifyError {
+  const error: FastifyError = new Errors.ValidationFailed(message);
+  error.validation = [{ keyword: 'returnTo', instancePath: path, schemaPath: '', params: {}, message }];
+  return error;
+}
+
+/** No control character, whitespace (of any script) or backslash. */
+const RETURN_TO_PATTERN = '^[^\\p{Cc}\\p{Cf}\\p{Z}\\s\\\\]*$';
 
 export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (app, options) => {
   const repos = repositories(options.db);
+  // `__Host-` pins the cookie to this host and path / over https; plain http (local) cannot use it.
+  const nonceCookie = options.secureCookies ? `__Host-${NONCE_COOKIE}` : NONCE_COOKIE;
+  const cookieOptions = {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: options.secureCookies,
+  } as const;
+  const clearNonce = (reply: FastifyReply) => reply.clearCookie(nonceCookie, cookieOptions);
 
   app.get(
     '/auth/:provider/start',
@@ -44,22 +89,28 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (
       config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
       schema: {
         params: Type.Object({ provider: Type.String({ maxLength: 32 }) }),
-        querystring: Type.Object({ returnTo: Type.Optional(Type.String({ maxLength: 200 })) }),
+        querystring: Type.Object({
+          returnTo: Type.Optional(Type.String({ maxLength: 200, pattern: RETURN_TO_PATTERN })),
+        }),
       },
     },
     async (request, reply) => {
       const provider = providerOf(request.params.provider);
+      const returnTo = returnPath(request.query.returnTo, options.publicUrl);
       const state = generateState();
       const codeVerifier = generateCodeVerifier();
+      const nonce = randomBytes(32).toString('base64url');
       await repos.oauthStates.create({
         stateHash: hash(state),
         provider,
         codeVerifier,
         userId: request.user?.id ?? null,
-        returnTo: safeReturnTo(request.query.returnTo),
+        returnTo,
+        browserHash: hash(nonce),
         expiresAt: new Date(options.now().getTime() + STATE_TTL_MS),
       });
       const url = await options.oauth.authorizationUrl(provider, state, codeVerifier);
+      reply.setCookie(nonceCookie, nonce, { ...cookieOptions, maxAge: STATE_TTL_MS / 1000 });
       return reply.redirect(url.toString(), 302);
     },
   );
@@ -84,6 +135,14 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (
       // The state is consumed whatever happens next, so a replay of this URL can never succeed.
       const saved = state ? await repos.oauthStates.consume(hash(state), provider, options.now()) : undefined;
       if (!saved) throw new Errors.OAuthStateInvalid();
+      // Only the browser that started this flow may finish it.
+      const nonce = request.cookies[nonceCookie];
+      if (!nonce || !saved.browser_hash || hash(nonce) !== saved.browser_hash)
+        throw new Errors.OAuthBrowserMismatch();
+      clearNonce(reply);
+      // A connect flow adds a calendar to the user who started it, so it must end signed in as them.
+      if (saved.user_id && (request.user?.via !== 'session' || request.user.id !== saved.user_id))
+        throw new Errors.OAuthUserMismatch();
       if (error) throw new Errors.OAuthDenied(error);
       if (!code) throw new Errors.OAuthDenied('no authorization code');
 
@@ -94,25 +153,41 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (
             throw new Errors.OAuthExchangeFailed(e.details.reason ?? e.kind, { cause: e });
           throw e;
         });
-      const user = saved.user_id
-        ? await repos.users.byId(saved.user_id)
-        : await repos.users.upsertByEmail({ email: tokens.identity.email, name: tokens.identity.name });
-      if (!user) throw new Errors.Unauthenticated();
-
       const { identity, ...tokenSet } = tokens;
-      const { row, created } = await repos.connections.upsert({
-        userId: user.id,
+      const account = {
         provider,
-        accountSubject: identity.subject,
-        accountEmail: identity.email,
-        sealedTokens: options.sealTokens(tokenSet, { userId: user.id, provider }),
-        scopes: tokenSet.scopes,
-      });
-      await repos.audit.record({
-        userId: user.id,
-        actor: 'user',
-        action: created ? 'connection.created' : 'connection.reconnected',
-        details: { connectionId: row.id, provider, account: identity.email },
+        issuer: identity.issuer,
+        subject: identity.subject,
+        email: identity.email,
+        emailVerified: identity.emailVerified,
+      };
+      const { user, row } = await options.db.transaction(async (tx) => {
+        const txRepos = repositories(tx);
+        let user;
+        if (saved.user_id) {
+          // Connecting another account links it for sign-in too, unless it already signs someone in.
+          user = await txRepos.users.byId(saved.user_id);
+          if (!user) throw new Errors.Unauthenticated();
+          await txRepos.identities.link(user.id, account);
+        } else {
+          user = (await txRepos.users.signIn({ ...account, name: identity.name })).user;
+        }
+        const connection = await txRepos.connections.upsert({
+          userId: user.id,
+          provider,
+          accountIssuer: identity.issuer,
+          accountSubject: identity.subject,
+          accountEmail: identity.email,
+          sealedTokens: options.sealTokens(tokenSet, { userId: user.id, provider }),
+          scopes: tokenSet.scopes,
+        });
+        await txRepos.audit.record({
+          userId: user.id,
+          actor: 'user',
+          action: connection.created ? 'connection.created' : 'connection.reconnected',
+          details: { connectionId: connection.row.id, provider, account: identity.email },
+        });
+        return { user, ...connection };
       });
       await options.enqueueInitialSync(row.id);
       if (!saved.user_id) await app.startSession(reply, user.id);

@@ -22,7 +22,8 @@ export interface TestApp {
   producers: Producers;
   prefix: string;
   /**
-   * Creates a user and a live session; returns the cookie header to send, and `headers` for writes
+   * Creates a user (with a Google identity whose email Google verified, as a sign-in makes) and a
+   * live session; returns the cookie header to send, and `headers` for writes
    * (the session and CSRF cookies plus the `x-csrf-token` header).
    */
   signIn(email: string): Promise<{ userId: string; cookie: string; headers: Record<string, string> }>;
@@ -83,6 +84,13 @@ export async function buildTestApp(
     csrfHeaders,
     async signIn(email) {
       const user = await repos.users.upsertByEmail({ email, name: email.split('@')[0]! });
+      await repos.identities.link(user.id, {
+        provider: 'google',
+        issuer: 'accounts.google.com',
+        subject: `test-${user.id}`,
+        email: email.toLowerCase(),
+        emailVerified: true,
+      });
       const token = newSecret();
       const expiresAt = new Date(Date.now() + 3_600_000);
       await repos.sessions.create({ tokenHash: hashSecret(token), userId: user.id, expiresAt });

@@ -6,6 +6,8 @@ export interface ConnectionRow {
   id: string;
   user_id: string;
   provider: 'google' | 'microsoft';
+  /** Google: the id_token's `iss`; Microsoft: the tenant id. '' for rows made before it was stored. */
+  account_issuer: string;
   account_subject: string;
   account_email: string;
   calendar_id: string;
@@ -28,25 +30,39 @@ export interface ConnectionRow {
 }
 
 export const connectionsRepository = (db: Queryable) => ({
-  /** Connecting the same account again updates its tokens instead of adding a second connection. */
+  /**
+   * Connecting the same account (provider, issuer, subject) again updates its tokens instead of adding
+   * a second connection; a row from before issuers were stored is given the issuer now presented.
+   */
   async upsert(input: {
     userId: string;
     provider: 'google' | 'microsoft';
+    /** Omitted by fixtures that do not model it: ''. */
+    accountIssuer?: string;
     accountSubject: string;
     accountEmail: string;
     sealedTokens: string;
     scopes: string[];
   }): Promise<{ row: ConnectionRow; created: boolean }> {
+    const issuer = input.accountIssuer ?? '';
+    await db.query(
+      `update connections set account_issuer = $3
+       where user_id = $1 and provider = $2 and account_subject = $4 and account_issuer = ''
+         and not exists (select 1 from connections c where c.user_id = $1 and c.provider = $2
+                           and c.account_issuer = $3 and c.account_subject = $4)`,
+      [input.userId, input.provider, issuer, input.accountSubject],
+    );
     const { rows } = await db.query<ConnectionRow & { inserted: boolean }>(
-      `insert into connections (user_id, provider, account_subject, account_email, sealed_tokens, scopes, status)
-       values ($1, $2, $3, $4, $5, $6, 'syncing')
-       on conflict (user_id, provider, account_subject) do update set
+      `insert into connections (user_id, provider, account_issuer, account_subject, account_email, sealed_tokens, scopes, status)
+       values ($1, $2, $3, $4, $5, $6, $7, 'syncing')
+       on conflict (user_id, provider, account_issuer, account_subject) do update set
          account_email = excluded.account_email, sealed_tokens = excluded.sealed_tokens,
          scopes = excluded.scopes, status = 'syncing', remove_managed_events = false, updated_at = now()
        returning *, (xmax = 0) as inserted`,
       [
         input.userId,
         input.provider,
+        issuer,
         input.accountSubject,
         input.accountEmail,
         input.sealedTokens,
@@ -89,5 +105,19 @@ export const connectionsRepository = (db: Queryable) => ({
 
   async delete(id: string): Promise<void> {
     await db.query('delete from connections where id = $1', [id]);
+  },
+
+  /**
+   * Every user the weekly plan is for (one with a healthy connection), with the zone that plan runs
+   * in: the first healthy connection's calendar zone, else the user's own, as the planner reads it.
+   */
+  async weeklyPlanZones(): Promise<{ userId: string; zone: string }[]> {
+    const { rows } = await db.query<{ user_id: string; zone: string }>(
+      `select distinct on (c.user_id) c.user_id, coalesce(c.time_zone, u.time_zone) as zone
+       from connections c join users u on u.id = c.user_id
+       where c.status = 'healthy'
+       order by c.user_id, c.created_at`,
+    );
+    return rows.map((row) => ({ userId: row.user_id, zone: row.zone }));
   },
 });

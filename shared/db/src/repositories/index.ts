@@ -3,6 +3,7 @@ import { alertStatesRepository } from './alert-states.js';
 import { apiTokensRepository } from './api-tokens.js';
 import { auditRepository } from './audit.js';
 import { connectionsRepository } from './connections.js';
+import { identitiesRepository } from './identities.js';
 import { oauthStatesRepository } from './oauth-states.js';
 import { plansRepository } from './plans.js';
 import { sessionsRepository } from './sessions.js';
@@ -14,6 +15,7 @@ import { webhooksRepository } from './webhooks.js';
 export type { ApiTokenRow } from './api-tokens.js';
 export type { AuditRow } from './audit.js';
 export type { ConnectionRow, ConnectionStatus } from './connections.js';
+export type { IdentityInput, IdentityRow } from './identities.js';
 export type { OAuthStateRow } from './oauth-states.js';
 export type { NewOperation, OperationRow, OperationStatus, PlanRow, PlanState } from './plans.js';
 export type { UserRow } from './users.js';
@@ -26,6 +28,7 @@ export type { WebhookDeliveryRow, WebhookEndpointRow } from './webhooks.js';
 export function repositories(db: Queryable) {
   return {
     users: usersRepository(db),
+    identities: identitiesRepository(db),
     sessions: sessionsRepository(db),
     apiTokens: apiTokensRepository(db),
     audit: auditRepository(db),

@@ -1,4 +1,5 @@
 import type { Queryable } from '../database.js';
+import { identitiesRepository, type IdentityInput } from './identities.js';
 
 export interface UserRow {
   id: string;
@@ -18,18 +19,57 @@ export const usersRepository = (db: Queryable) => ({
   },
 
   /**
-   * Signing in again with the same email finds the same user; a first sign-in creates one. Signing in
-   * while an account deletion is still cleaning up calls the deletion off (the account stays).
+   * Signing in with a provider account: the user of that identity (a pending account deletion is
+   * called off, the name refreshed). Without one, a user from before identities were stored (one with
+   * no identity at all) whose email the provider says is verified; else a new user with the identity.
+   * Never the user of an unverified email claim: anyone may present any email claim.
+   */
+  async signIn(input: IdentityInput & { name: string }): Promise<{ user: UserRow; created: boolean }> {
+    const identities = identitiesRepository(db);
+    let userId = (await identities.find(input))?.user_id;
+    if (!userId && input.emailVerified && input.email) {
+      const { rows } = await db.query<{ id: string }>(
+        `select id from users u where email = lower($1)
+           and not exists (select 1 from user_identities i where i.user_id = u.id)
+         order by created_at limit 1`,
+        [input.email],
+      );
+      userId = rows[0]?.id;
+    }
+    const created = !userId;
+    if (!userId) {
+      const { rows } = await db.query<{ id: string }>(
+        'insert into users (email, name) values (lower($1), $2) returning id',
+        [input.email, input.name],
+      );
+      userId = rows[0]!.id;
+    }
+    await identities.link(userId, input);
+    const { rows } = await db.query<UserRow>(
+      `update users set name = case when $2 = '' then name else $2 end, deleted_at = null
+       where id = $1 returning *`,
+      [userId, input.name],
+    );
+    return { user: rows[0]!, created };
+  },
+
+  /**
+   * For fixtures and scripts: the oldest user with this email (a pending deletion called off), or a
+   * new one. Sign-in never finds users this way (see `signIn`).
    */
   async upsertByEmail(input: { email: string; name: string; timeZone?: string }): Promise<UserRow> {
     const { rows } = await db.query<UserRow>(
-      `insert into users (email, name, time_zone) values (lower($1), $2, coalesce($3, 'UTC'))
-       on conflict (email) do update set name = case when excluded.name = '' then users.name else excluded.name end,
-         deleted_at = null
+      `update users set name = case when $2 = '' then name else $2 end, deleted_at = null
+       where id = (select id from users where email = lower($1) order by created_at limit 1)
        returning *`,
+      [input.email, input.name],
+    );
+    if (rows[0]) return rows[0];
+    const inserted = await db.query<UserRow>(
+      `insert into users (email, name, time_zone) values (lower($1), $2, coalesce($3, 'UTC')) returning *`,
       [input.email, input.name, input.timeZone ?? null],
     );
-    return rows[0]!;
+    return inserted.rows[0]!;
   },
 
   async delete(id: string): Promise<boolean> {
