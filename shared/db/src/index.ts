@@ -31,3 +31,10 @@ export {
   type WebhookEndpointRow,
 } from './repositories/index.js';
 export { mirrorRowToEvent } from './repositories/mirror.js';
+export {
+  intentRepository,
+  type EvidenceRow,
+  type IntentRepository,
+  type NewOverride,
+  type OverrideRow,
+} from './repositories/intent.js';

@@ -1,7 +1,9 @@
 /**
  * Builds the planner's input for one user from what Frontload stores (mirror, preferences, people,
  * ledger history) plus the counterparts' free/busy, fetched through the provider in as few calls as
- * it allows. Nothing here decides anything: all decisions are the pure planner's.
+ * it allows. Nothing here decides anything: all decisions are the pure planner's, and the user's
+ * intent (deleted focus blocks, overrides) is the pure intent model's (intent.ts; intent-history.ts
+ * stores the overrides it finds).
  */
 import { repositories, type ConnectionRow, type Database } from '@frontload/db';
 import {
@@ -18,6 +20,7 @@ import type { PlannerInput } from '@frontload/planner';
 import type { CalendarProvider } from '@frontload/providers';
 import { Temporal } from 'temporal-polyfill';
 import { cachedFreeBusy, type FreeBusyCache } from './free-busy-cache.js';
+import { intentHistory } from './intent-history.js';
 import { Value } from 'typebox/value';
 
 const DAY = 86_400_000;
@@ -121,8 +124,7 @@ export async function buildPlannerInput(
           .startDate.subtract({ days: 7 })
           .toString(),
       lastHeldOneOnOnes: lastHeld(all, nowMs),
-      deletedFocusBlocks: [],
-      userOverrides: [],
+      ...(await intentHistory(db, user.id, connection, all, now)),
     },
   };
 }
