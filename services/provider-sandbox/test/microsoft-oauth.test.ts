@@ -220,4 +220,28 @@ describe('a standard OIDC client (arctic, as shared/providers uses it) against t
     expect(stale).toBeInstanceOf(OAuth2RequestError);
     expect((stale as OAuth2RequestError).code).toBe('invalid_grant');
   });
+
+  it("gives an account of another tenant that tenant's tid and issuer, the sandbox's own tenant otherwise", async () => {
+    const otherTenant = '7c3f1a52-0b7e-4d8e-9f21-3a6b5c4d2e10';
+    const guest = sandbox.core.accounts.create({
+      provider: 'microsoft',
+      email: 'guest@contoso.example',
+      name: 'Guest',
+      timeZone: 'Europe/Berlin',
+      workingHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' },
+      focusTimeSupported: false,
+      tenantId: otherTenant,
+    });
+    const claimsOf = async (id: string) => {
+      const tokens = (await signIn(sandbox.base, id)) as { id_token?: string };
+      const payload = tokens.id_token?.split('.')[1] ?? '';
+      return JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    };
+    const guestClaims = await claimsOf(guest.id);
+    expect(guestClaims.tid).toBe(otherTenant);
+    expect(guestClaims.iss).toBe(`${sandbox.base}/${otherTenant}/v2.0`);
+    const home = await claimsOf(accountId);
+    expect(home.tid).not.toBe(otherTenant);
+    expect(home.iss).toBe(`${sandbox.base}/${String(home.tid)}/v2.0`);
+  });
 });

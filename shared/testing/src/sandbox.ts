@@ -15,6 +15,8 @@ export interface SandboxAccountInput {
   timeZone: string;
   workingHours?: { days: number[]; start: string; end: string };
   focusTimeSupported?: boolean;
+  /** Microsoft: the account's Entra tenant id (its id_token's `tid`). */
+  tenantId?: string;
 }
 
 export interface RunningSandbox {

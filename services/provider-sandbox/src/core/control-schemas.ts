@@ -25,6 +25,7 @@ export const AccountSchema = Type.Object({
   timeZone: Type.String(),
   workingHours: WorkingHoursSchema,
   focusTimeSupported: Type.Boolean(),
+  tenantId: Type.Optional(Type.String()),
 });
 
 export const CreateAccountBody = Type.Object(
@@ -36,6 +37,12 @@ export const CreateAccountBody = Type.Object(
     timeZone: Type.String({ minLength: 1, description: 'IANA zone, e.g. Europe/Berlin' }),
     workingHours: Type.Optional(WorkingHoursSchema),
     focusTimeSupported: Type.Optional(Type.Boolean({ description: 'Google: may create focusTime events' })),
+    tenantId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description: "Microsoft: the account's Entra tenant id (id_token tid); default the sandbox's tenant",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -36,6 +36,11 @@ export interface SandboxAccount {
   workingHours: WorkingHours;
   /** Google only: whether `eventType: focusTime` is allowed on this account's primary calendar. */
   focusTimeSupported: boolean;
+  /**
+   * Microsoft only: the Entra tenant (directory) the account belongs to, its id_token's `tid` and
+   * issuer. Unset: the sandbox's one organisation tenant.
+   */
+  tenantId?: string;
 }
 
 export interface AccountStore {

@@ -1,6 +1,6 @@
 /**
- * OpenID Connect on the identity platform v2: signed RS256 id_tokens with Entra's v2 claims (oid, tid,
- * preferred_username, pairwise sub, ver 2.0), the `/{tenant}/v2.0/.well-known/openid-configuration`
+ * OpenID Connect on the identity platform v2: signed RS256 id_tokens with Entra's v2 claims (oid, tid
+ * of the account's own tenant and its issuer, preferred_username, pairwise sub, ver 2.0), the `/{tenant}/v2.0/.well-known/openid-configuration`
  * discovery document and its JWKS, so a standard OIDC client can sign a user in (Frontload reads `oid`
  * and `email`/`preferred_username` from the id_token).
  */
@@ -36,9 +36,10 @@ export async function createEntraKeys(core: SandboxCore): Promise<EntraKeys> {
       const iat = Math.floor(core.clock.nowMs() / 1000);
       // Entra's `sub` is pairwise (per app); `oid` is the user's stable id across apps.
       const sub = createHash('sha256').update(`${account.id}|${clientId}`).digest('base64url').slice(0, 43);
+      const tenantId = account.tenantId ?? TENANT_ID;
       const claims: Record<string, unknown> = {
         oid: account.id,
-        tid: TENANT_ID,
+        tid: tenantId,
         ver: '2.0',
         nbf: iat,
         ...(nonce === undefined ? {} : { nonce }),
@@ -47,7 +48,7 @@ export async function createEntraKeys(core: SandboxCore): Promise<EntraKeys> {
       };
       return new SignJWT(claims)
         .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
-        .setIssuer(issuerOf(core))
+        .setIssuer(`${core.baseUrl()}/${tenantId}/v2.0`)
         .setAudience(clientId)
         .setSubject(sub)
         .setIssuedAt(iat)
