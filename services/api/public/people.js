@@ -1,6 +1,9 @@
-/** People: detected 1:1 partners with cadence and last held 1:1, and the protected / fixed toggles. */
+/**
+ * People: detected 1:1 partners with cadence and last held 1:1, the protected / fixed toggles, and the
+ * 1:1s the user moved themselves (overrides), each with "Let Frontload manage this 1:1 again".
+ */
 import { api } from './api.js';
-import { announce, formatWhen, h, replace } from './dom.js';
+import { announce, busy, formatWhen, h, replace } from './dom.js';
 
 function toggle(person, field, label, help) {
   const id = `person-${field}-${person.email.replace(/[^a-z0-9]/gi, '-')}`;
@@ -15,7 +18,9 @@ function toggle(person, field, label, help) {
     try {
       await api('PATCH', `/api/v1/people/${encodeURIComponent(person.email)}`, { [field]: box.checked });
       person[field] = box.checked;
-      announce(`${person.email}: ${label.toLowerCase()} ${box.checked ? 'on' : 'off'}.`);
+      announce(
+        `${person.email}: ${label.toLowerCase()} ${box.checked ? 'on' : 'off'}. A new plan is being made.`,
+      );
     } catch (error) {
       box.checked = person[field];
       announce(error.message, 'error');
@@ -32,11 +37,62 @@ function toggle(person, field, label, help) {
   );
 }
 
+/** The 1:1s Frontload leaves where the user put them, each with a button to hand it back. */
+function overridesList(overrides, ctx, rerender) {
+  if (overrides.length === 0) return null;
+  return h(
+    'section',
+    { className: 'overrides', 'aria-labelledby': 'overrides-title' },
+    h('h3', { id: 'overrides-title' }, '1:1s you moved yourself'),
+    h(
+      'p',
+      { className: 'muted' },
+      'You moved these after Frontload moved them (or after a preview proposed it), so Frontload leaves them where you put them.',
+    ),
+    h(
+      'ul',
+      {},
+      overrides.map((o) => {
+        const button = h(
+          'button',
+          { type: 'button', className: 'secondary', 'data-override': o.id },
+          'Let Frontload manage this 1:1 again',
+        );
+        button.addEventListener(
+          'click',
+          busy(button, async () => {
+            await api('DELETE', `/api/v1/overrides/${encodeURIComponent(o.id)}`);
+            announce(`Frontload manages “${o.title}” again; a new plan is being made.`);
+            await rerender();
+          }),
+        );
+        return h(
+          'li',
+          { 'data-override-id': o.id },
+          h('strong', {}, o.title || '(untitled)'),
+          o.counterpart ? ` with ${o.counterpart}` : '',
+          o.kind === 'series' ? ' (every occurrence)' : '',
+          h('span', { className: 'muted' }, ` — since ${formatWhen(o.since, ctx.timeZone)} `),
+          button,
+        );
+      }),
+    ),
+  );
+}
+
 /** Renders the people section. */
 export async function renderPeople(root, ctx) {
-  const { people } = await api('GET', '/api/v1/people');
+  const [{ people }, { overrides }] = await Promise.all([
+    api('GET', '/api/v1/people'),
+    api('GET', '/api/v1/overrides').catch(() => ({ overrides: [] })),
+  ]);
+  const handedBack = overridesList(overrides, ctx, () => renderPeople(root, ctx));
   if (people.length === 0) {
-    replace(root, h('p', {}, 'Nobody yet: people you have 1:1s with appear here after the first sync.'));
+    replace(
+      root,
+      h('p', {}, 'Nobody yet: people you have 1:1s with appear here after the first sync.'),
+      handedBack,
+    );
     return;
   }
   replace(
@@ -72,5 +128,6 @@ export async function renderPeople(root, ctx) {
         ),
       ),
     ),
+    handedBack,
   );
 }

@@ -85,12 +85,31 @@ async function postApply(plan, body) {
   }
 }
 
+/**
+ * Why the server refused to apply a preview that is no longer current, in the user's words. Nothing
+ * was changed in either case, and a newer plan replaces the one on screen.
+ */
+export const REFUSED_PREVIEW = {
+  FL_PLAN_STALE:
+    'Nothing was applied: your settings or your calendar changed after this preview was made, so a newer plan replaced it. Review the current plan and apply that one.',
+  FL_PLAN_TOO_OLD:
+    'Nothing was applied: this preview is more than 12 hours old, and your calendar and the people you meet may have moved on since. A fresh plan is being made; review it and apply that one.',
+};
+
 async function apply(plan, keys, onApplied) {
   if (keys && keys.length === 0) {
     announce('Select at least one change to apply.', 'error');
     return;
   }
-  const started = await postApply(plan, keys ? { operationIds: keys } : {});
+  let started;
+  try {
+    started = await postApply(plan, keys ? { operationIds: keys } : {});
+  } catch (error) {
+    if (!(error instanceof ApiError) || !REFUSED_PREVIEW[error.code]) throw error;
+    announce(REFUSED_PREVIEW[error.code], 'error');
+    await onApplied?.();
+    return;
+  }
   if (!started) return;
   announce(`Applying ${started.operations} change(s)…`);
   await onApplied?.();

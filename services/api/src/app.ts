@@ -26,6 +26,7 @@ import { oauthRoutes } from './routes/oauth.js';
 import { security } from './plugins/security.js';
 import { preferenceRoutes } from './routes/api/preferences.js';
 import { peopleRoutes } from './routes/api/people.js';
+import { overrideRoutes } from './routes/api/overrides.js';
 import { calendarViewRoutes } from './routes/api/events.js';
 import { webRoutes } from './routes/web.js';
 import { pushRoutes } from './routes/push.js';
@@ -113,8 +114,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         void (await deps.producers.enqueueSync({ connectionId, reason: 'initial' })),
     });
     await site.register(accountRoutes, { prefix: '/api/v1', db: deps.db, producers: deps.producers });
-    await site.register(preferenceRoutes, { prefix: '/api/v1', db: deps.db, now });
-    await site.register(peopleRoutes, { prefix: '/api/v1', db: deps.db, now });
+    await site.register(preferenceRoutes, {
+      prefix: '/api/v1',
+      db: deps.db,
+      producers: deps.producers,
+      now,
+    });
+    await site.register(peopleRoutes, { prefix: '/api/v1', db: deps.db, producers: deps.producers, now });
+    await site.register(overrideRoutes, { prefix: '/api/v1', db: deps.db, producers: deps.producers, now });
     await site.register(calendarViewRoutes, { prefix: '/api/v1', db: deps.db });
     await site.register(tokenRoutes, { prefix: '/api/v1', db: deps.db, now });
     await site.register(connectionRoutes, {

@@ -50,6 +50,11 @@ export const Errors = {
     'This plan was replaced by a newer one; review the current plan',
     409,
   ),
+  PlanTooOld: createError(
+    'FL_PLAN_TOO_OLD',
+    'This plan is more than %s h old, so it was not applied; a fresh plan is being made, review it first',
+    409,
+  ),
   PlanAlreadyApplied: createError(
     'FL_PLAN_ALREADY_APPLIED',
     'This plan is already applied or being applied',

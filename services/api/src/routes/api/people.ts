@@ -6,8 +6,10 @@
  */
 import { repositories, type Database } from '@frontload/db';
 import { EmailAddress, type Recurrence } from '@frontload/domain';
+import type { Producers } from '@frontload/jobs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type Static } from 'typebox';
+import { replanAfterSettingsChange } from './replan.js';
 
 const PersonView = Type.Object({
   email: Type.String(),
@@ -92,10 +94,11 @@ function merge(stored: PeopleRow[], detected: DetectedRow[]): Person[] {
   return [...byEmail.values()].sort((a, b) => a.email.localeCompare(b.email));
 }
 
-export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Database; now: () => Date }> = async (
-  app,
-  { db, now },
-) => {
+export const peopleRoutes: FastifyPluginAsyncTypebox<{
+  db: Database;
+  producers: Producers;
+  now: () => Date;
+}> = async (app, { db, producers, now }) => {
   const repos = repositories(db);
   app.addHook('preHandler', app.requireUser);
 
@@ -140,6 +143,8 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{ db: Database; now: () => 
         action: 'person.updated',
         details: { email, ...request.body },
       });
+      // Protected and fixed change what the plan may do: the preview made before is stale.
+      await replanAfterSettingsChange(db, producers, userId, 'people');
       const row = rows[0]!;
       return { email: row.email, protected: row.protected, fixed: row.fixed };
     },

@@ -1,7 +1,8 @@
 /**
  * The rewrite pipeline's API: the current plan (preview) with its operations, reasons, emails and
- * metrics; planning on demand; applying all or chosen operations (bounded by the blast radius);
- * runs and their undo. Every write is validated before anything is queued, and nothing here calls
+ * metrics; planning on demand; applying all or chosen operations (bounded by the blast radius; a
+ * superseded preview, or one older than 12 h, is refused with 409 and changes nothing); runs and their
+ * undo. Every write is validated before anything is queued, and nothing here calls
  * a provider: the planner worker applies runs through the ledger.
  */
 import { repositories, type Database, type OperationRow, type PlanRow } from '@frontload/db';
@@ -13,6 +14,8 @@ import { Value } from 'typebox/value';
 import { Errors } from '../../errors.js';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+/** A preview older than this is not applied: the calendar, the clock and availability have moved on. */
+export const DEFAULT_PLAN_MAX_AGE_MS = 12 * 3_600_000;
 const ApplyBody = Type.Object(
   {
     operationIds: Type.Optional(
@@ -60,7 +63,9 @@ export const planRoutes: FastifyPluginAsyncTypebox<{
   db: Database;
   producers: Producers;
   now: () => Date;
-}> = async (app, { db, producers, now }) => {
+  /** How old a preview may be and still be applied (default 12 h). */
+  planMaxAgeMs?: number;
+}> = async (app, { db, producers, now, planMaxAgeMs = DEFAULT_PLAN_MAX_AGE_MS }) => {
   const repos = repositories(db);
   app.addHook('preHandler', app.requireUser);
 
@@ -81,6 +86,11 @@ export const planRoutes: FastifyPluginAsyncTypebox<{
     if (!plan || plan.kind !== 'plan') throw new Errors.NotFoundResource('Plan');
     if (plan.state === 'superseded') throw new Errors.PlanStale();
     if (!['preview', 'confirm_required'].includes(plan.state)) throw new Errors.PlanAlreadyApplied();
+    if (now().getTime() - plan.created_at.getTime() > planMaxAgeMs) {
+      // Nothing changes; a fresh plan is queued for the user to review instead.
+      await producers.enqueuePlan({ userId, reason: 'manual' });
+      throw new Errors.PlanTooOld(Math.round(planMaxAgeMs / 3_600_000));
+    }
     const operations = await repos.plans.operations(plan.id);
     const chosen = request.body.operationIds ?? operations.map((o) => o.id);
     const unknown = chosen.filter((id) => !operations.some((o) => o.id === id));

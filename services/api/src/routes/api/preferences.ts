@@ -2,15 +2,18 @@
  * The caller's planning preferences and mode. A PUT replaces the whole document after two checks:
  * the TypeBox schema (per-field ranges, by Fastify) and the planner's cross-field rules (working
  * hours end after they start, the first half holds working time, min ≤ max…). Either failure is one
- * 400 FL_VALIDATION_FAILED with `details: [{ path, message }]`, and nothing is stored.
+ * 400 FL_VALIDATION_FAILED with `details: [{ path, message }]`, and nothing is stored. A stored
+ * change supersedes the current preview and replans (replan.ts).
  */
 import { repositories, type Database } from '@frontload/db';
 import { DEFAULT_PREFERENCES, PreferencesSchema, type Preferences } from '@frontload/domain';
 import { checkPreferences } from '@frontload/planner';
+import type { Producers } from '@frontload/jobs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError } from 'fastify';
 import Type from 'typebox';
 import { Errors } from '../../errors.js';
+import { replanAfterSettingsChange } from './replan.js';
 
 /** A validation error shaped like Ajv's, so the error handler reports it like a schema failure. */
 function crossFieldError(issues: readonly { path: string; message: string }[]): FastifyError {
@@ -25,10 +28,11 @@ function crossFieldError(issues: readonly { path: string; message: string }[]): 
   return error;
 }
 
-export const preferenceRoutes: FastifyPluginAsyncTypebox<{ db: Database; now: () => Date }> = async (
-  app,
-  { db, now },
-) => {
+export const preferenceRoutes: FastifyPluginAsyncTypebox<{
+  db: Database;
+  producers: Producers;
+  now: () => Date;
+}> = async (app, { db, producers, now }) => {
   const repos = repositories(db);
   app.addHook('preHandler', app.requireUser);
 
@@ -51,6 +55,7 @@ export const preferenceRoutes: FastifyPluginAsyncTypebox<{ db: Database; now: ()
       [userId, JSON.stringify(request.body), now()],
     );
     await repos.audit.record({ userId, actor: 'user', action: 'preferences.updated' });
+    await replanAfterSettingsChange(db, producers, userId, 'preferences');
     return request.body;
   });
 
