@@ -82,7 +82,7 @@ const exists = (path: string) =>
 
 /**
  * Relative paths in `text` that leave `root`: read from the file's folder (code, links), or, when
- * nothing exists there, read from the root (prose such as "see ../shared/docs/X.md" in a comment).
+ * nothing exists there, read from the root (prose in a comment naming a folder beside the repository).
  */
 function climbingPaths(root: string, file: string, text: string): BoundaryProblem[] {
   const from = dirname(join(root, file));
