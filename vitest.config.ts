@@ -13,6 +13,7 @@ const packages = [
   'shared/providers',
   'shared/security',
   'shared/testing',
+  'shared/worker-runtime',
   'services/api',
   'services/provider-sandbox',
   'workers/sync',

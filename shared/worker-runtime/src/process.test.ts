@@ -1,5 +1,5 @@
 /**
- * Shutdown behaviour of a real worker process (the fixture runs the same runWorkerProcess as every
+ * Shutdown behaviour of a real worker process (the fixture starts the same worker runtime as every
  * workers/* main.ts). Delivery is at least once: SIGTERM lets the active job finish (exactly once);
  * SIGKILL cannot, so BullMQ's stalled-job check hands the job to another worker and it runs a second
  * time. That is why every processor must be idempotent (job ids and ledger keys derived from content).
@@ -12,8 +12,8 @@ import { Queue } from 'bullmq';
 import { expect } from 'vitest';
 import { redisTest as test, waitUntil } from '@frontload/testing/redis';
 import { spawnTypeScript, type SpawnedProcess } from '@frontload/testing/spawn';
-import { closeRedisConnection, createRedisConnection } from './connection.js';
-import { createProducers } from './producers.js';
+import { closeRedisConnection, createProducers, createRedisConnection } from '@frontload/jobs';
+import { createTestDatabase } from '@frontload/testing';
 
 const fixture = fileURLToPath(new URL('./__fixtures__/slow-worker.ts', import.meta.url));
 
@@ -29,6 +29,7 @@ async function harness(
   onTestFinished: (fn: () => Promise<void>) => void,
 ): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'frontload-worker-'));
+  const database = await createTestDatabase();
   const connection = createRedisConnection(redis.url, { role: 'producer' });
   const producers = createProducers(connection, redis.prefix);
   const queue = new Queue('sync', { connection: redis.client, prefix: redis.prefix });
@@ -41,6 +42,7 @@ async function harness(
     await producers.close();
     await closeRedisConnection(connection);
     await rm(dataDir, { recursive: true, force: true });
+    await database.drop();
   });
   return {
     spawnWorker(durationMs) {
@@ -51,6 +53,7 @@ async function harness(
           REDIS_URL: redis.url,
           QUEUE_PREFIX: redis.prefix,
           DATA_DIR: dataDir,
+          DATABASE_URL: database.url,
           WORKER_CONCURRENCY: '1',
           LOG_LEVEL: 'info',
         },

@@ -8,3 +8,4 @@ export {
   type VersionedTokens,
 } from '@frontload/connections';
 export { PUSH_PATHS, hashPushSecret } from './push-channel.js';
+export * from './worker.js';

@@ -1,6 +1,7 @@
 /**
  * The sweep's job scheduler. `upsertJobScheduler` is idempotent, so every sync worker process calls
- * it at start and there is still one scheduler (and one sweep per interval) however many run.
+ * it at start (and the worker runtime again whenever Redis has lost it), and there is still one
+ * scheduler (and one sweep per interval) however many run.
  */
 import { JOBS } from '@frontload/jobs';
 import { Queue } from 'bullmq';

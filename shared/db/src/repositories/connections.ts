@@ -29,7 +29,25 @@ export interface ConnectionRow {
   updated_at: Date;
 }
 
+/** What the schedulers kept in Redis are built from. */
+const schedules = (db: Queryable) => ({
+  /**
+   * Every user the weekly plan is for (one with a healthy connection), with the zone that plan runs
+   * in: the first healthy connection's calendar zone, else the user's own, as the planner reads it.
+   */
+  async weeklyPlanZones(): Promise<{ userId: string; zone: string }[]> {
+    const { rows } = await db.query<{ user_id: string; zone: string }>(
+      `select distinct on (c.user_id) c.user_id, coalesce(c.time_zone, u.time_zone) as zone
+       from connections c join users u on u.id = c.user_id
+       where c.status = 'healthy'
+       order by c.user_id, c.created_at`,
+    );
+    return rows.map((row) => ({ userId: row.user_id, zone: row.zone }));
+  },
+});
+
 export const connectionsRepository = (db: Queryable) => ({
+  ...schedules(db),
   /**
    * Connecting the same account (provider, issuer, subject) again updates its tokens instead of adding
    * a second connection; a row from before issuers were stored is given the issuer now presented.
@@ -105,19 +123,5 @@ export const connectionsRepository = (db: Queryable) => ({
 
   async delete(id: string): Promise<void> {
     await db.query('delete from connections where id = $1', [id]);
-  },
-
-  /**
-   * Every user the weekly plan is for (one with a healthy connection), with the zone that plan runs
-   * in: the first healthy connection's calendar zone, else the user's own, as the planner reads it.
-   */
-  async weeklyPlanZones(): Promise<{ userId: string; zone: string }[]> {
-    const { rows } = await db.query<{ user_id: string; zone: string }>(
-      `select distinct on (c.user_id) c.user_id, coalesce(c.time_zone, u.time_zone) as zone
-       from connections c join users u on u.id = c.user_id
-       where c.status = 'healthy'
-       order by c.user_id, c.created_at`,
-    );
-    return rows.map((row) => ({ userId: row.user_id, zone: row.zone }));
   },
 });
