@@ -4,6 +4,7 @@
  */
 export { plan } from './plan.js';
 export { applyOperations } from './apply-operations.js';
+export { freezeCutoff, holdsUserTime, timingRefusal, type TimedOperation } from './apply-rules.js';
 export { validateInput } from './validate-input.js';
 export { checkPreferences } from './check-preferences.js';
 export {

@@ -1,6 +1,6 @@
+import { freezeCutoff, holdsUserTime } from './apply-rules.js';
 import {
   DAY_MS,
-  HOUR_MS,
   MINUTE_MS,
   ZoneClock,
   parseEpochDay,
@@ -89,7 +89,7 @@ function parseEvent(
   const ours = event.tag?.kind === 'focusBlock';
   // A series master only describes its occurrences (which come as events of their own): it holds no time.
   const master = event.kind === 'series';
-  const busy = !master && !cancelled && self?.responseStatus !== 'declined' && event.transparency === 'busy';
+  const busy = holdsUserTime(event);
   return {
     event,
     id: event.id,
@@ -173,7 +173,7 @@ export function buildContext(input: PlannerInput, times: ParsedTimes): PlanConte
     input,
     prefs,
     now,
-    cutoff: now + prefs.freezeWindowHours * HOUR_MS,
+    cutoff: freezeCutoff(now, prefs.freezeWindowHours),
     clock,
     weeks,
     horizon,
