@@ -1,6 +1,7 @@
 /**
- * Finds a Redis for `npm start`: REDIS_URL if set, else 127.0.0.1:6379, else a redis-server from
- * PATH with its data under DATA_DIR/redis. Without any of these it explains how to get one.
+ * Finds a Redis for `npm start` (and for `npm test`, through tests/preflight.ts): REDIS_URL if set,
+ * else 127.0.0.1:6379, else a redis-server from PATH with its data under DATA_DIR/redis. Without any
+ * of these it explains how to get one.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
@@ -40,19 +41,29 @@ export interface RedisChoice {
   child?: ChildProcess;
 }
 
-export async function ensureRedis(configuredUrl: string | undefined, dataDir: string): Promise<RedisChoice> {
+/** Whether a `redis-server` can be started from PATH. */
+export const redisServerOnPath = () =>
+  spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * `configuredUrl` when set; else the Redis on 127.0.0.1:`port` (6379 unless a test says otherwise),
+ * started from PATH with its data under `dataDir`/redis when none answers there.
+ */
+export async function ensureRedis(
+  configuredUrl: string | undefined,
+  dataDir: string,
+  port = 6379,
+): Promise<RedisChoice> {
   if (configuredUrl) return { url: configuredUrl };
-  const url = 'redis://127.0.0.1:6379';
-  if (await portAnswers('127.0.0.1', 6379)) return { url };
-  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) {
-    throw new Error(NO_REDIS_HELP);
-  }
+  const url = `redis://127.0.0.1:${port}`;
+  if (await portAnswers('127.0.0.1', port)) return { url };
+  if (!redisServerOnPath()) throw new Error(NO_REDIS_HELP);
   const dir = resolve(join(dataDir, 'redis'));
   await mkdir(dir, { recursive: true });
-  const child = spawn('redis-server', ['--port', '6379', '--bind', '127.0.0.1', '--dir', dir], {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir], {
     stdio: 'ignore',
   });
-  if (!(await waitForPort('127.0.0.1', 6379, 10_000)))
-    throw new Error('redis-server did not start on port 6379');
+  if (!(await waitForPort('127.0.0.1', port, 10_000)))
+    throw new Error(`redis-server did not start on port ${port}`);
   return { url, child };
 }
