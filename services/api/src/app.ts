@@ -2,6 +2,7 @@
  * The API as one Fastify instance built from explicit dependencies (no env reads, no globals),
  * so tests build it with `app.inject()` and `main.ts` builds it from the parsed config.
  */
+import { DEVELOPMENT_SESSION_SECRET } from '@frontload/config';
 import type { Database } from '@frontload/db';
 import { DEFAULT_QUEUE_PREFIX, type Producers } from '@frontload/jobs';
 import type { OAuth } from '@frontload/providers/oauth';
@@ -43,6 +44,8 @@ export interface AppDependencies {
   publicUrl?: string;
   /** BullMQ key prefix of the queues (`QUEUE_PREFIX`): metrics and the dashboard read them. */
   queuePrefix?: string;
+  /** SESSION_SECRET: keys the HMAC binding CSRF tokens to their session; a development value by default. */
+  sessionSecret?: string;
   /** Bearer token `/metrics` requires (`METRICS_TOKEN`); unset, it is open. */
   metricsToken?: string;
   /** Emails of the users who may open the queue dashboard (`ADMIN_EMAILS`); default nobody. */
@@ -94,7 +97,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // Only routes that ask for it (auth) are limited; the limit is per client address.
     await site.register(rateLimit, { global: false });
     await site.register(auth, { db: deps.db, now, secureCookies: !isLocalHttp(publicUrl) });
-    await site.register(security, { secure: !isLocalHttp(publicUrl) });
+    await site.register(security, {
+      secure: !isLocalHttp(publicUrl),
+      sessionSecret: deps.sessionSecret ?? DEVELOPMENT_SESSION_SECRET,
+    });
     await site.register(adminQueueRoutes, {
       db: deps.db,
       redis: deps.redis,

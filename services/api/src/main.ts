@@ -38,6 +38,7 @@ const app = await buildApp({
   oauth,
   vault: createTokenVault(env.TOKEN_SEALING_KEYS),
   publicUrl: env.PUBLIC_URL,
+  sessionSecret: env.SESSION_SECRET,
   queuePrefix: env.QUEUE_PREFIX,
   adminEmails: env.ADMIN_EMAILS.split(',').filter((email) => email.trim() !== ''),
   ...(env.METRICS_TOKEN === undefined ? {} : { metricsToken: env.METRICS_TOKEN }),

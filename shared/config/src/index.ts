@@ -1,6 +1,7 @@
 export {
   ConfigError,
   describeVariables,
+  isLocalHttpUrl,
   loadConfig,
   loadConfigOrExit,
   type ApiEnv,
@@ -11,4 +12,9 @@ export {
   type SandboxEnv,
   type WorkerEnv,
 } from './load-config.js';
-export { DEFAULT_SANDBOX_URL, DEVELOPMENT_SEALING_KEY } from './variables.js';
+export {
+  DEFAULT_SANDBOX_URL,
+  DEVELOPMENT_SEALING_KEY,
+  DEVELOPMENT_SESSION_SECRET,
+  PRODUCTION_SECRETS,
+} from './variables.js';

@@ -1,5 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeVariables, loadConfig } from './load-config.js';
+import { ConfigError, describeVariables, isLocalHttpUrl, loadConfig } from './load-config.js';
+import { DEVELOPMENT_SEALING_KEY } from './variables.js';
+
+/** Production secrets of its own, each different from its development default. */
+const ownSecrets = {
+  TOKEN_SEALING_KEYS: 'prod1:cHJvZHVjdGlvbi1zZWFsaW5nLWtleS0zMi1ieXRlcyE=',
+  GOOGLE_CLIENT_SECRET: 'google-production-client-secret',
+  MICROSOFT_CLIENT_SECRET: 'microsoft-production-client-secret',
+  SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
+  METRICS_TOKEN: 'prometheus-bearer-token-0123',
+};
+const problemsOf = (attempt: () => unknown): ConfigError['problems'] => {
+  try {
+    attempt();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
 
 describe('loadConfig', () => {
   it('runs every process kind on embedded defaults with no variables at all', () => {
@@ -66,5 +85,80 @@ describe('loadConfig', () => {
     const rows = describeVariables();
     expect(rows.length).toBeGreaterThan(20);
     for (const row of rows) expect(row.description.length, row.name).toBeGreaterThan(10);
+  });
+
+  describe('production refuses development secrets', () => {
+    const publicUrl = { PUBLIC_URL: 'https://frontload.example.com' };
+
+    it('refuses to run the api with a public URL on embedded secrets, naming each variable', () => {
+      const problems = problemsOf(() => loadConfig('api', publicUrl));
+      expect(problems.map((p) => p.variable).sort()).toEqual([
+        'GOOGLE_CLIENT_SECRET',
+        'METRICS_TOKEN',
+        'MICROSOFT_CLIENT_SECRET',
+        'SESSION_SECRET',
+        'TOKEN_SEALING_KEYS',
+      ]);
+    });
+
+    it('refuses workers the same way, for the secrets a worker reads', () => {
+      const problems = problemsOf(() => loadConfig('worker', { ...publicUrl, SESSION_SECRET: 'ignored' }));
+      expect(problems.map((p) => p.variable).sort()).toEqual([
+        'GOOGLE_CLIENT_SECRET',
+        'MICROSOFT_CLIENT_SECRET',
+        'TOKEN_SEALING_KEYS',
+      ]);
+    });
+
+    it('refuses a secret set explicitly to its development value, without echoing it', () => {
+      const attempt = () =>
+        loadConfig('api', {
+          ...publicUrl,
+          ...ownSecrets,
+          GOOGLE_CLIENT_SECRET: 'frontload-local-secret',
+          SESSION_SECRET: 'frontload-development-session-secret-change-me',
+        });
+      expect(
+        problemsOf(attempt)
+          .map((p) => p.variable)
+          .sort(),
+      ).toEqual(['GOOGLE_CLIENT_SECRET', 'SESSION_SECRET']);
+      expect(attempt).toThrow(/PUBLIC_URL is not a local http URL/);
+      expect(attempt).not.toThrow(/frontload-local-secret|frontload-development-session/);
+    });
+
+    it('refuses the committed development sealing key even beside a key of your own', () => {
+      const problems = problemsOf(() =>
+        loadConfig('api', {
+          ...publicUrl,
+          ...ownSecrets,
+          TOKEN_SEALING_KEYS: `prod1:cHJvZHVjdGlvbi1zZWFsaW5nLWtleS0zMi1ieXRlcyE=,old:${DEVELOPMENT_SEALING_KEY.split(':')[1]}`,
+        }),
+      );
+      expect(problems.map((p) => p.variable)).toEqual(['TOKEN_SEALING_KEYS']);
+    });
+
+    it('starts with a public URL once every secret is your own', () => {
+      expect(loadConfig('api', { ...publicUrl, ...ownSecrets }).SESSION_SECRET).toBe(
+        ownSecrets.SESSION_SECRET,
+      );
+      expect(loadConfig('worker', { ...publicUrl, ...ownSecrets }).PUBLIC_URL).toBe(publicUrl.PUBLIC_URL);
+    });
+
+    it('keeps the embedded defaults for local http only (localhost, 127.0.0.1, [::1])', () => {
+      for (const url of ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:3000']) {
+        expect(isLocalHttpUrl(url), url).toBe(true);
+        expect(() => loadConfig('api', { PUBLIC_URL: url }), url).not.toThrow();
+      }
+      for (const url of [
+        'https://localhost:3000',
+        'http://frontload.example.com',
+        'http://10.0.0.5:3000',
+        'http://localhost.example.com',
+      ]) {
+        expect(isLocalHttpUrl(url), url).toBe(false);
+        expect(problemsOf(() => loadConfig('api', { PUBLIC_URL: url })).length, url).toBe(5);
+      }
+    });
   });
 });

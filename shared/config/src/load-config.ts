@@ -1,6 +1,8 @@
 import Type, { type Static, type TObject, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import {
+  DEVELOPMENT_SEALING_KEY,
+  PRODUCTION_SECRETS,
   apiVariables,
   cliVariables,
   commonVariables,
@@ -67,9 +69,53 @@ function describeExpected(schema: TSchema): string {
   return parts.join(' ');
 }
 
+/** Whether a URL is local development: http on localhost, 127.0.0.1 or [::1]. */
+export function isLocalHttpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+const sealingKeyMaterial = (entry: string) => entry.slice(entry.indexOf(':') + 1).trim();
+
+/** Whether a secret is unset or still holds its development value (any key of the dev sealing key). */
+function isDevelopmentSecret(variable: string, value: unknown, fallback: unknown): boolean {
+  if (value === undefined || value === fallback) return true;
+  if (variable === 'TOKEN_SEALING_KEYS' && typeof value === 'string') {
+    const devKey = sealingKeyMaterial(DEVELOPMENT_SEALING_KEY);
+    return value.split(',').some((entry) => sealingKeyMaterial(entry) === devKey);
+  }
+  return false;
+}
+
+/**
+ * Outside local development (PUBLIC_URL not local http), every production secret this process kind
+ * reads must be set to a value of its own. Names each offending variable, never its value.
+ */
+function productionSecretProblems(schema: TObject, value: Record<string, unknown>): ConfigProblem[] {
+  const publicUrl = value.PUBLIC_URL;
+  if (typeof publicUrl !== 'string' || isLocalHttpUrl(publicUrl)) return [];
+  return PRODUCTION_SECRETS.filter((variable) => variable in schema.properties)
+    .filter((variable) =>
+      isDevelopmentSecret(
+        variable,
+        value[variable],
+        (schema.properties[variable] as { default?: unknown }).default,
+      ),
+    )
+    .map((variable) => ({
+      variable,
+      expected:
+        `a secret of your own: PUBLIC_URL is not a local http URL, so this variable may be neither unset ` +
+        `nor its development default`,
+    }));
+}
+
 /**
  * Parses the variables one process kind reads from `env`, applying embedded defaults.
  * Unknown variables are ignored; every invalid one is reported at once in a {@link ConfigError}.
+ * A well-formed PUBLIC_URL that is not local http also requires each
+ * production secret (PRODUCTION_SECRETS) to be set to something other than its development default.
  */
 export function loadConfig<K extends ProcessKind>(
   kind: K,
@@ -94,6 +140,10 @@ export function loadConfig<K extends ProcessKind>(
       expected: describeExpected(prop),
       ...(given !== undefined && !secretLike.test(variable) ? { received: given } : {}),
     });
+  }
+  const reported = new Set(problems.map((p) => p.variable));
+  if (!reported.has('PUBLIC_URL')) {
+    problems.push(...productionSecretProblems(schema, value).filter((p) => !reported.has(p.variable)));
   }
   if (problems.length > 0) throw new ConfigError(kind, problems);
   return Object.freeze(value) as EnvFor<K>;

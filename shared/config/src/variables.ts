@@ -28,6 +28,25 @@ export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4010';
 /** Development-only sealing key (32 zero-free bytes, base64). Production sets TOKEN_SEALING_KEYS. */
 export const DEVELOPMENT_SEALING_KEY = 'dev1:ZnJvbnRsb2FkLWRldmVsb3BtZW50LWtleS0zMmJ5dGU=';
 
+/** Development-only session secret; production sets SESSION_SECRET. */
+export const DEVELOPMENT_SESSION_SECRET = 'frontload-development-session-secret-change-me';
+
+/** Said of every secret that production must set (see PRODUCTION_SECRETS). */
+const REQUIRED_IN_PRODUCTION = 'Production (PUBLIC_URL not local http) refuses the default.';
+
+/**
+ * Secrets whose embedded development value (or absence) is refused when PUBLIC_URL is anything but
+ * a local http URL (localhost, 127.0.0.1 or [::1] over http): the API and workers then refuse to
+ * start, naming each such variable. Each process kind checks those of them it reads.
+ */
+export const PRODUCTION_SECRETS = [
+  'TOKEN_SEALING_KEYS',
+  'GOOGLE_CLIENT_SECRET',
+  'MICROSOFT_CLIENT_SECRET',
+  'SESSION_SECRET',
+  'METRICS_TOKEN',
+] as const;
+
 export const commonVariables = {
   LOG_LEVEL: level,
   LOG_PRETTY: flag(false, 'Human-readable logs (pino-pretty). Only honoured when stdout is a terminal.'),
@@ -45,7 +64,10 @@ export const commonVariables = {
 
 export const providerVariables = {
   GOOGLE_CLIENT_ID: text('frontload-local', 'OAuth client id registered with Google (or the sandbox).'),
-  GOOGLE_CLIENT_SECRET: text('frontload-local-secret', 'OAuth client secret for Google.'),
+  GOOGLE_CLIENT_SECRET: text(
+    'frontload-local-secret',
+    `OAuth client secret for Google. ${REQUIRED_IN_PRODUCTION}`,
+  ),
   GOOGLE_OAUTH_BASE_URL: url(
     'https?',
     'Google accounts host (authorize, token, revoke, OIDC). Real: https://accounts.google.com',
@@ -57,7 +79,10 @@ export const providerVariables = {
     DEFAULT_SANDBOX_URL,
   ),
   MICROSOFT_CLIENT_ID: text('frontload-local', 'Application (client) id registered with Microsoft Entra ID.'),
-  MICROSOFT_CLIENT_SECRET: text('frontload-local-secret', 'Client secret for Microsoft Entra ID.'),
+  MICROSOFT_CLIENT_SECRET: text(
+    'frontload-local-secret',
+    `Client secret for Microsoft Entra ID. ${REQUIRED_IN_PRODUCTION}`,
+  ),
   MICROSOFT_TENANT: text('common', 'Entra tenant: common, organizations, consumers or a tenant id.'),
   MICROSOFT_LOGIN_BASE_URL: url(
     'https?',
@@ -92,13 +117,13 @@ export const apiVariables = {
     'http://localhost:3000',
   ),
   SESSION_SECRET: text(
-    'frontload-development-session-secret-change-me',
-    'Secret (≥ 32 chars) that signs session cookies.',
+    DEVELOPMENT_SESSION_SECRET,
+    `Secret (≥ 32 chars) keying the HMAC that binds each CSRF token to its session. ${REQUIRED_IN_PRODUCTION}`,
     32,
   ),
   TOKEN_SEALING_KEYS: text(
     DEVELOPMENT_SEALING_KEY,
-    'Comma-separated keyId:base64(32 bytes) keys that seal OAuth tokens; the first one seals, all unseal.',
+    `Comma-separated keyId:base64(32 bytes) keys that seal OAuth tokens; the first one seals, all unseal. ${REQUIRED_IN_PRODUCTION}`,
   ),
   PUSH_PUBLIC_URL: optionalText(
     'HTTPS base URL providers can reach for push notifications. Unset: poll every few minutes instead.',
@@ -107,7 +132,8 @@ export const apiVariables = {
     Type.String({
       minLength: 16,
       description:
-        'Bearer token Prometheus must send to read /metrics on the API (≥ 16 chars). Unset: /metrics is open.',
+        'Bearer token Prometheus must send to read /metrics on the API (≥ 16 chars). Unset: /metrics is open, ' +
+        'which only a local http PUBLIC_URL allows.',
     }),
   ),
   ADMIN_EMAILS: Type.String({

@@ -40,6 +40,28 @@ describe('browser protections: CSRF on cookie writes, CSP and helmet headers, th
     expect(mixed.statusCode).toBe(403);
   });
 
+  it("refuses another session's whole CSRF pair (secret cookie and token) under this session", async () => {
+    // Cookie tossing: an attacker plants the CSRF secret of their own session in the victim's
+    // browser and sends the matching token; the token is bound to the session that fetched it.
+    const mallory = await t.signIn('mallory@example.com');
+    const before = await tokens();
+    const tossed = await createToken({
+      cookie: `${alice.cookie}; ${mallory.headers.cookie!.split('; ')[1]}`,
+      'x-csrf-token': mallory.headers['x-csrf-token']!,
+    });
+    expect(tossed.statusCode).toBe(403);
+    expect(tossed.json()).toMatchObject({ code: 'FL_CSRF_INVALID' });
+    // A pair fetched with no session at all is no better.
+    const anonymous = await t.app.inject({ method: 'GET', url: '/api/v1/csrf-token' });
+    const secret = anonymous.cookies.find((c) => c.name === 'fl_csrf')!.value;
+    const unbound = await createToken({
+      cookie: `${alice.cookie}; fl_csrf=${secret}`,
+      'x-csrf-token': anonymous.json<{ token: string }>().token,
+    });
+    expect(unbound.statusCode).toBe(403);
+    expect(await tokens()).toBe(before);
+  });
+
   it('accepts the write with the token, and exempts the Bearer API-token path', async () => {
     const created = await createToken(alice.headers);
     expect(created.statusCode).toBe(201);

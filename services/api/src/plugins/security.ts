@@ -4,7 +4,9 @@
  *
  * CSRF is the double-submit pattern of @fastify/csrf-protection: a secret in an httpOnly
  * `fl_csrf` cookie and a token derived from it, fetched by the page from `GET /api/v1/csrf-token`
- * and sent back in the `x-csrf-token` header. Requests authenticated with a personal API token
+ * and sent back in the `x-csrf-token` header. Each token is bound to the session it was issued for:
+ * it carries an HMAC (keyed by SESSION_SECRET) of that session, so a token and secret cookie
+ * obtained under one session (the attacker's own, or none) are refused under any other. Requests authenticated with a personal API token
  * (`Authorization: Bearer flp_…`) are exempt: a browser never attaches that header on its own, so a
  * forged cross-site request cannot carry it, and scripts using tokens have no cookie to protect.
  * Requests with no session at all are exempt too: without ambient credentials there is nothing to
@@ -14,6 +16,7 @@ import csrfProtection from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { SESSION_COOKIE, hashSecret } from './auth.js';
 
 export const CSRF_COOKIE = 'fl_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -22,7 +25,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export interface SecurityOptions {
   /** Cookies are `Secure`, HSTS is sent and insecure requests upgraded, unless served over local http. */
   secure: boolean;
+  /** SESSION_SECRET: keys the HMAC that binds each CSRF token to its session. */
+  sessionSecret: string;
 }
+
+/** What a CSRF token is bound to: the hash of the request's session cookie (empty without one). */
+const sessionBinding = (request: FastifyRequest): string => {
+  const session = request.cookies[SESSION_COOKIE];
+  return session ? hashSecret(session) : '';
+};
 
 /** Whether a request needs a CSRF token: a write that a browser would authenticate by cookie. */
 export function needsCsrfToken(request: FastifyRequest): boolean {
@@ -68,6 +79,8 @@ export const security = fp(async (app: FastifyInstance, options: SecurityOptions
     sessionPlugin: '@fastify/cookie',
     cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: options.secure },
+    csrfOpts: { hmacKey: options.sessionSecret },
+    getUserInfo: sessionBinding,
     getToken: (request) => {
       const value = request.headers[CSRF_HEADER];
       return typeof value === 'string' ? value : undefined;
@@ -78,7 +91,7 @@ export const security = fp(async (app: FastifyInstance, options: SecurityOptions
     if (!needsCsrfToken(request)) return done();
     app.csrfProtection(request, reply, done);
   });
-  app.get('/api/v1/csrf-token', { schema: { hide: true } }, async (_request, reply) => ({
-    token: reply.generateCsrf(),
+  app.get('/api/v1/csrf-token', { schema: { hide: true } }, async (request, reply) => ({
+    token: reply.generateCsrf({ userInfo: sessionBinding(request) }),
   }));
 });
