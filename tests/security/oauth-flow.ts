@@ -1,0 +1,75 @@
+/**
+ * One sign-in or connect flow against the API in process (`app.inject`) and the sandbox's consent
+ * page, as one browser goes through it: the cookies `/start` sets come back to the callback.
+ */
+import type { TestApp } from '@frontload/api/testing';
+
+export interface FlowResult {
+  /** The callback's answer. */
+  status: number;
+  location: string | undefined;
+  body: string;
+  /** `name=value` of the session cookie the callback set, if any. */
+  session: string | undefined;
+}
+
+/** Answers the sandbox consent page at `authorizeUrl` for `accountId`; returns the callback URL. */
+export async function approveConsent(authorizeUrl: URL, accountId: string, provider: string): Promise<URL> {
+  const html = await (await fetch(authorizeUrl)).text();
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+  const consent = /name="consent" value="([^"]+)"/.exec(html)?.[1];
+  if (!action || !consent) throw new Error(`no consent form at ${authorizeUrl.href}`);
+  const answer = await fetch(new URL(action.replaceAll('&amp;', '&'), authorizeUrl), {
+    method: 'POST',
+    body: new URLSearchParams({
+      consent,
+      account: accountId,
+      decision: provider === 'google' ? 'allow' : 'accept',
+    }),
+    redirect: 'manual',
+  });
+  const location = answer.headers.get('location');
+  if (!location) throw new Error(`consent answered ${answer.status} without a redirect`);
+  return new URL(location);
+}
+
+/** Starts at `/auth/{provider}/start` (with `cookie` when signed in), consents, and calls back. */
+export async function runFlow(
+  t: TestApp,
+  provider: 'google' | 'microsoft',
+  accountId: string,
+  options: {
+    /** The session cookie of the browser at `/start` (a connect flow), and at the callback. */
+    cookie?: string;
+    /** A different session cookie at the callback (the browser signed in as someone else meanwhile). */
+    callbackSession?: string;
+    returnTo?: string;
+  } = {},
+): Promise<FlowResult> {
+  const query = options.returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(options.returnTo)}`;
+  const start = await t.app.inject({
+    method: 'GET',
+    url: `/auth/${provider}/start${query}`,
+    headers: options.cookie ? { cookie: options.cookie } : {},
+  });
+  if (start.statusCode !== 302) throw new Error(`/start answered ${start.statusCode}: ${start.body}`);
+  const callback = await approveConsent(new URL(String(start.headers.location)), accountId, provider);
+  const cookie = [
+    options.callbackSession ?? options.cookie,
+    ...start.cookies.map((c) => `${c.name}=${c.value}`),
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `${callback.pathname}${callback.search}`,
+    headers: { cookie },
+  });
+  const session = res.cookies.find((c) => c.name === 'fl_session');
+  return {
+    status: res.statusCode,
+    location: res.headers.location as string | undefined,
+    body: res.body,
+    session: session ? `${session.name}=${session.value}` : undefined,
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * What held in the attack run, kept covered: the PKCE verifier never leaves the server (the consent
+ * URL carries only its S256 challenge), and a callback URL works once, even in the browser that
+ * started it.
+ */
+import { createHash } from 'node:crypto';
+import { buildTestApp, type TestApp } from '@frontload/api/testing';
+import { startSandbox, type RunningSandbox } from '@frontload/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approveConsent } from './oauth-flow.js';
+
+describe('PKCE and single-use state at sign-in', () => {
+  let sandbox: RunningSandbox;
+  let t: TestApp;
+  let accountId: string;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    accountId = (
+      await sandbox.createAccount({
+        provider: 'microsoft',
+        email: 'sam@sandbox.test',
+        name: 'Sam',
+        timeZone: 'Europe/Berlin',
+      })
+    ).id;
+    t = await buildTestApp({ sandboxUrl: sandbox.url });
+  });
+  afterAll(async () => {
+    await t.close();
+    await sandbox.close();
+  });
+
+  it('sends only the S256 challenge of a verifier kept server-side, and a callback works once', async () => {
+    const start = await t.app.inject({ method: 'GET', url: '/auth/microsoft/start' });
+    expect(start.statusCode).toBe(302);
+    const authorize = new URL(String(start.headers.location));
+    const { rows } = await t.db.query<{ code_verifier: string }>('select code_verifier from oauth_states');
+    const verifier = rows[0]!.code_verifier;
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('code_challenge')).toBe(
+      createHash('sha256').update(verifier).digest('base64url'),
+    );
+    const sent = [authorize.href, ...start.cookies.map((c) => c.value)].join(' ');
+    expect(sent).not.toContain(verifier);
+
+    const callback = await approveConsent(authorize, accountId, 'microsoft');
+    const cookie = start.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const url = `${callback.pathname}${callback.search}`;
+    const first = await t.app.inject({ method: 'GET', url, headers: { cookie } });
+    expect(first.statusCode, first.body).toBe(303);
+    const replay = await t.app.inject({ method: 'GET', url, headers: { cookie } });
+    expect(replay.statusCode).toBe(400);
+    expect(replay.json()).toMatchObject({ code: 'FL_OAUTH_STATE_INVALID' });
+    const { rows: connections } = await t.db.query('select id from connections');
+    expect(connections).toHaveLength(1);
+  });
+});
