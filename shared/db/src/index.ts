@@ -30,6 +30,7 @@ export {
   type WebhookDeliveryRow,
   type WebhookEndpointRow,
 } from './repositories/index.js';
+export { STUCK_DELIVERY_MS, isStuckDelivery } from './repositories/index.js';
 export { mirrorRowToEvent } from './repositories/mirror.js';
 export {
   intentRepository,

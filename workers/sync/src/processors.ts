@@ -41,7 +41,7 @@ export function maintenanceProcessors(deps: SyncDeps): QueueProcessors<'maintena
     },
     'catch-up-sweep': async (_payload, _job, log) => {
       const outcome = await catchUpSweep(deps);
-      if (outcome.syncs + outcome.renewals + outcome.disconnects > 0) log.info({ ...outcome }, 'sweep');
+      if (Object.values(outcome).some((count) => count > 0)) log.info({ ...outcome }, 'sweep');
       return { ...outcome };
     },
   };

@@ -3,9 +3,11 @@
  * live connection not synced within its interval (6 h with live push, a few minutes without — local
  * development polls), a push renewal for every channel past half its lifetime (or missing), and the
  * cleanup of disconnected connections whose disconnect job was lost, and the job of every run being
- * applied (a planner killed between marking a run applying and enqueuing its job left it with none).
- * Every enqueue is deduplicated by the catalogue (per connection, or per run), so an overlapping
- * sweep, push or running job adds nothing.
+ * applied (a planner killed between marking a run applying and enqueuing its job left it with none),
+ * and the due attempt of every webhook delivery whose job is lost (STUCK_DELIVERY_MS past due).
+ * Every enqueue is deduplicated by the catalogue (per connection, per run, per delivery attempt), so
+ * an overlapping sweep, push or running job adds nothing. It also deletes expired OAuth states (they
+ * hold a PKCE verifier in clear) and expired sessions.
  */
 import { repositories } from '@frontload/db';
 import { requeueRun } from '@frontload/jobs';
@@ -17,6 +19,9 @@ export interface SweepOutcome {
   renewals: number;
   disconnects: number;
   runs: number;
+  deliveries: number;
+  purgedStates: number;
+  purgedSessions: number;
 }
 
 /** How long a disconnected connection may wait for its cleanup before the sweep queues it again. */
@@ -44,7 +49,21 @@ export async function catchUpSweep(deps: SyncDeps): Promise<SweepOutcome> {
   });
   for (const connectionId of orphaned) await deps.producers.enqueueDisconnect({ connectionId });
 
-  const runs = await repositories(deps.db).plans.applyingRuns(sweepLimit);
+  const repos = repositories(deps.db);
+  const runs = await repos.plans.applyingRuns(sweepLimit);
   for (const run of runs) await requeueRun(deps.producers, run);
-  return { syncs: due.length, renewals: renew.length, disconnects: orphaned.length, runs: runs.length };
+
+  const deliveries = await repos.webhooks.stuckDeliveries({ now, limit: sweepLimit });
+  for (const { id, attempt } of deliveries) {
+    await deps.producers.enqueueDeliverWebhook({ deliveryId: id, attempt });
+  }
+  return {
+    syncs: due.length,
+    renewals: renew.length,
+    disconnects: orphaned.length,
+    runs: runs.length,
+    deliveries: deliveries.length,
+    purgedStates: await repos.oauthStates.purgeExpired(now),
+    purgedSessions: await repos.sessions.purgeExpired(now),
+  };
 }

@@ -419,6 +419,91 @@ describe('sync worker (in-memory calendar, real Postgres and Redis)', () => {
     }
   });
 
+  it('the sweep re-queues a webhook delivery whose job was lost past its deadline, and only that one', async () => {
+    const { userId } = await connect('deliveries@example.test');
+    const repos = repositories(db);
+    const endpoint = await repos.webhooks.createEndpoint({
+      userId,
+      url: 'https://hooks.example.test/x',
+      description: '',
+      eventTypes: ['overload.tripped'],
+      format: 'json',
+      sealedSecrets: 'unused',
+    });
+    const delivery = (messageId: string) =>
+      repos.webhooks.createDelivery({
+        endpointId: endpoint.id,
+        userId,
+        messageId,
+        eventType: 'overload.tripped',
+        payload: {},
+      });
+    const lost = await delivery('msg-lost');
+    const fresh = await delivery('msg-fresh');
+    const retrying = await delivery('msg-retrying');
+    const at = (minutesAgo: number) => new Date(NOW.getTime() - minutesAgo * 60_000);
+    await db.query('update webhook_deliveries set created_at = $2 where id = $1', [lost.id, at(60)]);
+    await db.query('update webhook_deliveries set created_at = $2 where id = $1', [fresh.id, at(1)]);
+    // Failed twice, its third attempt long overdue: the delayed job died with Redis.
+    await db.query(
+      `update webhook_deliveries set status = 'failed', attempts = 2, created_at = $2, next_attempt_at = $3
+       where id = $1`,
+      [retrying.id, at(120), at(30)],
+    );
+    try {
+      expect((await catchUpSweep(deps())).deliveries).toBe(2);
+      await catchUpSweep(deps());
+      const queued = (await jobs('notify'))
+        .filter((j) => j.name === 'deliver-webhook')
+        .map((j) => j.data as { deliveryId: string; attempt?: number });
+      expect(queued).toHaveLength(2);
+      expect(queued).toContainEqual({ deliveryId: lost.id, attempt: 1 });
+      expect(queued).toContainEqual({ deliveryId: retrying.id, attempt: 3 });
+    } finally {
+      await db.query('delete from webhook_endpoints where id = $1', [endpoint.id]);
+      await drain('notify');
+    }
+  });
+
+  it('the sweep deletes expired OAuth states (PKCE verifiers in clear) and expired sessions, and keeps live ones', async () => {
+    const { userId } = await connect('purge@example.test');
+    const repos = repositories(db);
+    const state = (stateHash: string, expiresAt: Date) =>
+      repos.oauthStates.create({
+        stateHash,
+        provider: 'google',
+        codeVerifier: `verifier-${stateHash}`,
+        userId: null,
+        returnTo: '/',
+        browserHash: 'b',
+        expiresAt,
+      });
+    await state('expired-state', new Date(NOW.getTime() - 1_000));
+    await state('live-state', new Date(NOW.getTime() + 600_000));
+    await repos.sessions.create({
+      tokenHash: 'expired-session',
+      userId,
+      expiresAt: new Date(NOW.getTime() - 1_000),
+    });
+    await repos.sessions.create({
+      tokenHash: 'live-session',
+      userId,
+      expiresAt: new Date(NOW.getTime() + 3_600_000),
+    });
+
+    const outcome = await catchUpSweep(deps());
+    expect(outcome).toMatchObject({ purgedStates: 1, purgedSessions: 1 });
+    const states = await db.query<{ state_hash: string }>('select state_hash from oauth_states');
+    expect(states.rows.map((r) => r.state_hash)).toEqual(['live-state']);
+    const sessions = await db.query<{ token_hash: string }>(
+      'select token_hash from sessions where user_id = $1',
+      [userId],
+    );
+    expect(sessions.rows.map((r) => r.token_hash)).toEqual(['live-session']);
+    await drain('sync');
+    await drain('maintenance');
+  });
+
   it('the sweep queues catch-up syncs: every 6 h with live push, every few minutes without', async () => {
     await drain('sync');
     const polled = await connect('poll@example.test');

@@ -23,6 +23,7 @@ export type { AlertStateRow } from './alert-states.js';
 export type { MirrorApplyResult, MirrorChange, MirrorRepository } from './mirror.js';
 export type { StoredPush, SyncStateRepository } from './sync-state.js';
 export type { WebhookDeliveryRow, WebhookEndpointRow } from './webhooks.js';
+export { STUCK_DELIVERY_MS, isStuckDelivery } from './webhooks.js';
 
 /** Every repository over one connection or transaction. */
 export function repositories(db: Queryable) {

@@ -44,4 +44,9 @@ export const oauthStatesRepository = (db: Queryable) => ({
     const row = rows[0];
     return row && row.provider === provider && row.expires_at > now ? row : undefined;
   },
+
+  /** Deletes expired states (each holds a PKCE verifier in clear); the catch-up sweep calls it. */
+  async purgeExpired(now: Date): Promise<number> {
+    return (await db.query('delete from oauth_states where expires_at <= $1', [now])).rowCount;
+  },
 });

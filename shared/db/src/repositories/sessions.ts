@@ -21,4 +21,9 @@ export const sessionsRepository = (db: Queryable) => ({
   async delete(tokenHash: string): Promise<void> {
     await db.query('delete from sessions where token_hash = $1', [tokenHash]);
   },
+
+  /** Deletes expired sessions; the catch-up sweep calls it. */
+  async purgeExpired(now: Date): Promise<number> {
+    return (await db.query('delete from sessions where expires_at <= $1', [now])).rowCount;
+  },
 });

@@ -33,7 +33,44 @@ export interface WebhookDeliveryRow {
   created_at: Date;
 }
 
+/**
+ * A delivery still to be attempted (pending, or failed with a retry scheduled) whose attempt is this
+ * far past due has lost its job: Redis lost its data, or BullMQ gave up on a job whose worker kept
+ * dying. The catch-up sweep queues its attempt again, and the user may ask for a redelivery.
+ */
+export const STUCK_DELIVERY_MS = 10 * 60_000;
+
+/** When the next attempt of a delivery still to be attempted was due. */
+const dueAt = (row: Pick<WebhookDeliveryRow, 'next_attempt_at' | 'created_at'>) =>
+  row.next_attempt_at ?? row.created_at;
+
+/** True when the delivery's job is lost (see {@link STUCK_DELIVERY_MS}). */
+export function isStuckDelivery(
+  row: Pick<WebhookDeliveryRow, 'status' | 'next_attempt_at' | 'created_at'>,
+  now: Date,
+): boolean {
+  return (
+    (row.status === 'pending' || row.status === 'failed') &&
+    now.getTime() - dueAt(row).getTime() > STUCK_DELIVERY_MS
+  );
+}
+
+/** What the catch-up sweep looks for. */
+const recovery = (db: Queryable) => ({
+  /** Stuck deliveries, most overdue first, with the attempt that is due. */
+  async stuckDeliveries(input: { now: Date; limit: number }): Promise<{ id: string; attempt: number }[]> {
+    const { rows } = await db.query<{ id: string; attempts: number }>(
+      `select id, attempts from webhook_deliveries
+       where status in ('pending', 'failed') and coalesce(next_attempt_at, created_at) < $1
+       order by coalesce(next_attempt_at, created_at) limit $2`,
+      [new Date(input.now.getTime() - STUCK_DELIVERY_MS), input.limit],
+    );
+    return rows.map((row) => ({ id: row.id, attempt: row.attempts + 1 }));
+  },
+});
+
 export const webhooksRepository = (db: Queryable) => ({
+  ...recovery(db),
   async createEndpoint(input: {
     userId: string;
     url: string;
@@ -193,9 +230,11 @@ export const webhooksRepository = (db: Queryable) => ({
     );
   },
 
-  async resetForRedelivery(id: string): Promise<void> {
-    await db.query(`update webhook_deliveries set status = 'pending', next_attempt_at = null where id = $1`, [
+  /** Back to pending for a redelivery the user asked for at `at` (its attempt is due then). */
+  async resetForRedelivery(id: string, at: Date): Promise<void> {
+    await db.query(`update webhook_deliveries set status = 'pending', next_attempt_at = $2 where id = $1`, [
       id,
+      at,
     ]);
   },
 });

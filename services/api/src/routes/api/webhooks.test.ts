@@ -1,3 +1,5 @@
+import { testRedisClient } from '@frontload/testing';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../testing/test-app.js';
 
@@ -187,5 +189,61 @@ describe('webhook endpoints API', () => {
     expect(log.json<{ deliveries: { eventType: string }[] }>().deliveries.map((d) => d.eventType)).toEqual([
       'webhook.test',
     ]);
+  });
+});
+
+describe('webhook redelivery of a delivery whose job was lost', () => {
+  let t: TestApp;
+  let alice: { userId: string; cookie: string; headers: Record<string, string> };
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+    alice = await t.signIn('alice@example.com');
+  });
+  afterAll(() => t.close());
+
+  it('refuses a pending delivery still being attempted (409) and redelivers one stuck past its deadline (202)', async () => {
+    const { id } = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        headers: alice.headers,
+        payload: { url: 'https://hooks.example.com/r', eventTypes: ['overload.tripped'] },
+      })
+    ).json<{ id: string }>();
+    const sent = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/webhooks/${id}/test`,
+      headers: alice.headers,
+    });
+    const deliveryId = sent.json<{ id: string }>().id;
+    const redeliver = () =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/webhooks/${id}/deliveries/${deliveryId}/redeliver`,
+        headers: alice.headers,
+      });
+
+    const fresh = await redeliver();
+    expect(fresh.statusCode).toBe(409);
+    expect(fresh.json()).toMatchObject({ code: 'FL_CONFLICT' });
+
+    // Its job was lost (Redis lost its data) and the attempt is now long past due.
+    await t.db.query(`update webhook_deliveries set created_at = now() - interval '1 hour' where id = $1`, [
+      deliveryId,
+    ]);
+    const stuck = await redeliver();
+    expect(stuck.statusCode).toBe(202);
+    const redis = testRedisClient();
+    const queue = new Queue('notify', { connection: redis, prefix: t.prefix });
+    try {
+      const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized']);
+      expect(jobs.filter((j) => j.data.deliveryId === deliveryId && j.data.redelivery)).toHaveLength(1);
+    } finally {
+      await queue.close();
+      await redis.quit();
+    }
+    // Due again now: a second redelivery right away is refused until that attempt is overdue too.
+    expect((await redeliver()).statusCode).toBe(409);
   });
 });

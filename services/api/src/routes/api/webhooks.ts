@@ -6,7 +6,7 @@
  * session, and a user has at most {@link MAX_WEBHOOK_ENDPOINTS} endpoints.
  */
 import { randomUUID } from 'node:crypto';
-import { repositories, type Database } from '@frontload/db';
+import { isStuckDelivery, repositories, type Database } from '@frontload/db';
 import type { Producers } from '@frontload/jobs';
 import { checkWebhookUrl, generateWebhookSecret, type TokenVault, type UrlPolicy } from '@frontload/security';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -186,12 +186,16 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRouteOptions> = asy
       const row = await ownEndpoint(request.user!.id, request.params.id);
       const delivery = await repos.webhooks.deliveryById(request.params.deliveryId);
       if (!delivery || delivery.endpoint_id !== row.id) throw new Errors.NotFoundResource('Delivery');
-      if (delivery.status === 'pending') throw new Errors.Conflict('This delivery is still being attempted');
-      await repos.webhooks.resetForRedelivery(delivery.id);
+      // A pending delivery is being attempted, unless its job was lost long past its due time.
+      const now = options.now();
+      if (delivery.status === 'pending' && !isStuckDelivery(delivery, now)) {
+        throw new Errors.Conflict('This delivery is still being attempted');
+      }
+      await repos.webhooks.resetForRedelivery(delivery.id, now);
       // A new job id per redelivery; the message id (and so the receiver's dedupe key) stays the same.
       await options.producers.enqueueDeliverWebhook({
         deliveryId: delivery.id,
-        redelivery: options.now().toISOString(),
+        redelivery: now.toISOString(),
       });
       return reply.status(202).send({ id: delivery.id, messageId: delivery.message_id });
     },
