@@ -2,7 +2,9 @@
  * `npm start`: the whole of Frontload in one terminal on embedded defaults — Redis (found or
  * started), an embedded database (PGlite served on loopback, unless DATABASE_URL is set),
  * migrations, the provider sandbox with its demo accounts, the API and every worker.
- * Ctrl-C stops every child cleanly (SIGTERM, then SIGKILL after a grace period).
+ * A child that exits on its own is restarted with backoff (restart.ts); one that keeps dying right
+ * after it starts is given up on, and then everything stops. Ctrl-C stops every child cleanly
+ * (SIGTERM, then SIGKILL after a grace period).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { migrate, openDatabase, startEmbeddedPostgres, type EmbeddedServer } from '@frontload/db';
 import { ensureRedis, waitForPort } from './redis.js';
+import { RestartBackoff } from './restart.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const env = process.env;
@@ -22,7 +25,8 @@ const publicUrl = env.PUBLIC_URL ?? `http://localhost:${apiPort}`;
 // by default the three ports after the API's.
 const metricsBase = Number(env.METRICS_PORT ?? apiPort + 1);
 const workerMetricsPort = (offset: number) => (metricsBase === 0 ? 0 : metricsBase + offset);
-const children: { name: string; child: ChildProcess }[] = [];
+/** The running child of each process name (replaced when it is restarted). */
+const children = new Map<string, ChildProcess>();
 let embedded: EmbeddedServer | undefined;
 let redisChild: ChildProcess | undefined;
 let stopping = false;
@@ -49,21 +53,32 @@ function prefixLines(name: string, stream: NodeJS.ReadableStream | null, out: No
   });
 }
 
-function launch(name: string, entry: string, childEnv: NodeJS.ProcessEnv) {
+function launch(name: string, entry: string, childEnv: NodeJS.ProcessEnv, backoff = new RestartBackoff()) {
   const child = spawn(process.execPath, ['--conditions=@frontload/source', '--import', 'tsx', entry], {
     cwd: root,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const launchedAt = Date.now();
   prefixLines(name, child.stdout, process.stdout);
   prefixLines(name, child.stderr, process.stderr);
   child.on('exit', (code, signal) => {
-    if (!stopping) {
-      say(`${name} exited (${signal ?? code}); stopping everything`);
+    if (stopping) return;
+    const decision = backoff.exited(Date.now() - launchedAt);
+    if (decision.action === 'give-up') {
+      process.stderr.write(
+        `[start] ${name} exited (${signal ?? code}) right after starting ${decision.fastFailures} times in a row; ` +
+          `giving up on it and stopping everything. Its output above says why.\n`,
+      );
       void stop(1);
+      return;
     }
+    say(`${name} exited (${signal ?? code}); restarting it in ${decision.delayMs} ms`);
+    setTimeout(() => {
+      if (!stopping) launch(name, entry, childEnv, backoff);
+    }, decision.delayMs);
   });
-  children.push({ name, child });
+  children.set(name, child);
 }
 
 async function stop(exitCode: number) {
@@ -71,7 +86,7 @@ async function stop(exitCode: number) {
   stopping = true;
   say('stopping…');
   await Promise.all(
-    children.map(({ child }) => {
+    [...children.values()].map((child) => {
       if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
       const exited = new Promise<void>((done) => child.once('exit', () => done()));
       child.kill('SIGTERM');

@@ -1,14 +1,16 @@
 /**
- * `npm start` on embedded defaults: boots every process, answers ready within 60 s, and stops
- * every child cleanly on Ctrl-C (SIGINT to the whole process group, as a terminal sends it).
+ * `npm start` on embedded defaults: boots every process, answers ready within 60 s, restarts a
+ * worker that died (instead of stopping everything), and stops every child cleanly on Ctrl-C
+ * (SIGINT to the whole process group, as a terminal sends it).
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { freePort } from '@frontload/testing';
+import { heartbeatFile } from '@frontload/jobs';
+import { freePort, waitUntil } from '@frontload/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -48,7 +50,7 @@ describe('npm start', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('boots API, workers and sandbox on embedded defaults, is ready within 60 s, and stops cleanly on Ctrl-C', async () => {
+  it('boots API, workers and sandbox on embedded defaults, is ready within 60 s, restarts a killed worker, and stops cleanly on Ctrl-C', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'fl-start-'));
     const port = await freePortRun();
     let sandboxPort = await freePort();
@@ -89,6 +91,29 @@ describe('npm start', () => {
     for (let i = 0; i < 40 && !/Frontload is ready/.test(output); i++)
       await new Promise((r) => setTimeout(r, 250));
     expect(output).toMatch(/Frontload is ready/);
+
+    // A worker that dies is started again; the rest keeps running.
+    const heartbeat = async () =>
+      JSON.parse(await readFile(heartbeatFile(dataDir, 'worker-notifier'), 'utf8')) as {
+        pid: number;
+        state: string;
+      };
+    await waitUntil(async () => (await heartbeat().catch(() => undefined))?.state === 'running', {
+      timeoutMs: 30_000,
+      what: `the notifier's heartbeat\n${output}`,
+    });
+    const killed = (await heartbeat()).pid;
+    process.kill(killed, 'SIGKILL');
+    await waitUntil(
+      async () => {
+        const now = await heartbeat().catch(() => undefined);
+        return now !== undefined && now.pid !== killed && now.state === 'running';
+      },
+      { timeoutMs: 60_000, what: `the notifier to be restarted\n${output}` },
+    );
+    expect(output).toMatch(/notifier exited \(SIGKILL\); restarting it/);
+    expect(child.exitCode).toBeNull();
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).ok).toBe(true);
 
     process.kill(-child.pid!, 'SIGINT');
     const code = await Promise.race([
