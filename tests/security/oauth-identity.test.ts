@@ -27,11 +27,17 @@ describe('sign-in by provider identity, never by email claim', () => {
       impostor: { provider: 'microsoft', email: SHARED_EMAIL, name: 'Mallory', tenantId: OTHER_TENANT },
       adminGoogle: { provider: 'google', email: ADMIN_EMAIL, name: 'Ops' },
       adminImpostor: { provider: 'microsoft', email: ADMIN_EMAIL, name: 'Not Ops', tenantId: OTHER_TENANT },
+      opsMicrosoft: { provider: 'microsoft', email: 'ops@contoso.example', name: 'Ops on Microsoft' },
     } as const;
     for (const [key, account] of Object.entries(accounts)) {
       ids[key] = (await sandbox.createAccount({ ...account, timeZone: 'Europe/Berlin' })).id;
     }
-    t = await buildTestApp({ sandboxUrl: sandbox.url, adminEmails: [ADMIN_EMAIL] });
+    t = await buildTestApp({
+      sandboxUrl: sandbox.url,
+      adminEmails: [ADMIN_EMAIL],
+      // The sandbox's Microsoft object id (oid) is the account id.
+      adminSubjects: [`microsoft:${ids.opsMicrosoft}`],
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -101,7 +107,7 @@ describe('sign-in by provider identity, never by email claim', () => {
     expect(rows).toEqual([]);
   });
 
-  it('the queue dashboard is not granted by an unverified email claim, only by a verified one', async () => {
+  it('the queue dashboard is not granted by an unverified email claim, only by a verified one or a listed subject', async () => {
     const impostor = await runFlow(t, 'microsoft', ids.adminImpostor!);
     expect(impostor.status, impostor.body).toBe(303);
     const denied = await t.app.inject({
@@ -119,5 +125,13 @@ describe('sign-in by provider identity, never by email claim', () => {
       headers: { cookie: admin.session! },
     });
     expect(granted.statusCode).toBe(200);
+
+    const microsoftOps = await runFlow(t, 'microsoft', ids.opsMicrosoft!);
+    const bySubject = await t.app.inject({
+      method: 'GET',
+      url: '/admin/queues',
+      headers: { cookie: microsoftOps.session! },
+    });
+    expect(bySubject.statusCode).toBe(200);
   });
 });

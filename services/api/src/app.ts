@@ -48,8 +48,10 @@ export interface AppDependencies {
   sessionSecret?: string;
   /** Bearer token `/metrics` requires (`METRICS_TOKEN`); unset, it is open. */
   metricsToken?: string;
-  /** Emails of the users who may open the queue dashboard (`ADMIN_EMAILS`); default nobody. */
+  /** Provider-verified emails of users who may open the queue dashboard (`ADMIN_EMAILS`). */
   adminEmails?: readonly string[];
+  /** Identities (`provider:subject`) whose users may open the queue dashboard (`ADMIN_SUBJECTS`). */
+  adminSubjects?: readonly string[];
   logger?: FastifyServerOptions['logger'];
   /** Injected clock (tests move it); defaults to the system clock. */
   now?: () => Date;
@@ -106,6 +108,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       redis: deps.redis,
       queuePrefix,
       adminEmails: deps.adminEmails ?? [],
+      adminSubjects: deps.adminSubjects ?? [],
       secure: !isLocalHttp(publicUrl),
     });
     await site.register(webRoutes);

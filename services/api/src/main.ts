@@ -41,6 +41,7 @@ const app = await buildApp({
   sessionSecret: env.SESSION_SECRET,
   queuePrefix: env.QUEUE_PREFIX,
   adminEmails: env.ADMIN_EMAILS.split(',').filter((email) => email.trim() !== ''),
+  adminSubjects: env.ADMIN_SUBJECTS.split(',').filter((subject) => subject.trim() !== ''),
   ...(env.METRICS_TOKEN === undefined ? {} : { metricsToken: env.METRICS_TOKEN }),
   webhookPolicy: { allowHttp: env.WEBHOOK_ALLOW_HTTP, allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK },
   logger: loggerOptions(env, 'api'),

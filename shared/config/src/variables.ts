@@ -140,7 +140,13 @@ export const apiVariables = {
     pattern: '^(|[^\\s,@]+@[^\\s,@]+( *, *[^\\s,@]+@[^\\s,@]+)*)$',
     default: '',
     description:
-      'Comma-separated emails of the users who may open the queue dashboard at /admin/queues. Empty: nobody.',
+      'Comma-separated emails of the users who may open the queue dashboard at /admin/queues, matched only against an email their own Google sign-in verified (email_verified; never a Microsoft email claim). Empty: nobody.',
+  }),
+  ADMIN_SUBJECTS: Type.String({
+    pattern: '^(|(google|microsoft):[^\\s,]+( *, *(google|microsoft):[^\\s,]+)*)$',
+    default: '',
+    description:
+      'Comma-separated provider:subject of the accounts whose users may open the queue dashboard: google:<sub> or microsoft:<object id (oid)>. Empty: nobody beyond ADMIN_EMAILS.',
   }),
   ...providerVariables,
   ...webhookVariables,

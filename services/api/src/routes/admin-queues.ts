@@ -1,8 +1,9 @@
 /**
  * The BullMQ dashboard (bull-board) at /admin/queues, for operators: every queue of the catalogue,
- * read-only. Only a user signed in with a session, one of whose own sign-in identities carries an
- * email in `ADMIN_EMAILS` that its provider verified, gets it; anyone else gets 401 (not signed in)
- * or 403. An email claim anyone can present (Microsoft's, Google's unverified) grants nothing. Read-only because the dashboard's own writes (retry, clean,
+ * read-only. Only a user signed in with a session gets it, and only when one of their own sign-in
+ * identities is in `ADMIN_SUBJECTS` (provider:subject) or carries an email in `ADMIN_EMAILS` that its
+ * provider verified; anyone else gets 401 (not signed in) or 403. An email claim anyone can present
+ * (Microsoft's, Google's unverified) grants nothing. Read-only because the dashboard's own writes (retry, clean,
  * promote) carry no CSRF token, and every cookie-authenticated write here must.
  */
 import { createBullBoard } from '@bull-board/api';
@@ -23,27 +24,41 @@ export interface AdminQueuesOptions {
   /** The producer connection; the dashboard reads the queues on it. */
   redis: Redis;
   queuePrefix: string;
-  /** Who may open the dashboard (compared without case); empty: nobody. */
+  /** Users with one of these provider-verified emails may open the dashboard (compared without case). */
   adminEmails: readonly string[];
+  /** Users with one of these identities (`google:<sub>`, `microsoft:<oid>`) may open the dashboard. */
+  adminSubjects?: readonly string[];
   /** Served over https (decides the CSP's upgrade-insecure-requests). */
   secure: boolean;
 }
 
 /** 401 without a session; 403 for an API token, a user who is not an admin, or a write. */
-async function requireAdmin(request: FastifyRequest, db: Database, admins: ReadonlySet<string>) {
+async function requireAdmin(request: FastifyRequest, db: Database, admins: Admins) {
   const user = request.user;
   if (!user) throw new Errors.Unauthenticated();
   if (user.via !== 'session') throw new Errors.Forbidden('The queue dashboard needs a signed-in browser');
-  const verified = await repositories(db).identities.verifiedEmails(user.id);
-  if (!verified.some((email) => admins.has(email)))
-    throw new Errors.Forbidden('Only administrators may open the queue dashboard');
+  const identities = await repositories(db).identities.listForUser(user.id);
+  const isAdmin = identities.some(
+    (identity) =>
+      admins.subjects.has(`${identity.provider}:${identity.subject}`) ||
+      (identity.email_verified && admins.emails.has(identity.email.toLowerCase())),
+  );
+  if (!isAdmin) throw new Errors.Forbidden('Only administrators may open the queue dashboard');
   // Read-only whatever the dashboard's own checks say: nothing here changes a queue.
   if (request.method !== 'GET' && request.method !== 'HEAD')
     throw new Errors.Forbidden('The queue dashboard is read-only');
 }
 
+interface Admins {
+  emails: ReadonlySet<string>;
+  subjects: ReadonlySet<string>;
+}
+
 export async function adminQueueRoutes(app: FastifyInstance, options: AdminQueuesOptions): Promise<void> {
-  const admins = new Set(options.adminEmails.map((email) => email.trim().toLowerCase()).filter(Boolean));
+  const admins: Admins = {
+    emails: new Set(options.adminEmails.map((email) => email.trim().toLowerCase()).filter(Boolean)),
+    subjects: new Set((options.adminSubjects ?? []).map((subject) => subject.trim()).filter(Boolean)),
+  };
   let queues: Queue[] | undefined;
   const serverAdapter = new FastifyAdapter().setBasePath(ADMIN_QUEUES_PATH);
   const board = createBullBoard({

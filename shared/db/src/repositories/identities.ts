@@ -63,14 +63,4 @@ export const identitiesRepository = (db: Queryable) => ({
       ])
     ).rows;
   },
-
-  /** The user's emails that a provider verified for one of their own identities (lower case). */
-  async verifiedEmails(userId: string): Promise<string[]> {
-    const { rows } = await db.query<{ email: string }>(
-      `select distinct lower(email) as email from user_identities
-       where user_id = $1 and email_verified and email <> ''`,
-      [userId],
-    );
-    return rows.map((r) => r.email);
-  },
 });
