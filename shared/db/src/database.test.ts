@@ -99,8 +99,9 @@ describe.each(drivers)('database on $name', ({ open }) => {
     it('rolls back every statement when the transaction throws', async () => {
       await expect(
         db.transaction(async (tx) => {
-          await tx.query(`insert into users (email) values ('c@example.com')`);
-          await tx.query(`insert into users (email) values ('c@example.com')`); // unique violation
+          const id = '00000000-0000-4000-8000-0000000000c1';
+          await tx.query(`insert into users (id, email) values ($1, 'c@example.com')`, [id]);
+          await tx.query(`insert into users (id, email) values ($1, 'c@example.com')`, [id]); // unique violation
         }),
       ).rejects.toThrow(/duplicate key|unique/i);
       const { rows } = await db.query<{ n: number }>('select count(*)::int as n from users');
