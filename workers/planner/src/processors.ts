@@ -25,6 +25,7 @@ export interface PlannerDeps {
 function runDeps(deps: PlannerDeps) {
   return {
     db: deps.db,
+    now: deps.now,
     providerFor: async (connectionId: string) => {
       const { rows } = await deps.db.query<ConnectionRow>('select * from connections where id = $1', [
         connectionId,

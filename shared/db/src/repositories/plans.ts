@@ -1,7 +1,14 @@
 import type { Queryable } from '../database.js';
 
 export type PlanState =
-  'preview' | 'confirm_required' | 'applying' | 'applied' | 'partially_applied' | 'stopped' | 'superseded';
+  | 'preview'
+  | 'confirm_required'
+  | 'applying'
+  | 'applied'
+  | 'partially_applied'
+  | 'stopped'
+  | 'failed'
+  | 'superseded';
 export type OperationStatus = 'planned' | 'intent' | 'applied' | 'skipped' | 'failed' | 'reverted';
 
 export interface PlanRow {
@@ -17,6 +24,8 @@ export interface PlanRow {
   state: PlanState;
   created_at: Date;
   applied_at: Date | null;
+  /** Why a run ended 'failed'. */
+  failure_reason: string | null;
 }
 
 export interface OperationRow {
@@ -130,7 +139,7 @@ export const plansRepository = (db: Queryable) => ({
   async runs(userId: string, limit = 50): Promise<PlanRow[]> {
     return (
       await db.query<PlanRow>(
-        `select * from plans where user_id = $1 and (kind = 'undo' or state in ('applying', 'applied', 'partially_applied', 'stopped'))
+        `select * from plans where user_id = $1 and (kind = 'undo' or state in ('applying', 'applied', 'partially_applied', 'stopped', 'failed'))
          order by created_at desc limit $2`,
         [userId, limit],
       )
@@ -154,6 +163,30 @@ export const plansRepository = (db: Queryable) => ({
       [id, from, to],
     );
     return rowCount > 0;
+  },
+
+  /** Ends a run being applied as 'failed' with its reason; false when it was no longer being applied. */
+  async fail(id: string, reason: string): Promise<boolean> {
+    const { rowCount } = await db.query(
+      `update plans set state = 'failed', failure_reason = $2 where id = $1 and state = 'applying'`,
+      [id, reason],
+    );
+    return rowCount > 0;
+  },
+
+  /**
+   * How many focus blocks Frontload created earlier on the connection under the planned id `eventId`
+   * (applied, or applied and undone), outside plan `exceptPlanId`: a new block with that id must take
+   * another, since the earlier one is gone or still there.
+   */
+  async earlierBlockCreates(connectionId: string, eventId: string, exceptPlanId: string): Promise<number> {
+    const { rows } = await db.query<{ n: number }>(
+      `select count(*)::int as n from operations
+       where connection_id = $1 and target_event_id = $2 and plan_id <> $3
+         and kind = 'createFocusBlock' and status in ('applied', 'reverted')`,
+      [connectionId, eventId, exceptPlanId],
+    );
+    return rows[0]?.n ?? 0;
   },
 
   async updateOperation(

@@ -7,9 +7,14 @@
  *  - otherwise write, with the plan's etag as precondition.
  * Together with client-chosen ids for creates, this makes a replay after a crash at any instant
  * neither double nor lose a change.
+ *
+ * A create's id may be taken by an event that is gone (Google refuses the id of a deleted event with
+ * 409 duplicate) or is not the block wanted: that is reconciled once, by creating under a fresh id
+ * derived from the first, and if that does not land either the operation fails with the reason. No
+ * operation makes more than a handful of provider calls, and none is retried in a loop.
  */
-import type { CalendarEvent } from '@frontload/domain';
-import type { CalendarProvider } from '@frontload/providers';
+import type { CalendarEvent, CreateFocusBlock } from '@frontload/domain';
+import { isProviderError, type CalendarProvider } from '@frontload/providers';
 import {
   MEETING_KINDS,
   providerTarget,
@@ -99,15 +104,71 @@ async function write(provider: CalendarProvider, op: LedgerOperation): Promise<C
   }
 }
 
+/** Whether `event` is the focus block a create wants: there, ours, at the planned slot. */
+function isWantedBlock(op: CreateFocusBlock, event: CalendarEvent | undefined): boolean {
+  return !gone(event) && event?.tag?.kind === 'focusBlock' && at(event, op.after);
+}
+
+/** The one other id a create may take when its own is spent: derived, so a replay picks the same. */
+export const freshBlockId = (clientId: string) => `${clientId}n`;
+
+/**
+ * Creates a focus block under `op.eventId`, reconciling a taken id once: read what holds it, adopt it
+ * when it is the wanted block, else create under {@link freshBlockId}. At most three provider calls.
+ */
+async function executeCreate(
+  provider: CalendarProvider,
+  op: CreateFocusBlock,
+  guard: Guard,
+): Promise<ExecutionResult> {
+  const current = await provider.getEvent(op.eventId);
+  if (isWantedBlock(op, current))
+    return { status: 'applied', before: undefined, after: current, wrote: false };
+  const refused = await guard();
+  if (refused) return { status: 'skipped', before: undefined, reason: refused, resync: false };
+  const fresh = freshBlockId(op.eventId);
+  const attempt = async (clientId: string) => {
+    try {
+      return await write(provider, { ...op, eventId: clientId });
+    } catch (error) {
+      if (isProviderError(error) && error.kind === 'conflict') return undefined; // the id is taken
+      throw error;
+    }
+  };
+  // An id held by something else (a deleted event, another slot) is spent: go straight to the fresh one.
+  let after = current === undefined ? await attempt(op.eventId) : undefined;
+  if (!isWantedBlock(op, after)) after = await attempt(fresh);
+  if (!isWantedBlock(op, after)) {
+    return {
+      status: 'failed',
+      before: undefined,
+      reason: `the provider would not create the focus block under ${op.eventId} or ${fresh} (both ids are taken)`,
+    };
+  }
+  return { status: 'applied', before: undefined, after, wrote: true };
+}
+
+/**
+ * The apply-time guard's verdict for the operation (see apply-guard.ts), asked only once the
+ * provider shows the operation not done yet: a replay of a write that landed is recorded as applied.
+ */
+export type Guard = () => Promise<string | undefined>;
+
+const noGuard: Guard = () => Promise.resolve(undefined);
+
 export async function executeOperation(
   provider: CalendarProvider,
   op: LedgerOperation,
+  guard: Guard = noGuard,
 ): Promise<ExecutionResult> {
-  if (op.kind === 'moveSeries') return executeSeriesMove(provider, op);
+  if (op.kind === 'moveSeries') return executeSeriesMove(provider, op, guard);
+  if (op.kind === 'createFocusBlock') return executeCreate(provider, op, guard);
   const current = await provider.getEvent(providerTarget(op));
   if (alreadyDone(op, current)) return { status: 'applied', before: current, after: current, wrote: false };
   const refused = refusal(op, current);
   if (refused) return { status: 'skipped', before: current, reason: refused, resync: true };
+  const guarded = await guard();
+  if (guarded) return { status: 'skipped', before: current, reason: guarded, resync: false };
   const after = await write(provider, op);
   return { status: 'applied', before: current, after, wrote: true };
 }

@@ -34,7 +34,11 @@ export function providerTarget(op: LedgerOperation): string {
   return op.kind === 'moveSeries' ? op.seriesId : op.eventId;
 }
 
-/** What executing one operation did: applied (written now, or found already done) or skipped with a reason. */
+/**
+ * What executing one operation did: applied (written now, or found already done), skipped with a
+ * reason, or failed with a reason (the provider would not take it, and trying again would not help).
+ */
 export type ExecutionResult =
   | { status: 'applied'; before: CalendarEvent | undefined; after: CalendarEvent | undefined; wrote: boolean }
-  | { status: 'skipped'; before: CalendarEvent | undefined; reason: string; resync: boolean };
+  | { status: 'skipped'; before: CalendarEvent | undefined; reason: string; resync: boolean }
+  | { status: 'failed'; before: CalendarEvent | undefined; reason: string };

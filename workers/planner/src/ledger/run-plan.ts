@@ -4,13 +4,27 @@
  * finished operations are skipped and an `intent` one is reconciled against the provider (see
  * execute-operation.ts). Provider hiccups (rate limits, 5xx) propagate so BullMQ retries the job;
  * a breaker stops the run when too many operations fail outright.
+ *
+ * Before each write the apply-time guard (apply-guard.ts) checks the operation against the clock,
+ * the people settings, the counterpart's time and the mirror as they are now; a refusal skips it with
+ * its reason. One run makes at most {@link MAX_PROVIDER_CALLS_PER_OPERATION} provider calls per
+ * operation (plus one free/busy call): a run that would need more cannot make progress and ends
+ * `failed` with the reason.
  */
 import { repositories, type Database, type OperationRow } from '@frontload/db';
 import { processMetrics } from '@frontload/metrics';
 import { isProviderError, type CalendarProvider } from '@frontload/providers';
 import { Value } from 'typebox/value';
+import { eventsAround, guardRefusal, loadGuardFacts, slotRefusal, type GuardFacts } from './apply-guard.js';
 import { executeOperation } from './execute-operation.js';
-import { LedgerOperationSchema, type LedgerOperation } from './ledger-operation.js';
+import { LedgerOperationSchema, type ExecutionResult, type LedgerOperation } from './ledger-operation.js';
+
+/**
+ * Provider calls one operation may take in a run: a create reads its id and may create twice (the
+ * second under a fresh id), a series move reads its master and writes it. Each call is one request
+ * of the adapter, or two or three where the provider needs them (a 409 read-back, a focusTime fallback).
+ */
+export const MAX_PROVIDER_CALLS_PER_OPERATION = 4;
 
 export interface RunDeps {
   db: Database;
@@ -22,41 +36,170 @@ export interface RunDeps {
    * connection's mirror once complete, whatever the provider reports for the vanished instances.
    */
   onSeriesMoved(connectionId: string): Promise<void>;
+  /** The clock the apply-time guard reads (the worker's injected clock). */
+  now?: () => Date;
   /** Stop the run when more than this share of attempted operations failed (after 3 attempts). */
   breakerShare?: number;
 }
 
 export type RunSummary = {
-  state: 'applied' | 'partially_applied' | 'stopped' | 'not_applying';
+  state: 'applied' | 'partially_applied' | 'stopped' | 'failed' | 'not_applying';
   applied: number;
   skipped: number;
   failed: number;
+  reason?: string;
 };
 
 const finished = new Set(['applied', 'skipped', 'failed', 'reverted']);
 
 type Outcome = { status: 'applied' | 'skipped' | 'failed'; conflict?: boolean };
 
-async function runOne(deps: RunDeps, row: OperationRow): Promise<Outcome> {
-  const plans = repositories(deps.db).plans;
-  const op: LedgerOperation = Value.Parse(LedgerOperationSchema, row.desired);
-  await plans.updateOperation(row.id, { status: 'intent' });
+/** The run ran out of provider calls: it cannot make progress. */
+class CallBudgetSpent extends Error {}
+
+/** Counts the provider calls of one run and refuses any past the limit. */
+class CallBudget {
+  private spent = 0;
+  constructor(readonly limit: number) {}
+  spend(): void {
+    if (++this.spent > this.limit) {
+      throw new CallBudgetSpent(
+        `the run needed more than ${this.limit} provider calls (at most ${MAX_PROVIDER_CALLS_PER_OPERATION} per operation)`,
+      );
+    }
+  }
+}
+
+/** `provider` with every method call counted against `budget`. */
+function metered(provider: CalendarProvider, budget: CallBudget): CalendarProvider {
+  return new Proxy(provider, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        budget.spend();
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+/** One run's shared state: a provider per connection (opened once), its guard facts, its call budget. */
+interface RunContext {
+  deps: RunDeps;
+  planRun: boolean;
+  userId: string;
+  pending: LedgerOperation[];
+  budget: CallBudget;
+  providers: Map<string, Promise<CalendarProvider>>;
+  facts: Map<string, Promise<GuardFacts>>;
+  /** Events (and series) this run moved or cancelled: their mirror rows may show the old time. */
+  vacated: Set<string>;
+}
+
+function providerOf(ctx: RunContext, connectionId: string): Promise<CalendarProvider> {
+  let provider = ctx.providers.get(connectionId);
+  if (!provider) {
+    provider = ctx.deps.providerFor(connectionId).then((p) => metered(p, ctx.budget));
+    provider.catch(() => ctx.providers.delete(connectionId));
+    ctx.providers.set(connectionId, provider);
+  }
+  return provider;
+}
+
+function factsOf(ctx: RunContext, connectionId: string): Promise<GuardFacts> {
+  let facts = ctx.facts.get(connectionId);
+  if (!facts) {
+    facts = loadGuardFacts(
+      ctx.deps.db,
+      ctx.userId,
+      () => providerOf(ctx, connectionId),
+      ctx.pending,
+      (ctx.deps.now?.() ?? new Date()).getTime(),
+      ctx.planRun,
+    );
+    facts.catch(() => ctx.facts.delete(connectionId));
+    ctx.facts.set(connectionId, facts);
+  }
+  return facts;
+}
+
+/** Why the guard refuses `op` now, or undefined. */
+async function refusedNow(
+  ctx: RunContext,
+  row: OperationRow,
+  op: LedgerOperation,
+): Promise<string | undefined> {
+  const connectionId = row.connection_id!;
+  const refusal = guardRefusal(op, await factsOf(ctx, connectionId));
+  if (refusal) return refusal;
+  if (op.kind === 'createFocusBlock' || op.kind === 'updateFocusBlock') {
+    return slotRefusal(op, await eventsAround(ctx.deps.db, connectionId, op.after), ctx.vacated);
+  }
+  return undefined;
+}
+
+/**
+ * The id a focus block is created under: the planned one, unless Frontload created a block under it
+ * before (since undone or deleted: providers refuse a deleted event's id), then one salted by how many
+ * times. Stored on the operation at intent, so a replay after a crash uses the same.
+ */
+async function blockIdFor(db: Database, row: OperationRow, op: LedgerOperation): Promise<string> {
+  const stored = (row.provider_result as { clientId?: unknown } | null)?.clientId;
+  if (typeof stored === 'string') return stored;
+  const earlier = await repositories(db).plans.earlierBlockCreates(
+    row.connection_id!,
+    op.eventId,
+    row.plan_id,
+  );
+  return earlier === 0 ? op.eventId : `${op.eventId}g${earlier}`;
+}
+
+/** Keeps the mirror true to our own writes at once, so a preview asked for right after is true. */
+async function recordInMirror(
+  db: Database,
+  connectionId: string,
+  op: LedgerOperation,
+  result: Extract<ExecutionResult, { status: 'applied' }>,
+): Promise<void> {
+  const mirror = repositories(db).mirror;
+  // Our own write, recorded with its new etag: the sync recognises the echo (no replan loop) and the
+  // week view shows the change at once. A series master is left to the resync.
+  if (result.wrote && result.after && op.kind !== 'moveSeries')
+    await mirror.recordOwnWrite(connectionId, result.after);
+  if (op.kind === 'deleteFocusBlock')
+    await mirror.applyChanges(connectionId, [{ type: 'delete', id: op.eventId }]);
+  if (op.kind === 'cancelOccurrence' && result.before && result.before.status !== 'cancelled')
+    await mirror.recordOwnWrite(connectionId, { ...result.before, status: 'cancelled' });
+}
+
+async function runOne(ctx: RunContext, row: OperationRow): Promise<Outcome> {
+  const { db } = ctx.deps;
+  const plans = repositories(db).plans;
+  const planned: LedgerOperation = Value.Parse(LedgerOperationSchema, row.desired);
+  const clientId = planned.kind === 'createFocusBlock' ? await blockIdFor(db, row, planned) : undefined;
+  const op = clientId === undefined ? planned : { ...planned, eventId: clientId };
+  await plans.updateOperation(row.id, {
+    status: 'intent',
+    ...(clientId === undefined ? {} : { providerResult: { clientId } }),
+  });
   try {
-    const provider = await deps.providerFor(row.connection_id!);
-    const result = await executeOperation(provider, op);
-    if (result.status === 'skipped') {
+    const provider = await providerOf(ctx, row.connection_id!);
+    const result = await executeOperation(provider, op, async () => {
+      const refused = await refusedNow(ctx, row, op);
+      return refused && `refused at apply time: ${refused}`;
+    });
+    if (result.status !== 'applied') {
       await plans.updateOperation(row.id, {
-        status: 'skipped',
+        status: result.status,
         beforeSnapshot: result.before,
         error: result.reason,
       });
-      return { status: 'skipped', conflict: result.resync };
+      return { status: result.status, conflict: result.status === 'skipped' && result.resync };
     }
-    // Our own write, recorded in the mirror with its new etag: the sync recognises the echo (no replan
-    // loop) and the week view shows the change at once. A series master is left to the resync.
-    if (result.wrote && result.after && op.kind !== 'moveSeries') {
-      await repositories(deps.db).mirror.recordOwnWrite(row.connection_id!, result.after);
-    }
+    await recordInMirror(db, row.connection_id!, op, result);
+    if (op.kind === 'moveSeries') ctx.vacated.add(op.seriesId);
+    if (op.kind === 'moveOccurrence' || op.kind === 'cancelOccurrence') ctx.vacated.add(op.eventId);
     await plans.updateOperation(row.id, {
       status: 'applied',
       beforeSnapshot: result.before,
@@ -65,10 +208,15 @@ async function runOne(deps: RunDeps, row: OperationRow): Promise<Outcome> {
         id: result.after?.id ?? op.eventId,
         etag: result.after?.etag ?? null,
         wrote: result.wrote,
+        ...(clientId === undefined ? {} : { clientId }),
       },
     });
     return { status: 'applied' };
   } catch (error) {
+    if (error instanceof CallBudgetSpent) {
+      await plans.updateOperation(row.id, { status: 'failed', error: error.message });
+      throw error;
+    }
     if (!isProviderError(error) || error.retryable) throw error; // the job retries; the op stays `intent`
     if (error.kind === 'conflict' || error.kind === 'not_found') {
       await plans.updateOperation(row.id, {
@@ -89,13 +237,44 @@ export async function runPlan(planId: string, deps: RunDeps): Promise<RunSummary
   if (plan?.state !== 'applying') return { state: 'not_applying', applied: 0, skipped: 0, failed: 0 };
   const rows = await plans.operations(planId);
   const count = { applied: 0, skipped: 0, failed: 0 };
-  for (const row of rows)
+  const vacated = new Set<string>();
+  for (const row of rows) {
     if (finished.has(row.status))
       count[row.status === 'reverted' ? 'applied' : (row.status as keyof typeof count)]++;
+    if (row.status === 'applied' && ['moveSeries', 'moveOccurrence', 'cancelOccurrence'].includes(row.kind)) {
+      const desired = row.desired as { seriesId?: string; eventId?: string };
+      vacated.add((row.kind === 'moveSeries' ? desired.seriesId : desired.eventId) ?? '');
+    }
+  }
+  const todo = rows.filter((r) => !finished.has(r.status));
+  const pending = todo.map((r) => Value.Parse(LedgerOperationSchema, r.desired));
+  const connections = new Set(todo.map((r) => r.connection_id));
+  const ctx: RunContext = {
+    deps,
+    planRun: plan.kind === 'plan',
+    userId: plan.user_id,
+    pending,
+    budget: new CallBudget(MAX_PROVIDER_CALLS_PER_OPERATION * todo.length + connections.size),
+    providers: new Map(),
+    facts: new Map(),
+    vacated,
+  };
   const conflicts = new Set<string>();
   const seriesMoved = new Set<string>();
-  for (const row of rows.filter((r) => !finished.has(r.status))) {
-    const outcome = await runOne(deps, row);
+  const settle = async () => {
+    for (const connectionId of conflicts) await deps.onConflict(connectionId);
+    for (const connectionId of seriesMoved) await deps.onSeriesMoved(connectionId);
+  };
+  for (const row of todo) {
+    let outcome: Outcome;
+    try {
+      outcome = await runOne(ctx, row);
+    } catch (error) {
+      if (!(error instanceof CallBudgetSpent)) throw error;
+      await settle();
+      await plans.fail(planId, error.message);
+      return { state: 'failed', ...count, failed: count.failed + 1, reason: error.message };
+    }
     processMetrics().planOperations.inc({ kind: row.kind, stage: outcome.status });
     count[outcome.status]++;
     if (outcome.conflict && row.connection_id) conflicts.add(row.connection_id);
@@ -107,8 +286,7 @@ export async function runPlan(planId: string, deps: RunDeps): Promise<RunSummary
       return { state: 'stopped', ...count };
     }
   }
-  for (const connectionId of conflicts) await deps.onConflict(connectionId);
-  for (const connectionId of seriesMoved) await deps.onSeriesMoved(connectionId);
+  await settle();
   const state = count.failed > 0 ? 'partially_applied' : 'applied';
   await plans.transition(planId, ['applying'], state);
   return { state, ...count };

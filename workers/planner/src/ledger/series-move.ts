@@ -32,6 +32,7 @@ export function shiftedMaster(master: CalendarEvent, from: Slot, to: Slot, zone:
 export async function executeSeriesMove(
   provider: CalendarProvider,
   op: MoveSeries,
+  guard: () => Promise<string | undefined> = () => Promise.resolve(undefined),
 ): Promise<ExecutionResult> {
   const master = await provider.getEvent(op.seriesId);
   if (!master || master.status === 'cancelled') {
@@ -57,6 +58,8 @@ export async function executeSeriesMove(
       resync: false,
     };
   }
+  const refused = await guard();
+  if (refused) return { status: 'skipped', before: master, reason: refused, resync: false };
   const target = shiftedMaster(master, op.before, op.after, op.zone);
   const after = await provider.moveEvent({
     id: op.seriesId,

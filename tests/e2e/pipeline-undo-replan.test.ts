@@ -1,0 +1,126 @@
+/**
+ * Plan → apply → undo → plan → apply on the sandbox, for Google and for Microsoft. The undo deletes the
+ * focus blocks the first run created; the next plan places blocks in the same slots again. Google
+ * refuses the id of a deleted event (409 duplicate), so a block re-created under the old id never
+ * lands: the second run must still apply every operation, each run within a stated number of
+ * provider requests per operation (counted from the sandbox's request log), and the mirror must show
+ * the undo's deletions at once, so a preview asked for right after it describes the real calendar.
+ */
+import { repositories } from '@frontload/db';
+import { waitUntil } from '@frontload/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planUser } from '../../workers/planner/src/plan-user.js';
+import { startPipeline, type Op, type PipelineHarness } from './pipeline-harness.js';
+import type { Provider } from './sync-harness.js';
+
+/** The most provider requests a run may make per operation, whatever happens on the way. */
+const MAX_REQUESTS_PER_OPERATION = 6;
+const FINISHED = ['applied', 'partially_applied', 'stopped', 'failed'];
+
+type RunView = { id: string; state: string; operations: Op[] };
+
+describe.each<[Provider, string]>([
+  ['google', 'alex.tlm@sandbox.test'],
+  ['microsoft', 'alex.tlm@contoso.sandbox.test'],
+])('plan, apply, undo, plan, apply on %s', (provider, email) => {
+  let p: PipelineHarness;
+  let firstRun: RunView;
+
+  beforeAll(async () => {
+    p = await startPipeline(provider, email);
+  }, 180_000);
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  const run = async (id: string): Promise<RunView> =>
+    (
+      await p.h.t.app.inject({ method: 'GET', url: `/api/v1/runs/${id}`, headers: { cookie: p.cookie } })
+    ).json();
+
+  /** Waits for run `id` to finish; returns it and the provider requests the account saw meanwhile. */
+  async function finish(id: string, logFrom: number): Promise<{ run: RunView; requests: number }> {
+    const done = await waitUntil(
+      async () => {
+        const view = await run(id);
+        return FINISHED.includes(view.state) ? view : undefined;
+      },
+      { timeoutMs: 90_000, what: `run ${id} to finish` },
+    );
+    return { run: done, requests: (await p.requests(logFrom)).length };
+  }
+
+  async function planAndApply(): Promise<{ run: RunView; requests: number }> {
+    // A series moved by the last run comes back in the mirror through the resync that run queued.
+    await p.h.idle(60_000);
+    expect(await planUser(p.userId, p.deps)).toMatchObject({ outcome: 'stored' });
+    const plan = (
+      await p.h.t.app.inject({ method: 'GET', url: '/api/v1/plan', headers: { cookie: p.cookie } })
+    ).json<RunView>();
+    expect(plan.operations.filter((o) => o.kind === 'createFocusBlock').length).toBeGreaterThan(0);
+    const logFrom = (await p.requests()).length;
+    const res = await p.h.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/plans/${plan.id}/apply`,
+      headers: p.writes,
+      payload: { confirm: true },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    return finish(plan.id, logFrom);
+  }
+
+  const unapplied = (view: RunView) =>
+    view.operations.filter((o) => o.status !== 'applied').map((o) => `${o.kind} ${o.status}: ${o.error}`);
+
+  it('the first run applies every operation within the request bound', async () => {
+    const { run: done, requests } = await planAndApply();
+    firstRun = done;
+    expect(unapplied(done)).toEqual([]);
+    expect(done.state).toBe('applied');
+    expect(requests).toBeLessThanOrEqual(MAX_REQUESTS_PER_OPERATION * done.operations.length);
+  }, 180_000);
+
+  it('the undo removes the blocks from the mirror at once, so the next preview places them again', async () => {
+    const logFrom = (await p.requests()).length;
+    const res = await p.h.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/runs/${firstRun.id}/undo`,
+      headers: p.writes,
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const undo = await waitUntil(
+      async () => {
+        const { rows } = await p.h.t.db.query<{ id: string; state: string }>(
+          "select id, state from plans where undo_of = $1 and kind = 'undo'",
+          [firstRun.id],
+        );
+        return rows[0] && FINISHED.includes(rows[0].state) ? rows[0] : undefined;
+      },
+      { timeoutMs: 90_000, what: 'the undo to finish' },
+    );
+    const { run: undone, requests } = await finish(undo.id, logFrom);
+    expect(unapplied(undone)).toEqual([]);
+    expect(requests).toBeLessThanOrEqual(MAX_REQUESTS_PER_OPERATION * undone.operations.length);
+    // No resync in between: the mirror as the undo's own writes left it.
+    const mirror = await repositories(p.h.t.db).mirror.eventsInWindow(
+      p.connectionId,
+      new Date(0),
+      new Date(Date.now() + 60 * 86_400_000),
+    );
+    expect(mirror.filter((e) => e.tag?.kind === 'focusBlock' && e.status !== 'cancelled')).toEqual([]);
+  }, 180_000);
+
+  it('the plan after the undo applies every operation, within the request bound, with no block reusing a deleted id', async () => {
+    const { run: done, requests } = await planAndApply();
+    expect(unapplied(done)).toEqual([]);
+    expect(done.state).toBe('applied');
+    expect(requests).toBeLessThanOrEqual(MAX_REQUESTS_PER_OPERATION * done.operations.length);
+    const deleted = new Set(
+      firstRun.operations.filter((o) => o.kind === 'createFocusBlock').map((o) => o.eventId),
+    );
+    const calendar = await p.calendar();
+    const blocks = calendar.filter((e) => e.tag?.kind === 'focusBlock');
+    expect(blocks.length).toBe(done.operations.filter((o) => o.kind === 'createFocusBlock').length);
+    for (const block of blocks) expect(deleted.has(block.id)).toBe(false);
+  }, 180_000);
+});
