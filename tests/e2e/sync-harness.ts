@@ -61,7 +61,13 @@ async function consent(t: TestApp, provider: Provider, accountId: string, cookie
   });
   const answer = await fetch(action, { method: 'POST', body: form, redirect: 'manual' });
   const callback = new URL(answer.headers.get('location')!);
-  const res = await t.app.inject({ method: 'GET', url: `${callback.pathname}${callback.search}` });
+  // One browser: the cookies `/start` set (the sign-in nonce) come back to the callback.
+  const browser = [cookie, ...start.cookies.map((c) => `${c.name}=${c.value}`)].filter(Boolean).join('; ');
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `${callback.pathname}${callback.search}`,
+    headers: browser ? { cookie: browser } : {},
+  });
   if (res.statusCode !== 303) throw new Error(`callback answered ${res.statusCode}: ${res.body}`);
 }
 

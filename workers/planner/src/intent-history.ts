@@ -72,6 +72,7 @@ export async function intentHistory(
   const intent = deriveIntent({
     now: now.getTime(),
     syncedAt: connection.last_synced_at?.getTime() ?? null,
+    fullSyncedAt: connection.full_synced_at?.getTime() ?? null,
     events,
     evidence,
     releases: new Map(releases.map((r) => [r.target_id, new Date(r.released_at).getTime()])),

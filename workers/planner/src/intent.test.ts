@@ -82,6 +82,7 @@ const master = (range: { start: string; end: string }, etag: string) =>
 const input = (over: Partial<IntentInput>): IntentInput => ({
   now,
   syncedAt: now - HOUR,
+  fullSyncedAt: now - HOUR,
   events: [],
   evidence: [],
   releases: new Map(),
@@ -148,6 +149,42 @@ describe('overrides', () => {
     expect(
       deriveIntent(input({ evidence: [shown], events: [master(elsewhere, 'y')] })).overrides,
     ).toHaveLength(1);
+  });
+
+  it('judges a series by its next occurrence when the mirror keeps no master, once a full sync has listed it', () => {
+    const occurrence = (range: { start: string; end: string }) =>
+      event(
+        's1_next',
+        {
+          start: iso(Date.parse(range.start) + 7 * 24 * HOUR),
+          end: iso(Date.parse(range.end) + 7 * 24 * HOUR),
+        },
+        {
+          kind: 'occurrence',
+          seriesId: 's1',
+          title: '1:1 Bob',
+        },
+      );
+    expect(
+      deriveIntent(input({ evidence: [seriesMove(true)], events: [occurrence(before)] })).overrides,
+    ).toHaveLength(1);
+    expect(
+      deriveIntent(input({ evidence: [seriesMove(true)], events: [occurrence(after)] })).overrides,
+    ).toEqual([]);
+    // No full listing since the move: the occurrences may still show the old slot.
+    expect(
+      deriveIntent(
+        input({ evidence: [seriesMove(true)], events: [occurrence(before)], fullSyncedAt: now - 3 * HOUR }),
+      ).overrides,
+    ).toEqual([]);
+  });
+
+  it('a preview made from a mirror that had not caught up with Frontload’s own move does not hide the user moving it back', () => {
+    const stalePreview = { ...seriesMove(false, now - HOUR), applied: false };
+    const found = deriveIntent(
+      input({ evidence: [seriesMove(true), stalePreview], events: [master(before, 'e-user')] }),
+    );
+    expect(found.overrides.map((o) => o.targetId)).toEqual(['s1']);
   });
 
   it('a newer applied move decides over an older preview of the same series', () => {

@@ -12,11 +12,14 @@
  *   - a move a plan showed (a preview, or a run that did not apply that operation): it was at `before`
  *     then, and Frontload wanted it at `after`.
  *   If the calendar now holds it anywhere else, the user moved it after that: it is an override, never
- *   moved again until the user hands it back. A series counts by its master's weekday and local time
- *   (in the operation's zone) and, for a proposed move, by the occurrence the move started from; an
- *   event by its exact start and end. A cancelled or vanished event is no override (nothing to move).
- *   An applied move is judged only once the mirror has caught up with it: a sync finished after the
- *   write, and the mirror's etag is no longer the one the event had before the write.
+ *   moved again until the user hands it back. A series counts by the weekday and local time (in the
+ *   operation's zone) of its master, when the mirror keeps it, and of one occurrence: for a proposed
+ *   move the occurrence the move started from, otherwise the next upcoming one (occurrences Frontload
+ *   moved on their own count as events); an event counts by its exact start and end. A cancelled or
+ *   vanished event is no override (nothing to move). A preview made right after one of Frontload's own
+ *   moves from a mirror that still showed the old slot does not count (the move does).
+ *   An applied move is judged only once the mirror has caught up with it: a sync (for a series, a full
+ *   listing) finished after the write, and the mirror's etag is no longer the one from before it.
  * - **Handing back.** An override handed back at time T is not detected again from evidence older than
  *   T; a later move or preview of it starts afresh.
  */
@@ -51,6 +54,8 @@ export interface IntentInput {
   readonly now: number;
   /** When the connection's last sync finished (epoch ms), or null before the first. */
   readonly syncedAt: number | null;
+  /** When its last full listing finished (epoch ms), or null while one is due (after a series move). */
+  readonly fullSyncedAt: number | null;
   /** The mirror of the connection, around the horizon. */
   readonly events: readonly CalendarEvent[];
   /** The connection's operations, in any order. */
@@ -76,7 +81,7 @@ export interface Intent {
   readonly overrides: DetectedOverride[];
 }
 
-const sameRange = (event: CalendarEvent, range: TimeRange) =>
+const sameRange = (event: CalendarEvent | TimeRange, range: TimeRange) =>
   Date.parse(event.start) === Date.parse(range.start) && Date.parse(event.end) === Date.parse(range.end);
 
 const weekdayAndTime = (instant: string, zone: string) => {
@@ -122,54 +127,130 @@ function deletedFocusBlocks(input: IntentInput, byId: ReadonlyMap<string, Calend
 /** The target a move operation is about: the series (its master) or the event. */
 function moveTarget(e: Evidence & { op: MoveOperation }): { id: string; kind: 'event' | 'series' } {
   const { op } = e;
-  if (op.kind === 'moveSeries')
-    return { id: (e.applied ? e.resultId : undefined) ?? op.seriesId, kind: 'series' };
-  return { id: (e.applied ? e.resultId : undefined) ?? op.eventId, kind: 'event' };
+  const written = e.applied ? e.resultId : undefined;
+  return op.kind === 'moveSeries'
+    ? { id: written ?? op.seriesId, kind: 'series' }
+    : { id: written ?? op.eventId, kind: 'event' };
 }
 
-/** Whether the mirror has caught up with an applied write to `current`. */
-function caughtUp(input: IntentInput, e: Evidence, current: CalendarEvent): boolean {
+type Move = Evidence & { op: MoveOperation };
+
+/**
+ * Whether the mirror has caught up with an applied write. An event's own write is recorded in the
+ * mirror at once and later syncs bring the user's changes; a series' occurrences come back only in a
+ * full listing, so a series move counts once a full sync finished after it.
+ */
+function caughtUp(input: IntentInput, e: Move, master: CalendarEvent | undefined): boolean {
   if (!e.applied) return true;
-  if (input.syncedAt === null || input.syncedAt < e.at) return false;
-  return current.etag === undefined || e.beforeEtag === undefined || current.etag !== e.beforeEtag;
+  const synced = e.op.kind === 'moveSeries' ? input.fullSyncedAt : input.syncedAt;
+  if (synced === null || synced < e.at) return false;
+  return master?.etag === undefined || e.beforeEtag === undefined || master.etag !== e.beforeEtag;
+}
+
+interface SeriesView {
+  /** The series master, when the mirror keeps it. */
+  readonly master: CalendarEvent | undefined;
+  /** The occurrence the move is judged by (see `referenceOccurrence`). */
+  readonly occurrence: CalendarEvent | undefined;
+}
+
+/**
+ * The series' occurrence that tells where it meets now: for a proposed move the occurrence it started
+ * from while that is still ahead, otherwise the next upcoming one Frontload did not move or cancel on
+ * its own.
+ */
+function referenceOccurrence(
+  input: IntentInput,
+  e: Move,
+  seriesId: string,
+  occurrences: ReadonlyMap<string, CalendarEvent[]>,
+  handledAlone: ReadonlySet<string>,
+  byId: ReadonlyMap<string, CalendarEvent>,
+): CalendarEvent | undefined {
+  if (!e.applied) {
+    const own = live(byId, e.op.eventId);
+    if (own && Date.parse(own.start) > input.now) return own;
+  }
+  return (occurrences.get(seriesId) ?? []).find(
+    (o) => !handledAlone.has(o.id) && Date.parse(o.start) > input.now,
+  );
 }
 
 /** Whether the user moved the target away from where Frontload last put it or saw it. */
-function movedByUser(
-  input: IntentInput,
-  e: Evidence & { op: MoveOperation },
-  target: CalendarEvent,
-  byId: ReadonlyMap<string, CalendarEvent>,
-): boolean {
+function movedByUser(e: Move, event: CalendarEvent | undefined, series: SeriesView | undefined): boolean {
   const { op } = e;
-  if (!caughtUp(input, e, target)) return false;
-  if (e.applied && e.afterEtag !== undefined && target.etag === e.afterEtag) return false;
   const expected = e.applied ? [op.after] : [op.before, op.after];
-  if (op.kind === 'moveOccurrence') return !expected.some((slot) => sameRange(target, slot));
+  if (op.kind === 'moveOccurrence') {
+    if (!event || (e.applied && e.afterEtag !== undefined && event.etag === e.afterEtag)) return false;
+    return !expected.some((slot) => sameRange(event, slot));
+  }
   const slots = new Set(expected.map((slot) => weekdayAndTime(slot.start, op.zone)));
-  if (!slots.has(weekdayAndTime(target.start, op.zone))) return true;
-  // A proposed series move also started from one occurrence: moving that one counts too.
-  const occurrence = e.applied ? undefined : live(byId, op.eventId);
-  return occurrence !== undefined && !expected.some((slot) => sameRange(occurrence, slot));
+  return [series?.master, series?.occurrence].some(
+    (x) => x !== undefined && !slots.has(weekdayAndTime(x.start, op.zone)),
+  );
+}
+
+/**
+ * The evidence that decides each target: the newest, except a preview made after one of Frontload's
+ * own moves that still saw the event where it was before that move (its plan read a mirror that had
+ * not caught up with the move; the move is what Frontload knows), unless the user handed the target
+ * back after that move.
+ */
+function latestPerTarget(
+  evidence: readonly Evidence[],
+  releases: ReadonlyMap<string, number>,
+): Map<string, Move> {
+  const moves = evidence
+    .filter((e): e is Move => e.op.kind === 'moveSeries' || e.op.kind === 'moveOccurrence')
+    .sort((a, b) => a.at - b.at || Number(a.applied) - Number(b.applied));
+  const latest = new Map<string, Move>();
+  const lastApplied = new Map<string, Move>();
+  for (const e of moves) {
+    const { id } = moveTarget(e);
+    const applied =
+      lastApplied.get(id) ?? (e.op.kind === 'moveSeries' ? lastApplied.get(e.op.seriesId) : undefined);
+    const stale =
+      !e.applied &&
+      applied !== undefined &&
+      // Handed back since the move: the slot the preview saw is the user's, not a stale one.
+      (releases.get(id) ?? -Infinity) < applied.at &&
+      sameRange(e.op.before, applied.op.before) &&
+      !sameRange(e.op.before, applied.op.after);
+    if (stale) continue;
+    latest.set(id, e);
+    if (e.applied) lastApplied.set(id, e);
+  }
+  return latest;
 }
 
 function overrides(input: IntentInput, byId: ReadonlyMap<string, CalendarEvent>): DetectedOverride[] {
-  const latest = new Map<string, Evidence & { op: MoveOperation }>();
-  for (const e of input.evidence) {
-    if (e.op.kind !== 'moveSeries' && e.op.kind !== 'moveOccurrence') continue;
-    const move = e as Evidence & { op: MoveOperation };
-    const { id } = moveTarget(move);
-    if (newer(move, latest.get(id))) latest.set(id, move);
+  const occurrences = new Map<string, CalendarEvent[]>();
+  for (const event of [...input.events].sort((a, b) => Date.parse(a.start) - Date.parse(b.start))) {
+    if (event.kind !== 'occurrence' || event.seriesId === undefined || event.status === 'cancelled') continue;
+    occurrences.set(event.seriesId, [...(occurrences.get(event.seriesId) ?? []), event]);
   }
+  // Occurrences Frontload moved on their own: they are judged as events, not as their series.
+  const handledAlone = new Set(
+    input.evidence.flatMap((e) => (e.applied && e.op.kind === 'moveOccurrence' ? [e.op.eventId] : [])),
+  );
   const found: DetectedOverride[] = [];
-  for (const [id, e] of latest) {
+  for (const [id, e] of latestPerTarget(input.evidence, input.releases)) {
     if (input.active.has(id) || (input.releases.get(id) ?? -Infinity) >= e.at) continue;
-    const target = live(byId, id);
-    if (!target || !movedByUser(input, e, target, byId)) continue;
+    const { kind } = moveTarget(e);
+    const event = kind === 'event' ? live(byId, id) : undefined;
+    const series: SeriesView | undefined =
+      kind === 'series'
+        ? {
+            master: live(byId, id),
+            occurrence: referenceOccurrence(input, e, id, occurrences, handledAlone, byId),
+          }
+        : undefined;
+    if (!caughtUp(input, e, kind === 'event' ? event : series?.master)) continue;
+    if (!movedByUser(e, event, series)) continue;
     found.push({
       targetId: id,
-      targetKind: moveTarget(e).kind,
-      title: target.title,
+      targetKind: kind,
+      title: (event ?? series?.master ?? series?.occurrence)?.title ?? '',
       counterpart: e.op.counterpart.toLowerCase(),
       evidenceAt: e.at,
     });
