@@ -12,9 +12,9 @@
  * an email claim.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { repositories, type Database } from '@frontload/db';
+import { repositories, type Database, type Repositories } from '@frontload/db';
 import { isProviderError, type ProviderKind } from '@frontload/providers/errors';
-import type { OAuth, TokenSet } from '@frontload/providers/oauth';
+import type { OAuth, OAuthIdentity, TokenSet } from '@frontload/providers/oauth';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { generateCodeVerifier, generateState } from 'arctic';
@@ -70,6 +70,55 @@ function fieldError(path: string, message: string): FastifyError {
 
 /** No control character, whitespace (of any script) or backslash. */
 const RETURN_TO_PATTERN = '^[^\\p{Cc}\\p{Cf}\\p{Z}\\s\\\\]*$';
+
+/**
+ * The user and connection for a consented account: for a connect flow, the user who started it (the
+ * account is linked to them for sign-in too, unless it already signs someone in); for a sign-in, the
+ * user of the account's identity, or a new one. Then the connection, upserted, and its audit record.
+ */
+async function storeAccount(
+  repos: Repositories,
+  input: {
+    startedBy: string | null;
+    provider: ProviderKind;
+    identity: OAuthIdentity;
+    sealedTokens: (userId: string) => string;
+    scopes: string[];
+  },
+) {
+  const { provider, identity } = input;
+  const account = {
+    provider,
+    issuer: identity.issuer,
+    subject: identity.subject,
+    email: identity.email,
+    emailVerified: identity.emailVerified,
+  };
+  let user;
+  if (input.startedBy) {
+    user = await repos.users.byId(input.startedBy);
+    if (!user) throw new Errors.Unauthenticated();
+    await repos.identities.link(user.id, account);
+  } else {
+    user = (await repos.users.signIn({ ...account, name: identity.name })).user;
+  }
+  const connection = await repos.connections.upsert({
+    userId: user.id,
+    provider,
+    accountIssuer: identity.issuer,
+    accountSubject: identity.subject,
+    accountEmail: identity.email,
+    sealedTokens: input.sealedTokens(user.id),
+    scopes: input.scopes,
+  });
+  await repos.audit.record({
+    userId: user.id,
+    actor: 'user',
+    action: connection.created ? 'connection.created' : 'connection.reconnected',
+    details: { connectionId: connection.row.id, provider, account: identity.email },
+  });
+  return { user, ...connection };
+}
 
 export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (app, options) => {
   const repos = repositories(options.db);
@@ -154,41 +203,15 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (
           throw e;
         });
       const { identity, ...tokenSet } = tokens;
-      const account = {
-        provider,
-        issuer: identity.issuer,
-        subject: identity.subject,
-        email: identity.email,
-        emailVerified: identity.emailVerified,
-      };
-      const { user, row } = await options.db.transaction(async (tx) => {
-        const txRepos = repositories(tx);
-        let user;
-        if (saved.user_id) {
-          // Connecting another account links it for sign-in too, unless it already signs someone in.
-          user = await txRepos.users.byId(saved.user_id);
-          if (!user) throw new Errors.Unauthenticated();
-          await txRepos.identities.link(user.id, account);
-        } else {
-          user = (await txRepos.users.signIn({ ...account, name: identity.name })).user;
-        }
-        const connection = await txRepos.connections.upsert({
-          userId: user.id,
+      const { user, row } = await options.db.transaction((tx) =>
+        storeAccount(repositories(tx), {
+          startedBy: saved.user_id,
           provider,
-          accountIssuer: identity.issuer,
-          accountSubject: identity.subject,
-          accountEmail: identity.email,
-          sealedTokens: options.sealTokens(tokenSet, { userId: user.id, provider }),
+          identity,
+          sealedTokens: (userId) => options.sealTokens(tokenSet, { userId, provider }),
           scopes: tokenSet.scopes,
-        });
-        await txRepos.audit.record({
-          userId: user.id,
-          actor: 'user',
-          action: connection.created ? 'connection.created' : 'connection.reconnected',
-          details: { connectionId: connection.row.id, provider, account: identity.email },
-        });
-        return { user, ...connection };
-      });
+        }),
+      );
       await options.enqueueInitialSync(row.id);
       if (!saved.user_id) await app.startSession(reply, user.id);
       return reply.redirect(saved.return_to, 303);
