@@ -9,7 +9,7 @@
  */
 import { repositories } from '@frontload/db';
 import type { CalendarEvent } from '@frontload/domain';
-import { startWorker } from '@frontload/jobs';
+import { startWorker, type RunningWorker } from '@frontload/jobs';
 import { createLogger } from '@frontload/logging';
 import type { CalendarProvider } from '@frontload/providers';
 import { waitUntil } from '@frontload/testing';
@@ -42,7 +42,7 @@ describe.each<[Provider, string]>([
   ['microsoft', 'alex.tlm@contoso.sandbox.test'],
 ])('the user’s own edits win on %s', (provider, email) => {
   let p: PipelineHarness;
-  let planWorker: ReturnType<typeof startWorker>;
+  let planWorker: RunningWorker<'plan'>;
   let userCalendar: CalendarProvider;
   /** The series Frontload moved in the applied run, and the block the user deletes. */
   let moved: SeriesOp;
