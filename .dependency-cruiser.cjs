@@ -49,12 +49,23 @@ module.exports = {
       name: 'testing-is-dev-only',
       severity: 'error',
       comment:
-        'Production code never imports the test fixtures (tests, src/testing/ helpers and __fixtures__ may).',
+        'Production source (every src/ file but a *.test.ts) never imports the test-only package @frontload/testing.',
       from: {
         path: '^(shared|services|workers)/[^/]+/src/',
-        pathNot: ['^shared/testing/', '\\.test\\.ts$', '/src/testing/', '/__fixtures__/'],
+        pathNot: ['^shared/testing/', '\\.test\\.ts$'],
       },
       to: { path: '^shared/testing/' },
+    },
+    {
+      name: 'production-does-not-import-tests',
+      severity: 'error',
+      comment:
+        'Production source never imports test code: a package test/ folder, tests/, __fixtures__ or a *.test.ts.',
+      from: {
+        path: '^(shared|services|workers)/[^/]+/src/',
+        pathNot: ['^shared/testing/', '\\.test\\.ts$', '/__fixtures__/'],
+      },
+      to: { path: ['^(shared|services|workers)/[^/]+/test/', '^tests/', '/__fixtures__/', '\\.test\\.ts$'] },
     },
   ],
   options: {

@@ -40,7 +40,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'tests/**', '**/__fixtures__/**', 'shared/testing/**'],
+    files: ['**/*.test.ts', 'tests/**', '*/*/test/**', '**/__fixtures__/**', 'shared/testing/**'],
     rules: { 'max-lines': 'off', 'max-lines-per-function': 'off' },
   },
   {

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger, loggerOptions } from '@frontload/logging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../testing/test-app.js';
+import { buildTestApp, type TestApp } from '../../test/test-app.js';
 
 const settings = { LOG_LEVEL: 'info', LOG_PRETTY: false };
 

@@ -2,7 +2,7 @@ import { repositories } from '@frontload/db';
 import { QUEUES } from '@frontload/jobs';
 import { sampleValue } from '@frontload/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../testing/test-app.js';
+import { buildTestApp, type TestApp } from '../../test/test-app.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 

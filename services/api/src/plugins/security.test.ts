@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../testing/test-app.js';
+import { buildTestApp, type TestApp } from '../../test/test-app.js';
 
 describe('browser protections: CSRF on cookie writes, CSP and helmet headers, the page itself', () => {
   let t: TestApp;

@@ -1,6 +1,6 @@
 import { QUEUES } from '@frontload/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../testing/test-app.js';
+import { buildTestApp, type TestApp } from '../../test/test-app.js';
 
 describe('queue dashboard at /admin/queues: admins only, with a CSP scoped to it', () => {
   let t: TestApp;

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
-import { sandboxOAuthSettings } from '../testing/test-app.js';
+import { sandboxOAuthSettings } from '../../test/test-app.js';
 
 async function waitFor<T>(
   probe: () => Promise<T>,

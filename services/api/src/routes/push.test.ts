@@ -3,7 +3,7 @@ import { repositories } from '@frontload/db';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../testing/test-app.js';
+import { buildTestApp, type TestApp } from '../../test/test-app.js';
 import { CHANNEL_CACHE_MS, channelCache } from './push.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');

@@ -14,7 +14,7 @@ import {
   tokenSequence,
   type PushReceiver,
   type SandboxUser,
-} from '../__fixtures__/sandbox-session.js';
+} from '../../test/sandbox-session.js';
 import { createGoogleProvider } from './google-provider.js';
 import { parseGoogleNotification } from './parse-google-notification.js';
 

@@ -14,7 +14,7 @@ import {
   tokenSequence,
   type PushReceiver,
   type SandboxUser,
-} from '../__fixtures__/sandbox-session.js';
+} from '../../test/sandbox-session.js';
 import { createMicrosoftProvider } from './graph-provider.js';
 import { parseGraphNotification } from './parse-graph-notification.js';
 

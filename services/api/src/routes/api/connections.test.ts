@@ -2,7 +2,7 @@ import { repositories } from '@frontload/db';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../testing/test-app.js';
+import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 
 describe('DELETE /api/v1/connections/:id', () => {
   let t: TestApp;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedMirror } from '../../testing/seed-mirror.js';
-import { buildTestApp, type TestApp } from '../../testing/test-app.js';
+import { seedMirror } from '../../../test/seed-mirror.js';
+import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 
 type Session = Awaited<ReturnType<TestApp['signIn']>>;
 interface Person {

@@ -1,7 +1,7 @@
 import { DEFAULT_PREFERENCES } from '@frontload/domain';
 import { repositories } from '@frontload/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../testing/test-app.js';
+import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 
 describe('plans API: applying and undoing is bounded, scoped and idempotent', () => {
   let t: TestApp;

@@ -1,6 +1,6 @@
 import { DEFAULT_PREFERENCES, type Preferences } from '@frontload/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../testing/test-app.js';
+import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 
 type Session = Awaited<ReturnType<TestApp['signIn']>>;
 const clone = (): Preferences => structuredClone(DEFAULT_PREFERENCES) as Preferences;

@@ -7,7 +7,7 @@ import { intentRepository, repositories } from '@frontload/db';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../testing/test-app.js';
+import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 
 describe('settings changes replan; stale and too-old previews are refused', () => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 import { testRedisClient } from '@frontload/testing';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../testing/test-app.js';
+import { buildTestApp, type TestApp } from '../../../test/test-app.js';
 
 describe('webhook endpoints API', () => {
   let t: TestApp;

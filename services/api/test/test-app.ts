@@ -10,9 +10,9 @@ import { createOAuth, type OAuthSettings } from '@frontload/providers/oauth';
 import { createTokenVault } from '@frontload/security';
 import { TEST_REDIS_URL, createTestDatabase } from '@frontload/testing';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppDependencies } from '../app.js';
-import { SESSION_COOKIE, hashSecret, newSecret } from '../plugins/auth.js';
-import { CSRF_COOKIE, CSRF_HEADER } from '../plugins/security.js';
+import { buildApp, type AppDependencies } from '../src/app.js';
+import { SESSION_COOKIE, hashSecret, newSecret } from '../src/plugins/auth.js';
+import { CSRF_COOKIE, CSRF_HEADER } from '../src/plugins/security.js';
 
 export interface TestApp {
   app: FastifyInstance;

@@ -7,8 +7,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningSandbox, SandboxAccountInput } from '@frontload/testing';
-import type { ProviderSettings, TokenSource } from '../calendar-provider.js';
-import { OAUTH_SCOPES } from '../oauth.js';
+import type { ProviderSettings, TokenSource } from '../src/calendar-provider.js';
+import { OAUTH_SCOPES } from '../src/oauth.js';
 
 const CLIENT = { id: 'frontload-local', secret: 'frontload-local-secret' };
 const REDIRECT = 'http://127.0.0.1:9/auth/callback';
