@@ -2,7 +2,7 @@
  * The user's overrides: 1:1s (events or whole series) they moved themselves after Frontload moved
  * them, or after a preview showed a move for them. Frontload leaves each where the user put it until
  * the user hands it back ("let Frontload manage this 1:1 again"), which is recorded in the audit log
- * and, as every settings change, supersedes the current preview and replans (replan.ts).
+ * and, as every settings change, replans (replan.ts): the new plan replaces the current preview.
  */
 import { intentRepository, repositories, type Database, type OverrideRow } from '@frontload/db';
 import type { Producers } from '@frontload/jobs';
@@ -55,7 +55,7 @@ export const overrideRoutes: FastifyPluginAsyncTypebox<{
         action: 'override.released',
         details: { overrideId: released.id, title: released.title, counterpart: released.counterpart },
       });
-      await replanAfterSettingsChange(db, producers, userId, 'people');
+      await replanAfterSettingsChange(producers, userId, 'people');
       return { ...overrideView(released), releasedAt: released.released_at!.toISOString() };
     },
   );

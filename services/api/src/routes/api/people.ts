@@ -143,8 +143,8 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{
         action: 'person.updated',
         details: { email, ...request.body },
       });
-      // Protected and fixed change what the plan may do: the preview made before is stale.
-      await replanAfterSettingsChange(db, producers, userId, 'people');
+      // Protected and fixed change what the plan may do: replan, and the new plan replaces the preview.
+      await replanAfterSettingsChange(producers, userId, 'people');
       const row = rows[0]!;
       return { email: row.email, protected: row.protected, fixed: row.fixed };
     },

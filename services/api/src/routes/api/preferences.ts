@@ -3,7 +3,7 @@
  * the TypeBox schema (per-field ranges, by Fastify) and the planner's cross-field rules (working
  * hours end after they start, the first half holds working time, min ≤ max…). Either failure is one
  * 400 FL_VALIDATION_FAILED with `details: [{ path, message }]`, and nothing is stored. A stored
- * change supersedes the current preview and replans (replan.ts).
+ * change replans (replan.ts): the new plan replaces the current preview.
  */
 import { repositories, type Database } from '@frontload/db';
 import { DEFAULT_PREFERENCES, PreferencesSchema, type Preferences } from '@frontload/domain';
@@ -55,7 +55,7 @@ export const preferenceRoutes: FastifyPluginAsyncTypebox<{
       [userId, JSON.stringify(request.body), now()],
     );
     await repos.audit.record({ userId, actor: 'user', action: 'preferences.updated' });
-    await replanAfterSettingsChange(db, producers, userId, 'preferences');
+    await replanAfterSettingsChange(producers, userId, 'preferences');
     return request.body;
   });
 

@@ -1,21 +1,15 @@
 /**
- * What every settings change does to the plan: the current preview was made from the old settings,
- * so it is superseded at once (applying it answers 409 FL_PLAN_STALE and changes nothing), and a new
- * plan is queued, debounced by the job catalogue, so a burst of changes plans once.
+ * What every settings change does to the plan: a new plan is queued, debounced by the job catalogue
+ * (a burst of changes plans once). The plan it makes replaces the current preview, which from then on
+ * answers 409 FL_PLAN_STALE when applied; until then, a run of the old preview is checked operation
+ * by operation against the settings as they are when it runs (the ledger's apply-time guard).
  */
-import type { Queryable } from '@frontload/db';
 import type { Producers } from '@frontload/jobs';
 
 export async function replanAfterSettingsChange(
-  db: Queryable,
   producers: Producers,
   userId: string,
   reason: 'preferences' | 'people',
 ): Promise<void> {
-  await db.query(
-    `update plans set state = 'superseded'
-     where user_id = $1 and kind = 'plan' and state in ('preview', 'confirm_required')`,
-    [userId],
-  );
   await producers.enqueuePlan({ userId, reason });
 }
