@@ -21,12 +21,13 @@ const ACTIONS = {
 };
 
 /** Runs that finished (fully or not) can be undone, as the runs API allows. */
-const UNDOABLE = new Set(['applied', 'partially_applied', 'stopped']);
+const UNDOABLE = new Set(['applied', 'partially_applied', 'stopped', 'failed']);
 const STATE_TEXT = {
   applying: 'applying…',
   applied: 'applied',
   partially_applied: 'partly applied',
   stopped: 'stopped (blast radius)',
+  failed: 'failed',
 };
 
 function detailText(details) {
@@ -67,7 +68,7 @@ function runsList(runs, ctx, refresh) {
       return h(
         'li',
         { 'data-run-id': run.id, 'data-state': run.state },
-        `${when} · ${run.kind === 'undo' ? 'undo' : 'run'} · ${STATE_TEXT[run.state] ?? run.state} `,
+        `${when} · ${run.kind === 'undo' ? 'undo' : 'run'} · ${STATE_TEXT[run.state] ?? run.state}${run.failureReason ? ` (${run.failureReason})` : ''} `,
         run.kind !== 'undo' && UNDOABLE.has(run.state) ? undo : null,
       );
     }),

@@ -10,3 +10,7 @@ alter table plans add column failure_reason text;
 -- connection, a handful among all operations, so a partial index answers it directly.
 create index operations_created_blocks on operations (connection_id, target_event_id)
   where kind = 'createFocusBlock' and status in ('applied', 'reverted');
+
+-- When the planner last found a preview still current (a replan with nothing new stores no plan):
+-- "plan again" answers at once with the unchanged plan instead of waiting for a new one.
+alter table plans add column checked_at timestamptz;

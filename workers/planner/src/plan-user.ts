@@ -78,6 +78,8 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
       await followUp(deps.producers, userId, current.id, result);
       await startRun(deps.db, deps.producers, userId, current.id, result.operations.length);
     }
+    // Asked to plan again with nothing new: say so, so whoever asked gets this plan at once.
+    await repos.plans.markChecked(current.id);
     return { outcome: 'unchanged', planId: current.id };
   }
 

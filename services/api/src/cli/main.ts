@@ -1,7 +1,10 @@
 /**
  * `npx frontload plan|apply|undo|runs` — the command line for the same API the settings page uses,
- * authenticated with a personal API token (FRONTLOAD_TOKEN, or --token).
+ * authenticated with a personal API token (FRONTLOAD_TOKEN, or --token). `main` is exported so it
+ * can be run against an API in process; run as a program, it prints its answer and sets the exit code.
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '@frontload/config';
 import { weekDiff, type PlanOperationView } from './week-diff.js';
@@ -17,9 +20,25 @@ interface Plan {
   id: string;
   state: string;
   createdAt: string;
+  /** When planning again last found this plan still current. */
+  checkedAt?: string | null;
   operations: PlanOperationView[];
   notes: { message: string }[];
 }
+
+/** Where the API is and who is asking. */
+export interface CliSettings {
+  FRONTLOAD_URL: string;
+  FRONTLOAD_TOKEN?: string | undefined;
+}
+
+/** How `plan --refresh` waits for the planner's answer. */
+export interface WaitSettings {
+  pollMs: number;
+  timeoutMs: number;
+}
+
+const DEFAULT_WAIT: WaitSettings = { pollMs: 250, timeoutMs: 30_000 };
 
 async function call<T>(
   base: string,
@@ -45,17 +64,50 @@ async function call<T>(
   return data as T;
 }
 
-async function waitForNewPlan(base: string, token: string, after: string | undefined): Promise<Plan> {
-  for (let i = 0; i < 60; i++) {
+/**
+ * The planner's answer to a request made at `requestedAt` (the API's clock): a plan created after it,
+ * or the current one when the planner found it still current after it (nothing changed).
+ */
+async function waitForAnswer(
+  base: string,
+  token: string,
+  requestedAt: string,
+  wait: WaitSettings,
+): Promise<Plan> {
+  const since = Date.parse(requestedAt);
+  const answered = (plan: Plan) =>
+    Date.parse(plan.createdAt) >= since || (plan.checkedAt != null && Date.parse(plan.checkedAt) >= since);
+  const deadline = Date.now() + wait.timeoutMs;
+  for (;;) {
     const plan = await call<Plan>(base, token, 'GET', '/plan').catch(() => undefined);
-    if (plan && plan.id !== after) return plan;
-    await new Promise((r) => setTimeout(r, 500));
+    if (plan && answered(plan)) return plan;
+    if (Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, wait.pollMs));
   }
-  throw new Error('no new plan within 30 s (is the planner worker running?)');
+  throw new Error(
+    `no answer from the planner within ${Math.round(wait.timeoutMs / 1000)} s (is the planner worker running?)`,
+  );
 }
 
-async function run(argv: string[]): Promise<string> {
-  const env = loadConfigOrExit('cli');
+/** The current plan (planned again first with `refresh`, or when there is none) as a diff of the week. */
+async function planCommand(
+  base: string,
+  token: string,
+  zone: string,
+  refresh: boolean,
+  wait: WaitSettings,
+): Promise<string> {
+  let plan = await call<Plan>(base, token, 'GET', '/plan').catch(() => undefined);
+  if (refresh || !plan) {
+    const { requestedAt } = await call<{ requestedAt: string }>(base, token, 'POST', '/plan');
+    plan = await waitForAnswer(base, token, requestedAt, wait);
+  }
+  const unchanged = plan.checkedAt != null && Date.parse(plan.checkedAt) > Date.parse(plan.createdAt);
+  const notes = plan.notes.map((n) => `  · ${n.message}`).join('\n');
+  return `Plan ${plan.id} (${plan.state}, ${plan.createdAt}${unchanged ? `; unchanged when planned again at ${plan.checkedAt}` : ''})\n${weekDiff(plan.operations, zone)}${notes ? `\nLeft alone:\n${notes}` : ''}`;
+}
+
+async function run(argv: string[], settings: CliSettings, wait: WaitSettings): Promise<string> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -68,21 +120,15 @@ async function run(argv: string[]): Promise<string> {
       confirm: { type: 'boolean' },
     },
   });
-  const base = values.url ?? env.FRONTLOAD_URL;
-  const token = values.token ?? env.FRONTLOAD_TOKEN;
+  if (!['plan', 'apply', 'runs', 'undo'].includes(positionals[0] ?? '')) return USAGE;
+  const base = values.url ?? settings.FRONTLOAD_URL;
+  const token = values.token ?? settings.FRONTLOAD_TOKEN;
   if (!token)
     throw new Error('No API token: set FRONTLOAD_TOKEN or pass --token (create one on the settings page).');
   const zone = values.zone ?? (await call<{ timeZone: string }>(base, token, 'GET', '/me')).timeZone;
   switch (positionals[0]) {
-    case 'plan': {
-      let plan = await call<Plan>(base, token, 'GET', '/plan').catch(() => undefined);
-      if (values.refresh || !plan) {
-        await call(base, token, 'POST', '/plan');
-        plan = await waitForNewPlan(base, token, plan?.id);
-      }
-      const notes = plan.notes.map((n) => `  · ${n.message}`).join('\n');
-      return `Plan ${plan.id} (${plan.state}, ${plan.createdAt})\n${weekDiff(plan.operations, zone)}${notes ? `\nLeft alone:\n${notes}` : ''}`;
-    }
+    case 'plan':
+      return planCommand(base, token, zone, values.refresh === true, wait);
     case 'apply': {
       const plan = await call<Plan>(base, token, 'GET', '/plan');
       const body = {
@@ -120,10 +166,23 @@ async function run(argv: string[]): Promise<string> {
   }
 }
 
-run(process.argv.slice(2)).then(
-  (out) => process.stdout.write(`${out}\n`),
-  (error: unknown) => {
-    process.stderr.write(`frontload: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+/** Runs one command; the answer to print, and the exit code (0 done, 1 failed). */
+export async function main(
+  argv: string[],
+  settings: CliSettings,
+  wait: WaitSettings = DEFAULT_WAIT,
+): Promise<{ code: number; out: string }> {
+  try {
+    return { code: 0, out: await run(argv, settings, wait) };
+  } catch (error: unknown) {
+    return { code: 1, out: `frontload: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+const invoked =
+  process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invoked) {
+  const { code, out } = await main(process.argv.slice(2), loadConfigOrExit('cli'));
+  (code === 0 ? process.stdout : process.stderr).write(`${out}\n`);
+  process.exitCode = code;
+}

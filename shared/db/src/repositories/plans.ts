@@ -26,6 +26,8 @@ export interface PlanRow {
   applied_at: Date | null;
   /** Why a run ended 'failed'. */
   failure_reason: string | null;
+  /** When the planner last found this preview still current (the database's clock). */
+  checked_at: Date | null;
 }
 
 export interface OperationRow {
@@ -163,6 +165,16 @@ export const plansRepository = (db: Queryable) => ({
       [id, from, to],
     );
     return rowCount > 0;
+  },
+
+  /** Records that planning again found this preview still current, at the database's clock. */
+  async markChecked(id: string): Promise<void> {
+    await db.query('update plans set checked_at = now() where id = $1', [id]);
+  },
+
+  /** The database's clock, to compare with `created_at` and `checked_at`. */
+  async clock(): Promise<Date> {
+    return (await db.query<{ now: Date }>('select now() as now')).rows[0]!.now;
   },
 
   /** Ends a run being applied as 'failed' with its reason; false when it was no longer being applied. */

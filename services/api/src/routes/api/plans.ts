@@ -45,7 +45,11 @@ const planView = (plan: PlanRow, operations: OperationRow[]) => ({
   undoOf: plan.undo_of,
   state: plan.state,
   createdAt: plan.created_at.toISOString(),
+  /** When planning again last found this plan still current (null: never asked since it was made). */
+  checkedAt: plan.checked_at?.toISOString() ?? null,
   appliedAt: plan.applied_at?.toISOString() ?? null,
+  /** Why a run ended 'failed' (it could not make progress). */
+  failureReason: plan.failure_reason ?? null,
   notes: plan.notes,
   metrics: plan.metrics,
   operations: operations.map(operationView),
@@ -76,8 +80,10 @@ export const planRoutes: FastifyPluginAsyncTypebox<{
   });
 
   app.post('/plan', async (request, reply) => {
+    const requestedAt = await repos.plans.clock();
     await producers.enqueuePlan({ userId: request.user!.id, reason: 'manual' }, { delay: 0 });
-    return reply.status(202).send({ queued: true });
+    // The answer to this request is the plan created, or found still current (checkedAt), after this instant.
+    return reply.status(202).send({ queued: true, requestedAt: requestedAt.toISOString() });
   });
 
   app.post('/plans/:id/apply', { schema: { params: IdParams, body: ApplyBody } }, async (request, reply) => {
@@ -136,7 +142,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<{
     const userId = request.user!.id;
     const run = await repos.plans.byIdForUser(userId, request.params.id);
     if (!run || run.kind !== 'plan') throw new Errors.NotFoundResource('Run');
-    if (!['applied', 'partially_applied', 'stopped'].includes(run.state))
+    if (!['applied', 'partially_applied', 'stopped', 'failed'].includes(run.state))
       throw new Errors.Conflict('Only a finished run can be undone');
     const undone = await db.query("select 1 from plans where undo_of = $1 and kind = 'undo'", [run.id]);
     if (undone.rowCount > 0) throw new Errors.AlreadyUndone();
