@@ -5,10 +5,11 @@
  * that moves with the sandbox's.
  */
 import { DEVELOPMENT_SEALING_KEY } from '@frontload/config';
+import { openConnection } from '@frontload/connections';
 import { repositories } from '@frontload/db';
 import { closeRedisConnection, createProducers, createRedisConnection, startWorker } from '@frontload/jobs';
 import { createLogger } from '@frontload/logging';
-import { createOAuth, createProvider, type ProviderCallHook } from '@frontload/providers';
+import { createOAuth, type ProviderCallHook } from '@frontload/providers';
 import { createTokenVault } from '@frontload/security';
 import { buildTestApp, sandboxOAuthSettings, type TestApp } from '@frontload/api/testing';
 import { startSandbox, waitUntil, type RunningSandbox } from '@frontload/testing';
@@ -94,15 +95,16 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
     producers,
     vault: createTokenVault(DEVELOPMENT_SEALING_KEY),
     oauth: createOAuth(sandboxOAuthSettings(sandbox.url), () => now().getTime()),
-    providerFor: async (connection, tokens) =>
-      createProvider(connection.provider, {
-        tokens,
-        apiBaseUrl: sandbox.url,
-        // As the workers do: the hooks (the per-account limiter) key calls by the account's address.
-        accountEmail: connection.account_email,
-        now: () => now().getTime(),
-        ...(options.callHooks ? { callHooks: options.callHooks } : {}),
-      }),
+    // As the workers do; the hooks (the per-account limiter) key calls by the account's address.
+    providerFor: (connection) =>
+      openConnection(
+        {
+          ...deps,
+          apiBaseUrls: { google: sandbox.url, microsoft: sandbox.url },
+          ...(options.callHooks ? { callHooks: options.callHooks } : {}),
+        },
+        connection,
+      ),
     now,
     pushPublicUrl: options.push === false ? undefined : address,
     tuning: { ...DEFAULT_TUNING, ...options.tuning },

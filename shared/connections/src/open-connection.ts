@@ -12,6 +12,8 @@ export interface ConnectionDeps extends TokenDeps {
   apiBaseUrls: { google: string; microsoft: string };
   /** Called around every provider request (metrics, the per-account limiter). */
   callHooks?: readonly ProviderCallHook[];
+  /** Per-request timeout; the adapter's default when absent. */
+  requestTimeoutMs?: number;
 }
 
 export async function openConnection(
@@ -28,5 +30,6 @@ export async function openConnection(
     ...(connection.provider === 'google' ? { calendarId: connection.calendar_id } : {}),
     now: () => deps.now().getTime(),
     ...(deps.callHooks ? { callHooks: deps.callHooks } : {}),
+    ...(deps.requestTimeoutMs !== undefined ? { requestTimeoutMs: deps.requestTimeoutMs } : {}),
   });
 }

@@ -2,7 +2,7 @@
  * The kind of a `ProviderError`, recognised by its stable code rather than `instanceof`: this worker
  * then needs no value import from `@frontload/providers` at start, whose adapters load the provider
  * SDKs (googleapis alone takes seconds), so the worker's heartbeat starts at once; the adapters load
- * on the first job that needs them (provider-factory.ts).
+ * on the first job that needs them (open-connection.ts).
  */
 import type { ProviderErrorKind } from '@frontload/providers';
 

@@ -11,7 +11,6 @@
  */
 import { openConnection } from '@frontload/connections';
 import type { QueueBinding } from '@frontload/jobs';
-import { createProvider } from '@frontload/providers';
 import { startWorkerRuntime, type WorkerRuntime } from '@frontload/worker-runtime';
 import * as notifier from '@frontload/worker-notifier';
 import * as planner from '@frontload/worker-planner';
@@ -39,22 +38,22 @@ const now = fileClock(clockPath!);
 function queues(rt: WorkerRuntime): QueueBinding[] {
   const { env, db, producers, vault, oauth } = rt;
   if (kind === 'notifier') return notifier.notifierQueues(rt);
+  const connectionDeps = {
+    db,
+    producers,
+    now,
+    vault,
+    oauth,
+    apiBaseUrls: { google: env.GOOGLE_API_BASE_URL, microsoft: env.MICROSOFT_GRAPH_BASE_URL },
+  };
   if (kind === 'sync') {
     return sync.queueBindings({
       db,
       producers,
       vault,
       oauth,
-      providerFor: async (connection, tokens) =>
-        createProvider(connection.provider, {
-          tokens,
-          apiBaseUrl:
-            connection.provider === 'google' ? env.GOOGLE_API_BASE_URL : env.MICROSOFT_GRAPH_BASE_URL,
-          ...(connection.provider === 'google' ? { calendarId: connection.calendar_id } : {}),
-          accountEmail: connection.account_email,
-          now: () => now().getTime(),
-          requestTimeoutMs: SYNC_REQUEST_TIMEOUT_MS,
-        }),
+      providerFor: (connection) =>
+        openConnection({ ...connectionDeps, requestTimeoutMs: SYNC_REQUEST_TIMEOUT_MS }, connection),
       now,
       pushPublicUrl: env.PUSH_PUBLIC_URL,
       tuning: {
@@ -64,14 +63,6 @@ function queues(rt: WorkerRuntime): QueueBinding[] {
       },
     });
   }
-  const connectionDeps = {
-    db,
-    producers,
-    now,
-    vault,
-    oauth,
-    apiBaseUrls: { google: env.GOOGLE_API_BASE_URL, microsoft: env.MICROSOFT_GRAPH_BASE_URL },
-  };
   return planner.queueBindings({
     db,
     producers,

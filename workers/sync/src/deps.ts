@@ -1,7 +1,7 @@
 /** What the sync worker's jobs need, built once in main.ts (and by tests with their own clock). */
 import type { ConnectionRow, Database } from '@frontload/db';
 import type { Producers } from '@frontload/jobs';
-import type { CalendarProvider, OAuth, TokenSource } from '@frontload/providers';
+import type { CalendarProvider, OAuth } from '@frontload/providers';
 import type { TokenVault } from '@frontload/security';
 
 /** Timing of sync and push; the defaults suit production. */
@@ -47,8 +47,11 @@ export interface SyncDeps {
   producers: Producers;
   vault: TokenVault;
   oauth: Pick<OAuth, 'refresh' | 'revoke'>;
-  /** The adapter for one connection (the registry's `createProvider` in production). */
-  providerFor: (connection: ConnectionRow, tokens: TokenSource) => Promise<CalendarProvider>;
+  /**
+   * The adapter for one connection on its refreshing token source (`openConnection` of
+   * `@frontload/connections` in production).
+   */
+  providerFor: (connection: ConnectionRow) => Promise<CalendarProvider>;
   now: () => Date;
   /** PUSH_PUBLIC_URL; absent: no push channels, poll instead. */
   pushPublicUrl?: string | undefined;

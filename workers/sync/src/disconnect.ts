@@ -7,7 +7,7 @@
  */
 import { repositories, type ConnectionRow } from '@frontload/db';
 import type { Logger } from '@frontload/logging';
-import { connectionTokenSource, providerErrorKind, StoredTokenSet } from '@frontload/connections';
+import { providerErrorKind, StoredTokenSet } from '@frontload/connections';
 import type { CalendarProvider } from '@frontload/providers';
 import type { SyncDeps } from './deps.js';
 import { stopPush } from './push-channel.js';
@@ -84,7 +84,7 @@ export async function disconnectConnection(
   // Only connections the user disconnected are cleaned up: a job for a reconnected one is stale.
   if (!connection || connection.status !== 'disconnected') return { connectionId, deleted: false };
   // The token source refuses nothing here: a disconnected connection is not marked needs_reauth.
-  const provider = await deps.providerFor(connection, connectionTokenSource(deps, connection));
+  const provider = await deps.providerFor(connection);
   const eventsRemoved = connection.remove_managed_events
     ? await removeManagedEvents(deps, provider, connection, log)
     : undefined;

@@ -7,7 +7,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { repositories, type ConnectionRow } from '@frontload/db';
 import type { CalendarProvider, PushChannel } from '@frontload/providers';
-import { connectionTokenSource } from '@frontload/connections';
 import type { SyncDeps } from './deps.js';
 import { providerErrorKind } from '@frontload/connections';
 
@@ -76,7 +75,7 @@ export async function renewPush(deps: SyncDeps, connectionId: string): Promise<P
   if (connection.status !== 'healthy' && connection.status !== 'syncing') {
     return { connectionId, action: 'skipped' };
   }
-  const provider = await deps.providerFor(connection, connectionTokenSource(deps, connection));
+  const provider = await deps.providerFor(connection);
   const secret = randomBytes(32).toString('base64url');
   const input = watchInput(deps, connection, secret);
   const hadChannel = connection.push_channel_id !== null && connection.push_resource_id !== null;

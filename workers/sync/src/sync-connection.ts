@@ -7,7 +7,6 @@
 import { repositories, type ConnectionRow, type MirrorApplyResult } from '@frontload/db';
 import type { JobPayload } from '@frontload/jobs';
 import type { CalendarProvider, ChangeSet } from '@frontload/providers';
-import { connectionTokenSource } from '@frontload/connections';
 import type { SyncDeps } from './deps.js';
 import { providerErrorKind } from '@frontload/connections';
 
@@ -93,7 +92,7 @@ export async function syncConnection(
   if (connection.status !== 'syncing' && connection.status !== 'healthy') {
     return { connectionId, skipped: 'not_live' };
   }
-  const provider = await deps.providerFor(connection, connectionTokenSource(deps, connection));
+  const provider = await deps.providerFor(connection);
   if (reason === 'initial') await refreshTimeZone(deps, provider, { ...connection, time_zone: null });
   else await refreshTimeZone(deps, provider, connection);
 

@@ -12,6 +12,7 @@ import {
   startWorker,
   type Producers,
 } from '@frontload/jobs';
+import { connectionTokenSource } from '@frontload/connections';
 import { createLogger } from '@frontload/logging';
 import { ProviderError } from '@frontload/providers';
 import { createTokenVault } from '@frontload/security';
@@ -59,7 +60,8 @@ describe('sync worker (in-memory calendar, real Postgres and Redis)', () => {
       },
       revoke: async () => undefined,
     },
-    providerFor: async (connection, tokens) => calendars.get(connection.id)!.provider(tokens),
+    providerFor: async (connection) =>
+      calendars.get(connection.id)!.provider(connectionTokenSource(deps(), connection)),
     now: () => now,
     pushPublicUrl: 'https://push.example.test',
     tuning: DEFAULT_TUNING,

@@ -2,21 +2,31 @@
  * The sync worker as the worker runtime starts it (main.ts, and the test harnesses that start a sync
  * process): the sync and maintenance queues, and the catch-up sweep's job scheduler kept in Redis.
  */
+import { openConnection } from '@frontload/connections';
 import type { QueueBinding } from '@frontload/jobs';
 import type { WorkerRuntime, WorkerRuntimeOptions } from '@frontload/worker-runtime';
 import { DEFAULT_TUNING, type SyncTuning } from './deps.js';
 import { WORKER_NAME, queueBindings } from './processors.js';
-import { providerFactory } from './provider-factory.js';
 import { scheduleSweep } from './schedule.js';
 
 /** The sync worker's queues, built from the runtime. */
 export function syncQueues(rt: WorkerRuntime, tuning: SyncTuning = DEFAULT_TUNING): QueueBinding[] {
+  const { env } = rt;
+  const connectionDeps = {
+    db: rt.db,
+    producers: rt.producers,
+    now: rt.now,
+    vault: rt.vault,
+    oauth: rt.oauth,
+    apiBaseUrls: { google: env.GOOGLE_API_BASE_URL, microsoft: env.MICROSOFT_GRAPH_BASE_URL },
+    callHooks: rt.callHooks,
+  };
   return queueBindings({
     db: rt.db,
     producers: rt.producers,
     vault: rt.vault,
     oauth: rt.oauth,
-    providerFor: providerFactory(rt.env, rt.now, rt.callHooks),
+    providerFor: (connection) => openConnection(connectionDeps, connection),
     now: rt.now,
     pushPublicUrl: rt.env.PUSH_PUBLIC_URL,
     tuning,
