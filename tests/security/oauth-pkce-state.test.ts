@@ -56,3 +56,56 @@ describe('PKCE and single-use state at sign-in', () => {
     expect(connections).toHaveLength(1);
   });
 });
+
+describe('the nonce cookie over https', () => {
+  let sandbox: RunningSandbox;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    t = await buildTestApp({ sandboxUrl: sandbox.url, publicUrl: 'https://frontload.example' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await sandbox.close();
+  });
+
+  /** Starts a flow; returns its nonce cookie and the callback URL the provider would send back. */
+  async function start() {
+    const res = await t.app.inject({ method: 'GET', url: '/auth/microsoft/start' });
+    expect(res.statusCode).toBe(302);
+    const state = new URL(String(res.headers.location)).searchParams.get('state')!;
+    return { nonce: res.cookies[0]!, callback: `/auth/microsoft/callback?state=${state}&code=some-code` };
+  }
+
+  it('is __Host- prefixed, Secure, HttpOnly, Lax, host-only on path /, and only that name is honoured', async () => {
+    const first = await start();
+    expect(first.nonce).toMatchObject({
+      name: '__Host-fl_oauth',
+      secure: true,
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/',
+      maxAge: 600,
+    });
+    expect(first.nonce.domain).toBeUndefined();
+    // The same value under the unprefixed name (which a sibling host could have set) does not count.
+    const plain = await t.app.inject({
+      method: 'GET',
+      url: first.callback,
+      headers: { cookie: `fl_oauth=${first.nonce.value}` },
+    });
+    expect(plain.statusCode).toBe(403);
+    expect(plain.json()).toMatchObject({ code: 'FL_OAUTH_BROWSER_MISMATCH' });
+    // Under its own name it passes the browser check, and the flow goes on to the code exchange
+    // (where the made-up code is refused).
+    const second = await start();
+    const prefixed = await t.app.inject({
+      method: 'GET',
+      url: second.callback,
+      headers: { cookie: `__Host-fl_oauth=${second.nonce.value}` },
+    });
+    expect(prefixed.statusCode).toBe(400);
+    expect(prefixed.json()).toMatchObject({ code: 'FL_OAUTH_EXCHANGE_FAILED' });
+  });
+});
