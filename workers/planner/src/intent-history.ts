@@ -23,8 +23,11 @@ import Type from 'typebox';
 import { Value } from 'typebox/value';
 import { deriveIntent, type Evidence } from './intent.js';
 
-/** How far back the ledger is read: a deletion matters in its week, and an override is stored once found. */
-const EVIDENCE_DAYS = 28;
+/** How far back applied operations are read: a deletion matters in its week, an override is stored once found. */
+const APPLIED_DAYS = 28;
+/** How far back previews are read: the newest that showed a move for an event is the one that counts. */
+const SHOWN_DAYS = 7;
+const DAY_MS = 86_400_000;
 
 const EvidenceOperation = Type.Union([
   MoveSeriesSchema,
@@ -61,7 +64,11 @@ export async function intentHistory(
   now: Date,
 ): Promise<Pick<PlannerHistory, 'deletedFocusBlocks' | 'userOverrides'>> {
   const repos = { ...repositories(db), intent: intentRepository(db) };
-  const rows = await repos.intent.evidence(userId, new Date(now.getTime() - EVIDENCE_DAYS * 86_400_000));
+  const rows = await repos.intent.evidence(
+    userId,
+    new Date(now.getTime() - APPLIED_DAYS * DAY_MS),
+    new Date(now.getTime() - SHOWN_DAYS * DAY_MS),
+  );
   const evidence = rows
     .filter((row) => row.connection_id === connection.id)
     .flatMap((row) => toEvidence(row) ?? []);
