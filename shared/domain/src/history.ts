@@ -18,9 +18,12 @@ export const PlannerHistorySchema = Type.Object(
         maxItems: 1000,
       },
     ),
-    /** Focus blocks Frontload created that the user deleted: not recreated in their week. */
+    /** Focus blocks Frontload created that the user deleted: not recreated in their week, their slots avoided. */
     deletedFocusBlocks: Type.Array(TimeRangeSchema, { maxItems: 1000 }),
-    /** Event or series ids the user moved back after Frontload moved them: treated as fixed. */
+    /**
+     * Event or series ids the user moved themselves after Frontload moved them (or a preview proposed
+     * it) and has not handed back: treated as fixed.
+     */
     userOverrides: Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), { maxItems: 5000 }),
   },
   { additionalProperties: false },

@@ -17,7 +17,7 @@ export interface ClassifierContext {
   readonly userEmail: string;
   readonly preferences?: Preferences;
   readonly people?: readonly PersonSettings[];
-  /** Event or series ids the user moved back after Frontload moved them. */
+  /** Event or series ids the user moved themselves after Frontload moved them (or proposed to). */
   readonly userOverrides?: readonly string[];
 }
 
@@ -180,7 +180,10 @@ function movableReasons(r: Resolved, event: CalendarEvent, counterpart: string, 
   if (r.people.get(counterpart)?.fixed)
     say.against('markedFixed', `You marked 1:1s with ${counterpart} as fixed.`);
   if (r.overrides.has(event.id) || (event.seriesId !== undefined && r.overrides.has(event.seriesId))) {
-    say.against('userOverride', 'You moved it back after Frontload moved it, so it stays where you put it.');
+    say.against(
+      'userOverride',
+      'You moved it yourself after Frontload moved it (or proposed to), so it stays where you put it until you let Frontload manage it again on People.',
+    );
   }
   if (event.kind === 'series') {
     say.supports('seriesMaster', 'A series moves from its next movable occurrence on.');
