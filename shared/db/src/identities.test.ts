@@ -14,7 +14,7 @@ describe('user identities (migration 009 and sign-in)', () => {
 
   async function openAt(lastVersion: number): Promise<Database> {
     testDb = await createTestDatabase();
-    db = await openDatabase({ url: testDb.url, maxConnections: 2 });
+    db = await openDatabase({ url: testDb.url, maxConnections: 4 });
     await migrate(
       db,
       (await loadMigrations()).filter((m) => m.version <= lastVersion),
@@ -99,5 +99,38 @@ describe('user identities (migration 009 and sign-in)', () => {
       name: 'Lee',
     });
     expect(verified).toMatchObject({ created: false, user: { id: lee } });
+  });
+
+  it('a first sign-in that races another with the same account ends with that one user', async () => {
+    const db = await openAt(9);
+    const input = {
+      provider: 'google' as const,
+      issuer: 'accounts.google.com',
+      subject: 'sub-race',
+      email: 'race@example.com',
+      emailVerified: true,
+      name: 'Race',
+    };
+    // A signs in and holds its transaction open; B starts meanwhile (it cannot see A's user yet) and
+    // waits on A's identity row; then A commits.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let signedIn!: () => void;
+    const aSignedIn = new Promise<void>((resolve) => (signedIn = resolve));
+    const a = db.transaction(async (tx) => {
+      const result = await repositories(tx).users.signIn(input);
+      signedIn();
+      await held;
+      return result;
+    });
+    await aSignedIn;
+    const b = db.transaction((tx) => repositories(tx).users.signIn(input));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    const [first, second] = await Promise.all([a, b]);
+    expect(second.user.id).toBe(first.user.id);
+    expect(second.created).toBe(false);
+    const { rows } = await db.query<{ n: number }>('select count(*)::int as n from users');
+    expect(rows[0]!.n).toBe(1);
   });
 });

@@ -18,6 +18,18 @@ export const usersRepository = (db: Queryable) => ({
     return (await db.query<UserRow>('select * from users where id = $1', [id])).rows[0];
   },
 
+  async setMode(id: string, mode: UserRow['mode']): Promise<void> {
+    await db.query('update users set mode = $2 where id = $1', [id, mode]);
+  },
+
+  /** Records the first time the user applied a preview (later ones keep the first). */
+  async confirmPreview(id: string, at: Date): Promise<void> {
+    await db.query(
+      'update users set preview_confirmed_at = coalesce(preview_confirmed_at, $2) where id = $1',
+      [id, at],
+    );
+  },
+
   /**
    * Signing in with a provider account: the user of that identity (a pending account deletion is
    * called off, the name refreshed). Without one, a user from before identities were stored (one with
@@ -36,7 +48,7 @@ export const usersRepository = (db: Queryable) => ({
       );
       userId = rows[0]?.id;
     }
-    const created = !userId;
+    let created = !userId;
     if (!userId) {
       const { rows } = await db.query<{ id: string }>(
         'insert into users (email, name) values (lower($1), $2) returning id',
@@ -44,7 +56,13 @@ export const usersRepository = (db: Queryable) => ({
       );
       userId = rows[0]!.id;
     }
-    await identities.link(userId, input);
+    // A concurrent first sign-in with the same account may have linked it meanwhile: theirs stands.
+    const owner = (await identities.link(userId, input)).user_id;
+    if (owner !== userId) {
+      if (created) await db.query('delete from users where id = $1', [userId]);
+      userId = owner;
+      created = false;
+    }
     const { rows } = await db.query<UserRow>(
       `update users set name = case when $2 = '' then name else $2 end, deleted_at = null
        where id = $1 returning *`,
