@@ -8,13 +8,15 @@ import { DEFAULT_QUEUE_PREFIX, type Producers } from '@frontload/jobs';
 import type { OAuth } from '@frontload/providers/oauth';
 import type { TokenVault, UrlPolicy } from '@frontload/security';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { Redis } from 'ioredis';
+import { Errors } from './errors.js';
 import { auth } from './plugins/auth.js';
+import { ajvSafeText, guardRouteSchemas } from './plugins/input-guard.js';
 import { logContext } from './plugins/log-context.js';
 import { metrics } from './plugins/metrics.js';
 import { adminQueueRoutes } from './routes/admin-queues.js';
-import { errorHandler } from './plugins/error-handler.js';
+import { errorHandler, frameworkErrors } from './plugins/error-handler.js';
 import { openapi } from './plugins/openapi.js';
 import rateLimit from '@fastify/rate-limit';
 import { accountRoutes } from './routes/api/account.js';
@@ -53,6 +55,8 @@ export interface AppDependencies {
   /** Identities (`provider:subject`) whose users may open the queue dashboard (`ADMIN_SUBJECTS`). */
   adminSubjects?: readonly string[];
   logger?: FastifyServerOptions['logger'];
+  /** Called with every route as it is registered, its schemas included (the suites that cover every route). */
+  onRoute?: (route: RouteOptions) => void;
   /** Injected clock (tests move it); defaults to the system clock. */
   now?: () => Date;
 }
@@ -69,9 +73,19 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     logger: deps.logger ?? false,
     bodyLimit: 256 * 1024,
     requestIdHeader: 'x-request-id',
+    frameworkErrors,
     // Bodies are validated by schema; unknown properties are an error, not silently dropped.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    // `safeText` (plugins/input-guard.ts) refuses NUL and unpaired surrogates in any string.
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true },
+      plugins: [ajvSafeText],
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Before any route is registered, so that every route's body, querystring and params get the guard.
+  app.addHook('onRoute', (route) => {
+    guardRouteSchemas(route);
+    deps.onRoute?.(route);
+  });
   const queuePrefix = deps.queuePrefix ?? DEFAULT_QUEUE_PREFIX;
   await app.register(logContext);
   await app.register(errorHandler);
@@ -97,7 +111,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(async (site) => {
     await site.register(openapi);
     // Only routes that ask for it (auth) are limited; the limit is per client address.
-    await site.register(rateLimit, { global: false });
+    await site.register(rateLimit, {
+      global: false,
+      // Its own code, so that clients can tell "slow down" from a bad request.
+      errorResponseBuilder: () => new Errors.RateLimited(),
+    });
     await site.register(auth, { db: deps.db, now, secureCookies: !isLocalHttp(publicUrl) });
     await site.register(security, {
       secure: !isLocalHttp(publicUrl),

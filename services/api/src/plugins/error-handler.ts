@@ -1,10 +1,11 @@
 /**
  * One error handler for the whole API: coded errors keep their status and code; validation errors
- * become FL_VALIDATION_FAILED with the failing fields; anything else is a 500 whose message is
+ * become FL_VALIDATION_FAILED with the failing fields (`details: [{ path, in, message }]`, `path` a
+ * JSON pointer into the request part named by `in`); anything else is a 500 whose message is
  * hidden from the client (and logged with its cause).
  */
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ErrorBody } from '../errors.js';
 
@@ -15,7 +16,23 @@ const fastifyCodes: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'FL_VALIDATION_FAILED',
   FST_CSRF_MISSING_SECRET: 'FL_CSRF_INVALID',
   FST_CSRF_INVALID_TOKEN: 'FL_CSRF_INVALID',
+  // A path that is not valid percent-encoded UTF-8 (e.g. an unpaired surrogate) or far too long.
+  FST_ERR_BAD_URL: 'FL_BAD_URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'FL_BAD_URL',
 };
+
+type ValidationIssue = NonNullable<FastifyError['validation']>[number];
+
+/**
+ * The JSON pointer of the field an issue is about: a missing or unknown property is named by its
+ * own path (`/skipWeeks/minWeeks`), not its parent's; an issue about the whole value is `''`.
+ */
+function fieldPath(issue: ValidationIssue): string {
+  const params = issue.params as { missingProperty?: unknown; additionalProperty?: unknown } | undefined;
+  const property = params?.missingProperty ?? params?.additionalProperty;
+  const at = issue.instancePath ?? '';
+  return typeof property === 'string' ? `${at}/${property.replaceAll('~', '~0').replaceAll('/', '~1')}` : at;
+}
 
 function toBody(error: FastifyError, requestId: string): ErrorBody {
   const statusCode = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
@@ -26,7 +43,12 @@ function toBody(error: FastifyError, requestId: string): ErrorBody {
       error: 'Bad Request',
       message: error.message,
       requestId,
-      details: error.validation.map((v) => ({ path: v.instancePath || v.params, message: v.message })),
+      // `in`: which part of the request (body, querystring, params) holds the field.
+      details: error.validation.map((v) => ({
+        path: fieldPath(v),
+        ...(error.validationContext ? { in: error.validationContext } : {}),
+        message: v.message,
+      })),
     };
   }
   const code =
@@ -38,6 +60,16 @@ function toBody(error: FastifyError, requestId: string): ErrorBody {
     message: statusCode >= 500 && !error.code?.startsWith('FL_') ? 'Internal error' : error.message,
     requestId,
   };
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors raised while routing, before any route or error
+ * handler runs (a URL that does not decode), answered with the same coded body as every other.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const body = toBody(error, request.id);
+  request.log.info({ code: body.code, statusCode: body.statusCode }, 'request refused');
+  void reply.status(body.statusCode).send(body);
 }
 
 export const errorHandler = fp(async (app: FastifyInstance) => {

@@ -62,6 +62,11 @@ describe('preferences and mode API', () => {
     ],
     ['a focus target out of range', (p: Preferences) => (p.focus.targetHours = 99), '/focus/targetHours'],
     ['a malformed time', (p: Preferences) => (p.workingHours.start = '9am'), '/workingHours/start'],
+    [
+      'an impossible last skip week (30 February)',
+      (p: Preferences) => (p.skipWeeks.lastSkipWeek = '2026-02-30'),
+      '/skipWeeks/lastSkipWeek',
+    ],
   ])('refuses %s with FL_VALIDATION_FAILED naming the field, storing nothing', async (_, change, path) => {
     const before = await stored();
     const prefs = clone();
