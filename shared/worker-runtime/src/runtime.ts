@@ -7,7 +7,12 @@
  */
 import { join } from 'node:path';
 import { loadConfigOrExit, type WorkerEnv } from '@frontload/config';
-import { createAccountLimiter, limitsFromEnv, oauthFromEnv } from '@frontload/connections';
+import {
+  createAccountLimiter,
+  limitsFromEnv,
+  oauthFromEnv,
+  type ConnectionDeps,
+} from '@frontload/connections';
 import { openDatabase, type Database } from '@frontload/db';
 import {
   closeRedisConnection,
@@ -45,6 +50,8 @@ export interface WorkerRuntime {
    * so the other hooks never see it), then the provider-call metrics.
    */
   callHooks: readonly ProviderCallHook[];
+  /** What `openConnection` needs to open a user's calendar from a stored connection (all of the above). */
+  connections: ConnectionDeps;
 }
 
 /** Settings for {@link startWorkerRuntime}. */
@@ -74,10 +81,9 @@ export interface StartedWorker extends WorkerProcess {
   schedules: ScheduleKeeper | undefined;
 }
 
-/** Starts a worker process; SIGTERM/SIGINT close it (see runWorkerProcess) and exit. */
-export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise<StartedWorker> {
+/** Opens what the processors are built from: config, logger, database, Redis, producers, metrics. */
+async function openRuntime(name: string, clock: (() => Date) | undefined): Promise<WorkerRuntime> {
   const env = loadConfigOrExit('worker');
-  const { name } = options;
   const logger = createLogger(env, name);
   const db = await openDatabase({
     url: env.DATABASE_URL,
@@ -87,21 +93,20 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   const redis = createRedisConnection(env.REDIS_URL, { role: 'producer' });
   const producers = createProducers(redis, env.QUEUE_PREFIX);
   const metrics = await startWorkerMetrics(env, logger);
-  const now = options.now ?? (() => new Date());
+  const now = clock ?? (() => new Date());
   const limiter = createAccountLimiter(redis, { prefix: env.QUEUE_PREFIX, limits: limitsFromEnv(env) });
-  const runtime: WorkerRuntime = {
-    name,
-    env,
-    logger,
-    db,
-    redis,
-    producers,
-    metrics,
-    vault: createTokenVault(env.TOKEN_SEALING_KEYS),
-    now,
-    oauth: oauthFromEnv(env, now),
-    callHooks: [limiter, metrics.providerCallHook],
-  };
+  const vault = createTokenVault(env.TOKEN_SEALING_KEYS);
+  const oauth = oauthFromEnv(env, now);
+  const callHooks = [limiter, metrics.providerCallHook];
+  const apiBaseUrls = { google: env.GOOGLE_API_BASE_URL, microsoft: env.MICROSOFT_GRAPH_BASE_URL };
+  const connections = { db, producers, now, vault, oauth, apiBaseUrls, callHooks };
+  return { name, env, logger, db, redis, producers, metrics, vault, now, oauth, callHooks, connections };
+}
+
+/** Starts a worker process; SIGTERM/SIGINT close it (see runWorkerProcess) and exit. */
+export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise<StartedWorker> {
+  const runtime = await openRuntime(options.name, options.now);
+  const { name, env, logger, redis, producers, db, metrics } = runtime;
   const { schedules: ensure } = options;
   const schedules = ensure
     ? keepSchedules({

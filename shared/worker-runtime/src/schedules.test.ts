@@ -52,3 +52,24 @@ test('a failed upsert is logged and tried again at the next look', async ({ redi
   });
   expect(calls).toBe(2);
 });
+
+test('a reconnect (the connection is ready again) looks at once, without waiting for the periodic look', async ({
+  redis,
+  onTestFinished,
+}) => {
+  let upserts = 0;
+  const keeper = keepSchedules({
+    redis: redis.client,
+    key: `${redis.prefix}:schedules:ready`,
+    ensure: async () => {
+      upserts += 1;
+    },
+    checkEveryMs: 3_600_000,
+    logger,
+  });
+  onTestFinished(() => keeper.stop());
+  await waitUntil(() => upserts === 1, { what: 'the upsert at start' });
+  await redis.client.del(`${redis.prefix}:schedules:ready`);
+  redis.client.emit('ready');
+  await waitUntil(() => upserts === 2, { timeoutMs: 2_000, what: 'the upsert after the reconnect' });
+});

@@ -14,23 +14,14 @@ import { scheduleWeeklyPlan, scheduleWeeklyPlans } from './weekly-schedule.js';
 
 /** The planner's queues, built from the runtime. */
 export function plannerQueues(rt: WorkerRuntime): QueueBinding[] {
-  const { env } = rt;
-  const connectionDeps = {
-    db: rt.db,
-    producers: rt.producers,
-    now: rt.now,
-    vault: rt.vault,
-    oauth: rt.oauth,
-    apiBaseUrls: { google: env.GOOGLE_API_BASE_URL, microsoft: env.MICROSOFT_GRAPH_BASE_URL },
-    callHooks: rt.callHooks,
-  };
+  const prefix = rt.env.QUEUE_PREFIX;
   return queueBindings({
     db: rt.db,
     producers: rt.producers,
     now: rt.now,
-    providerFor: (connection) => openConnection(connectionDeps, connection),
-    scheduleWeekly: (userId, zone) => scheduleWeeklyPlan(rt.redis, env.QUEUE_PREFIX, userId, zone),
-    freeBusyCache: redisFreeBusyCache(rt.redis, env.QUEUE_PREFIX),
+    providerFor: (connection) => openConnection(rt.connections, connection),
+    scheduleWeekly: (userId, zone) => scheduleWeeklyPlan(rt.redis, prefix, userId, zone),
+    freeBusyCache: redisFreeBusyCache(rt.redis, prefix),
   });
 }
 
