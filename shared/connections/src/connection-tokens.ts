@@ -53,7 +53,7 @@ export function refreshLock(db: Database, connectionId: string) {
       .then(() =>
         db.driver === 'postgres'
           ? db.transaction(async (tx) => {
-              await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`refresh:${connectionId}`]);
+              await repositories(tx).locks.holdForTransaction(`refresh:${connectionId}`);
               return fn();
             })
           : fn(),

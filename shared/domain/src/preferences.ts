@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { Value } from 'typebox/value';
 import { IsoWeekday, LocalTimeString, PlainDateString } from './primitives.js';
 
 /** Working hours: the same wall-clock span on each listed weekday. Overnight spans are not supported. */
@@ -122,6 +123,16 @@ export const DEFAULT_PREFERENCES: Preferences = deepFreeze({
     backToBackGapMinutes: 5,
   },
 });
+
+/**
+ * Stored preferences as every reader takes them: the stored document when it passes the schema, else
+ * a fresh copy of the defaults (nothing stored yet, or a document written under an older schema).
+ */
+export function storedPreferences(data: unknown): Preferences {
+  return data !== undefined && Value.Check(PreferencesSchema, data)
+    ? data
+    : structuredClone(DEFAULT_PREFERENCES);
+}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {

@@ -4,12 +4,7 @@
  * deliveries (idempotently) and hand their ids back to be queued.
  */
 import { repositories, type Database } from '@frontload/db';
-import {
-  DEFAULT_PREFERENCES,
-  PreferencesSchema,
-  WeekMetricsSchema,
-  type WebhookPayloadV1,
-} from '@frontload/domain';
+import { WeekMetricsSchema, type WebhookPayloadV1 } from '@frontload/domain';
 import Type from 'typebox';
 import { Value } from 'typebox/value';
 import { evaluateAlerts, recordEvent, type AlertContext } from './evaluate-alerts.js';
@@ -23,13 +18,10 @@ async function alertContext(
   publicUrl: string,
   now: Date,
 ): Promise<AlertContext | undefined> {
-  const user = await repositories(db).users.byId(userId);
+  const repos = repositories(db);
+  const user = await repos.users.byId(userId);
   if (!user) return undefined;
-  const prefs = (
-    await db.query<{ data: unknown }>('select data from preferences where user_id = $1', [userId])
-  ).rows[0];
-  const limits =
-    prefs && Value.Check(PreferencesSchema, prefs.data) ? prefs.data.overload : DEFAULT_PREFERENCES.overload;
+  const limits = (await repos.preferences.get(userId)).overload;
   return { user: { id: user.id, email: user.email }, zone: user.time_zone, limits, publicUrl, now };
 }
 
@@ -40,13 +32,10 @@ export async function evaluatePlanAlerts(
   now: Date,
 ) {
   const ctx = await alertContext(db, input.userId, publicUrl, now);
-  const { rows } = await db.query<{ metrics: unknown }>(
-    'select metrics from plans where id = $1 and user_id = $2',
-    [input.planId, input.userId],
-  );
-  if (!ctx || !rows[0]) return { deliveries: [], skipped: 'plan or user no longer exists' };
+  const plan = await repositories(db).plans.byIdForUser(input.userId, input.planId);
+  if (!ctx || !plan) return { deliveries: [], skipped: 'plan or user no longer exists' };
   // Stored JSON is checked like any other input: a malformed row fails loudly, never alerts wrongly.
-  const metrics = Value.Parse(StoredPlanMetrics, rows[0].metrics);
+  const metrics = Value.Parse(StoredPlanMetrics, plan.metrics);
   return { deliveries: await evaluateAlerts(db, metrics.weeks, ctx) };
 }
 
@@ -87,21 +76,13 @@ export async function skipWeekAnnouncement(
   now: Date,
 ) {
   const ctx = await alertContext(db, input.userId, publicUrl, now);
-  const { rows } = await db.query<{ metrics: { skipWeek?: string | null } }>(
-    'select metrics from plans where id = $1 and user_id = $2',
-    [input.planId, input.userId],
-  );
-  const skipWeek = rows[0]?.metrics.skipWeek;
+  const repos = repositories(db);
+  const plan = await repos.plans.byIdForUser(input.userId, input.planId);
+  const skipWeek = (plan?.metrics as { skipWeek?: string | null } | undefined)?.skipWeek;
   if (!ctx || !skipWeek) return { deliveries: [], skipped: 'no skip week in this plan' };
-  const cancelled = await db.query<{ email: string }>(
-    `select distinct desired->>'counterpart' as email from operations where plan_id = $1 and kind = 'cancelOccurrence'`,
-    [input.planId],
-  );
-  const protectedPeople = await db.query<{ email: string; display_name: string }>(
-    'select email, display_name from people where user_id = $1 and protected order by email',
-    [input.userId],
-  );
-  const affected = cancelled.rows.map((r) => ({ email: r.email, name: '' }));
+  const cancelled = await repos.plans.cancelledCounterparts(input.planId);
+  const protectedPeople = await repos.people.protectedForUser(input.userId);
+  const affected = cancelled.map((email) => ({ email, name: '' }));
   const payload: WebhookPayloadV1 = {
     type: 'skip_week.announced',
     timestamp: now.toISOString(),
@@ -112,7 +93,7 @@ export async function skipWeekAnnouncement(
       week: { start: skipWeek, zone: ctx.zone },
       skipWeek: {
         affected,
-        protected: protectedPeople.rows.map((p) => ({ email: p.email, name: p.display_name })),
+        protected: protectedPeople.map((p) => ({ email: p.email, name: p.display_name })),
       },
       links: { settings: `${publicUrl.replace(/\/$/, '')}/#week-${skipWeek}` },
     },

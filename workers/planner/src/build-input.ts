@@ -7,9 +7,7 @@
  */
 import { repositories, type ConnectionRow, type Database } from '@frontload/db';
 import {
-  DEFAULT_PREFERENCES,
   PersonSettingsSchema,
-  PreferencesSchema,
   otherPeople,
   type CalendarEvent,
   type PersonSettings,
@@ -36,16 +34,11 @@ export interface InputSources {
 }
 
 async function preferencesOf(db: Database, userId: string): Promise<Preferences> {
-  const row = (await db.query<{ data: unknown }>('select data from preferences where user_id = $1', [userId]))
-    .rows[0];
-  return row && Value.Check(PreferencesSchema, row.data) ? row.data : structuredClone(DEFAULT_PREFERENCES);
+  return repositories(db).preferences.get(userId);
 }
 
 async function peopleOf(db: Database, userId: string): Promise<PersonSettings[]> {
-  const { rows } = await db.query<{ email: string; protected: boolean; fixed: boolean }>(
-    'select email, protected, fixed from people where user_id = $1',
-    [userId],
-  );
+  const rows = await repositories(db).people.listForUser(userId);
   return rows
     .map((r) => ({ email: r.email, protected: r.protected, fixed: r.fixed }))
     .filter((p) => Value.Check(PersonSettingsSchema, p));

@@ -27,11 +27,9 @@ function runDeps(deps: PlannerDeps) {
     db: deps.db,
     now: deps.now,
     providerFor: async (connectionId: string) => {
-      const { rows } = await deps.db.query<ConnectionRow>('select * from connections where id = $1', [
-        connectionId,
-      ]);
-      if (!rows[0]) throw new Error(`connection ${connectionId} no longer exists`);
-      return deps.providerFor(rows[0]);
+      const connection = await repositories(deps.db).connections.byId(connectionId);
+      if (!connection) throw new Error(`connection ${connectionId} no longer exists`);
+      return deps.providerFor(connection);
     },
     // Our precondition failed: the event changed. Re-sync that calendar; the sync queues a new plan.
     onConflict: async (connectionId: string) =>

@@ -13,9 +13,7 @@ export async function undoRun(runId: string, deps: RunDeps): Promise<RunSummary 
   const original = await plans.byId(runId);
   if (!original || original.kind !== 'plan')
     return { state: 'not_applying', applied: 0, skipped: 0, failed: 0 };
-  const existing = (
-    await db.query<{ id: string }>("select id from plans where undo_of = $1 and kind = 'undo'", [runId])
-  ).rows[0];
+  const existing = await plans.undoOf(runId);
   const undoId =
     existing?.id ??
     (

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { loadConfigOrExit } from '@frontload/config';
 import { createTokenVault, resealAll } from '@frontload/security';
-import { openDatabase } from '@frontload/db';
+import { openDatabase, repositories } from '@frontload/db';
 
 const env = loadConfigOrExit('api');
 const vault = createTokenVault(env.TOKEN_SEALING_KEYS);
@@ -17,37 +17,31 @@ const db = await openDatabase({
   maxConnections: 1,
 });
 
+const repos = repositories(db);
 const targets = [
   {
     table: 'connections',
-    column: 'sealed_tokens',
-    provider: (row: { provider?: string }) => row.provider ?? '',
+    rows: () => repos.connections.allSealedTokens(),
+    replace: repos.connections.replaceSealedTokens,
   },
-  { table: 'webhook_endpoints', column: 'sealed_secrets', provider: () => 'webhook' },
+  {
+    table: 'webhook_endpoints',
+    rows: async () => (await repos.webhooks.allSealedSecrets()).map((r) => ({ ...r, provider: 'webhook' })),
+    replace: repos.webhooks.replaceSealedSecrets,
+  },
 ] as const;
 
 try {
   for (const target of targets) {
-    const { rows } = await db.query<{ id: string; user_id: string; sealed: string; provider?: string }>(
-      `select id, user_id, ${target.column} as sealed${target.table === 'connections' ? ', provider' : ''} from ${target.table}`,
-    );
+    const rows = await target.rows();
     const result = resealAll(
-      rows.map((r) => ({
-        id: r.id,
-        sealed: r.sealed,
-        context: { userId: r.user_id, provider: target.provider(r) },
-      })),
+      rows.map((r) => ({ id: r.id, sealed: r.sealed, context: { userId: r.user_id, provider: r.provider } })),
       vault,
     );
     let written = 0;
-    for (const row of result.resealed) {
-      // Compare-and-set: only where the column still holds what we read.
-      const { rowCount } = await db.query(
-        `update ${target.table} set ${target.column} = $2 where id = $1 and ${target.column} = $3`,
-        [row.id, row.sealed, row.previous],
-      );
-      written += rowCount;
-    }
+    // Compare-and-set: only where the column still holds what we read.
+    for (const row of result.resealed)
+      if (await target.replace(row.id, row.sealed, row.previous)) written += 1;
     process.stdout.write(
       `${target.table}: ${written} resealed under ${vault.primaryKeyId}, ${result.unchanged.length} already current, ${result.failed.length} could not be unsealed\n`,
     );

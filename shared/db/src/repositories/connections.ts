@@ -117,6 +117,23 @@ export const connectionsRepository = (db: Queryable) => ({
     ]);
   },
 
+  /** Every connection's sealed tokens, for re-sealing under a new key. */
+  async allSealedTokens(): Promise<{ id: string; user_id: string; provider: string; sealed: string }[]> {
+    const { rows } = await db.query<{ id: string; user_id: string; provider: string; sealed: string }>(
+      'select id, user_id, provider, sealed_tokens as sealed from connections',
+    );
+    return rows;
+  },
+
+  /** Compare-and-set: replaces the sealed tokens only where they still are `previous`. */
+  async replaceSealedTokens(id: string, sealed: string, previous: string): Promise<boolean> {
+    const { rowCount } = await db.query(
+      'update connections set sealed_tokens = $2 where id = $1 and sealed_tokens = $3',
+      [id, sealed, previous],
+    );
+    return rowCount > 0;
+  },
+
   async setStatus(id: string, status: ConnectionStatus): Promise<void> {
     await db.query('update connections set status = $2, updated_at = now() where id = $1', [id, status]);
   },

@@ -11,6 +11,10 @@ import { usersRepository } from './users.js';
 import { mirrorRepository } from './mirror.js';
 import { syncStateRepository } from './sync-state.js';
 import { webhooksRepository } from './webhooks.js';
+import { preferencesRepository } from './preferences.js';
+import { peopleRepository } from './people.js';
+import { weekViewRepository } from './week-view.js';
+import { locksRepository } from './locks.js';
 
 export type { ApiTokenRow } from './api-tokens.js';
 export type { AuditRow } from './audit.js';
@@ -23,6 +27,8 @@ export type { AlertStateRow } from './alert-states.js';
 export type { MirrorApplyResult, MirrorChange, MirrorRepository } from './mirror.js';
 export type { StoredPush, SyncStateRepository } from './sync-state.js';
 export type { WebhookDeliveryRow, WebhookEndpointRow } from './webhooks.js';
+export type { DetectedPersonRow, PersonRow } from './people.js';
+export type { WeekViewRow } from './week-view.js';
 export { STUCK_DELIVERY_MS, isStuckDelivery } from './webhooks.js';
 
 /** Every repository over one connection or transaction. */
@@ -40,6 +46,10 @@ export function repositories(db: Queryable) {
     alertStates: alertStatesRepository(db),
     mirror: mirrorRepository(db),
     syncState: syncStateRepository(db),
+    preferences: preferencesRepository(db),
+    people: peopleRepository(db),
+    weekView: weekViewRepository(db),
+    locks: locksRepository(db),
   };
 }
 

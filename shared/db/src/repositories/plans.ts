@@ -259,6 +259,22 @@ export const plansRepository = (db: Queryable) => ({
     return rows;
   },
 
+  /** The undo run made for a run, if any (one per run). */
+  async undoOf(runId: string): Promise<{ id: string } | undefined> {
+    return (
+      await db.query<{ id: string }>("select id from plans where undo_of = $1 and kind = 'undo'", [runId])
+    ).rows[0];
+  },
+
+  /** The counterparts whose occurrence a plan cancels (its skip week). */
+  async cancelledCounterparts(planId: string): Promise<string[]> {
+    const { rows } = await db.query<{ email: string }>(
+      `select distinct desired->>'counterpart' as email from operations where plan_id = $1 and kind = 'cancelOccurrence'`,
+      [planId],
+    );
+    return rows.map((r) => r.email);
+  },
+
   async lastSkipWeek(userId: string): Promise<string | null> {
     const { rows } = await db.query<{ week: string | null }>(
       `select max(o.desired->>'skipWeek') as week from operations o join plans p on p.id = o.plan_id

@@ -133,6 +133,35 @@ export const webhooksRepository = (db: Queryable) => ({
     ).rows;
   },
 
+  /** Changes the description and the event types an endpoint receives (an absent one is kept). */
+  async updateEndpoint(
+    id: string,
+    changes: { description?: string | undefined; eventTypes?: string[] | undefined },
+  ): Promise<void> {
+    await db.query(
+      `update webhook_endpoints set description = coalesce($2, description), event_types = coalesce($3, event_types)
+       where id = $1`,
+      [id, changes.description ?? null, changes.eventTypes ?? null],
+    );
+  },
+
+  /** Every endpoint's sealed signing secrets, for re-sealing under a new key. */
+  async allSealedSecrets(): Promise<{ id: string; user_id: string; sealed: string }[]> {
+    const { rows } = await db.query<{ id: string; user_id: string; sealed: string }>(
+      'select id, user_id, sealed_secrets as sealed from webhook_endpoints',
+    );
+    return rows;
+  },
+
+  /** Compare-and-set: replaces the sealed secrets only where they still are `previous`. */
+  async replaceSealedSecrets(id: string, sealed: string, previous: string): Promise<boolean> {
+    const { rowCount } = await db.query(
+      'update webhook_endpoints set sealed_secrets = $2 where id = $1 and sealed_secrets = $3',
+      [id, sealed, previous],
+    );
+    return rowCount > 0;
+  },
+
   async setEnabled(id: string, enabled: boolean, reason: string | null): Promise<void> {
     await db.query(
       `update webhook_endpoints set enabled = $2, disabled_reason = $3,

@@ -7,15 +7,9 @@
  * slot is still free in the mirror. A refusal skips that operation with its reason; the run goes on.
  */
 import { repositories, type Database } from '@frontload/db';
-import {
-  DEFAULT_PREFERENCES,
-  PreferencesSchema,
-  type CalendarEvent,
-  type CounterpartAvailability,
-} from '@frontload/domain';
+import { type CalendarEvent, type CounterpartAvailability } from '@frontload/domain';
 import { holdsUserTime, timingRefusal } from '@frontload/planner';
 import type { CalendarProvider } from '@frontload/providers';
-import { Value } from 'typebox/value';
 import type { LedgerOperation } from './ledger-operation.js';
 
 type Range = { start: string; end: string };
@@ -91,15 +85,9 @@ export async function loadGuardFacts(
   now: number,
   planRun: boolean,
 ): Promise<GuardFacts> {
-  const prefRow = (
-    await db.query<{ data: unknown }>('select data from preferences where user_id = $1', [userId])
-  ).rows[0];
-  const preferences =
-    prefRow && Value.Check(PreferencesSchema, prefRow.data) ? prefRow.data : DEFAULT_PREFERENCES;
-  const { rows } = await db.query<{ email: string; protected: boolean; fixed: boolean }>(
-    'select email, protected, fixed from people where user_id = $1',
-    [userId],
-  );
+  const repos = repositories(db);
+  const preferences = await repos.preferences.get(userId);
+  const rows = await repos.people.listForUser(userId);
   const people = new Map(
     rows.map((r) => [r.email.toLowerCase(), { protected: r.protected, fixed: r.fixed }]),
   );

@@ -28,36 +28,6 @@ const EventView = Type.Object({
   others: Type.Array(Type.String()),
 });
 
-interface EventRow {
-  provider_event_id: string;
-  connection_id: string;
-  title: string;
-  starts_at: Date;
-  ends_at: Date;
-  all_day_start: string | null;
-  status: string;
-  kind: string;
-  our_tag: string | null;
-  organizer_is_self: boolean;
-  transparency: string;
-  others: string[];
-}
-
-// Series masters stand for their first occurrence only when no occurrence row covers that slot.
-const EVENTS_SQL = `
-  select e.provider_event_id, e.connection_id, e.title, e.starts_at, e.ends_at, e.all_day_start::text,
-    e.status, e.kind, e.our_tag, e.organizer_is_self, e.transparency,
-    coalesce((select array_agg(x ->> 'email') from jsonb_array_elements(e.attendees) x
-      where coalesce((x ->> 'self')::boolean, false) = false
-        and coalesce((x ->> 'resource')::boolean, false) = false), '{}') as others
-  from events e join connections c on c.id = e.connection_id
-  where c.user_id = $1 and e.starts_at < $3 and e.ends_at > $2
-    and (e.kind <> 'series' or (e.starts_at >= $2 and not exists (
-      select 1 from events o where o.connection_id = e.connection_id and o.series_id = e.provider_event_id
-        and o.original_start = e.starts_at)))
-  order by e.starts_at, e.provider_event_id
-  limit 2000`;
-
 export const calendarViewRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
   const repos = repositories(db);
   app.addHook('preHandler', app.requireUser);
@@ -79,7 +49,7 @@ export const calendarViewRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = a
       if (!(to > from) || to.getTime() - from.getTime() > MAX_WINDOW_MS) {
         throw new Errors.ValidationFailed('`to` must be after `from`, at most 35 days later');
       }
-      const { rows } = await db.query<EventRow>(EVENTS_SQL, [request.user!.id, from, to]);
+      const rows = await repos.weekView.events(request.user!.id, from, to);
       return {
         events: rows.map((row) => ({
           id: row.provider_event_id,

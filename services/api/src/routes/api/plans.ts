@@ -6,11 +6,9 @@
  * a provider: the planner worker applies runs through the ledger.
  */
 import { repositories, type Database, type OperationRow, type PlanRow } from '@frontload/db';
-import { DEFAULT_PREFERENCES, PreferencesSchema } from '@frontload/domain';
 import type { Producers } from '@frontload/jobs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { Value } from 'typebox/value';
 import { Errors } from '../../errors.js';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -56,11 +54,7 @@ const planView = (plan: PlanRow, operations: OperationRow[]) => ({
 });
 
 async function blastRadius(db: Database, userId: string): Promise<number> {
-  const row = (await db.query<{ data: unknown }>('select data from preferences where user_id = $1', [userId]))
-    .rows[0];
-  return row && Value.Check(PreferencesSchema, row.data)
-    ? row.data.blastRadius
-    : DEFAULT_PREFERENCES.blastRadius;
+  return (await repositories(db).preferences.get(userId)).blastRadius;
 }
 
 export const planRoutes: FastifyPluginAsyncTypebox<{
@@ -111,10 +105,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<{
         if (!chosen.includes(op.id))
           await t.plans.updateOperation(op.id, { status: 'skipped', error: 'not selected' });
       }
-      await tx.query(
-        'update users set preview_confirmed_at = coalesce(preview_confirmed_at, $2) where id = $1',
-        [userId, now()],
-      );
+      await t.users.confirmPreview(userId, now());
       await t.audit.record({
         userId,
         actor: 'user',
@@ -144,8 +135,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<{
     if (!run || run.kind !== 'plan') throw new Errors.NotFoundResource('Run');
     if (!['applied', 'partially_applied', 'stopped', 'failed'].includes(run.state))
       throw new Errors.Conflict('Only a finished run can be undone');
-    const undone = await db.query("select 1 from plans where undo_of = $1 and kind = 'undo'", [run.id]);
-    if (undone.rowCount > 0) throw new Errors.AlreadyUndone();
+    if (await repos.plans.undoOf(run.id)) throw new Errors.AlreadyUndone();
     await repos.audit.record({
       userId,
       actor: 'user',

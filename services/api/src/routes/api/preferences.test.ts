@@ -1,3 +1,4 @@
+import { repositories } from '@frontload/db';
 import { DEFAULT_PREFERENCES, type Preferences } from '@frontload/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
@@ -96,5 +97,20 @@ describe('preferences and mode API', () => {
     expect((await me(bob)).json()).toMatchObject({ mode: 'preview' });
     expect((await patch(alice, 'yolo')).statusCode).toBe(400);
     expect((await me(alice)).json()).toMatchObject({ mode: 'autopilot' });
+  });
+
+  it('reads a stored document the schema no longer accepts as the defaults, as the planner does', async () => {
+    const carol = await t.signIn('carol@example.com');
+    // A document written under an older schema: no overload limits, a focus target out of range.
+    const { overload: _dropped, ...older } = clone();
+    const outdated = { ...older, focus: { ...older.focus, targetHours: 99 } };
+    await t.db.query('insert into preferences (user_id, data, updated_at) values ($1, $2::jsonb, now())', [
+      carol.userId,
+      JSON.stringify(outdated),
+    ]);
+    const res = await get(carol);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual(DEFAULT_PREFERENCES);
+    expect(await repositories(t.db).preferences.get(carol.userId)).toEqual(res.json());
   });
 });

@@ -6,7 +6,7 @@
  * change replans (replan.ts): the new plan replaces the current preview.
  */
 import { repositories, type Database } from '@frontload/db';
-import { DEFAULT_PREFERENCES, PreferencesSchema, type Preferences } from '@frontload/domain';
+import { PreferencesSchema } from '@frontload/domain';
 import { checkPreferences } from '@frontload/planner';
 import type { Producers } from '@frontload/jobs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -37,11 +37,7 @@ export const preferenceRoutes: FastifyPluginAsyncTypebox<{
   app.addHook('preHandler', app.requireUser);
 
   app.get('/preferences', { schema: { response: { 200: PreferencesSchema } } }, async (request) => {
-    const { rows } = await db.query<{ data: Preferences }>(
-      'select data from preferences where user_id = $1',
-      [request.user!.id],
-    );
-    return rows[0]?.data ?? DEFAULT_PREFERENCES;
+    return repos.preferences.get(request.user!.id);
   });
 
   app.put('/preferences', { schema: { body: PreferencesSchema } }, async (request) => {
@@ -49,11 +45,7 @@ export const preferenceRoutes: FastifyPluginAsyncTypebox<{
     // An empty path prefix makes the planner's paths match Ajv's instancePath ("/focus/minBlockMinutes").
     const issues = checkPreferences(request.body, '');
     if (issues.length > 0) throw crossFieldError(issues);
-    await db.query(
-      `insert into preferences (user_id, data, updated_at) values ($1, $2::jsonb, $3)
-       on conflict (user_id) do update set data = excluded.data, updated_at = excluded.updated_at`,
-      [userId, JSON.stringify(request.body), now()],
-    );
+    await repos.preferences.save(userId, request.body, now());
     await repos.audit.record({ userId, actor: 'user', action: 'preferences.updated' });
     await replanAfterSettingsChange(producers, userId, 'preferences');
     return request.body;
@@ -72,7 +64,7 @@ export const preferenceRoutes: FastifyPluginAsyncTypebox<{
     async (request) => {
       const userId = request.user!.id;
       const { mode } = request.body;
-      await db.query('update users set mode = $2 where id = $1', [userId, mode]);
+      await repos.users.setMode(userId, mode);
       await repos.audit.record({ userId, actor: 'user', action: 'mode.changed', details: { mode } });
       return { mode };
     },

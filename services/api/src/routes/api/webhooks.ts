@@ -100,11 +100,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRouteOptions> = asy
     const userId = request.user!.id;
     const row = await ownEndpoint(userId, request.params.id);
     const { enabled, description, eventTypes } = request.body;
-    await options.db.query(
-      `update webhook_endpoints set description = coalesce($2, description), event_types = coalesce($3, event_types)
-       where id = $1`,
-      [row.id, description ?? null, eventTypes ?? null],
-    );
+    await repos.webhooks.updateEndpoint(row.id, { description, eventTypes });
     if (enabled !== undefined)
       await repos.webhooks.setEnabled(row.id, enabled, enabled ? null : 'disabled by the user');
     await repos.audit.record({

@@ -1,0 +1,79 @@
+/**
+ * The user's counterparts: the settings they set per person (table `people`) and the people the
+ * mirror shows them meeting one-on-one.
+ */
+import type { Recurrence } from '@frontload/domain';
+import type { Queryable } from '../database.js';
+
+export interface PersonRow {
+  email: string;
+  display_name: string;
+  protected: boolean;
+  fixed: boolean;
+  last_held_at: Date | null;
+}
+
+/** A counterpart seen in the mirror: the series' recurrence and the last past, uncancelled meeting. */
+export interface DetectedPersonRow {
+  email: string;
+  recurrence: Recurrence | null;
+  last_held: Date | null;
+}
+
+// One other person: attendees that are neither the user (`self`) nor a room or resource.
+const DETECT_SQL = `
+  with one_on_ones as (
+    select lower(o.others -> 0 ->> 'email') as email, e.recurrence, e.kind, e.status, e.ends_at
+    from events e
+    join connections c on c.id = e.connection_id
+    cross join lateral (
+      select coalesce(jsonb_agg(x), '[]'::jsonb) as others from jsonb_array_elements(e.attendees) x
+      where coalesce((x ->> 'self')::boolean, false) = false
+        and coalesce((x ->> 'resource')::boolean, false) = false
+    ) o
+    where c.user_id = $1 and e.all_day_start is null and jsonb_array_length(o.others) = 1
+  )
+  select email,
+    (array_agg(recurrence) filter (where recurrence is not null))[1] as recurrence,
+    max(ends_at) filter (where ends_at <= $2 and status <> 'cancelled' and kind <> 'series') as last_held
+  from one_on_ones group by email`;
+
+export const peopleRepository = (db: Queryable) => ({
+  async listForUser(userId: string): Promise<PersonRow[]> {
+    const { rows } = await db.query<PersonRow>(
+      'select email, display_name, protected, fixed, last_held_at from people where user_id = $1',
+      [userId],
+    );
+    return rows;
+  },
+
+  /** People the mirror shows the user meeting one-on-one (an event with exactly one other person). */
+  async detected(userId: string, now: Date): Promise<DetectedPersonRow[]> {
+    return (await db.query<DetectedPersonRow>(DETECT_SQL, [userId, now])).rows;
+  },
+
+  /** The protected people, by address. */
+  async protectedForUser(userId: string): Promise<{ email: string; display_name: string }[]> {
+    const { rows } = await db.query<{ email: string; display_name: string }>(
+      'select email, display_name from people where user_id = $1 and protected order by email',
+      [userId],
+    );
+    return rows;
+  },
+
+  /** Sets the given toggles for one person (an absent one keeps its value, false for a new person). */
+  async setToggles(
+    userId: string,
+    email: string,
+    toggles: { protected?: boolean | undefined; fixed?: boolean | undefined },
+  ): Promise<PersonRow> {
+    const { rows } = await db.query<PersonRow>(
+      `insert into people (user_id, email, protected, fixed) values ($1, $2, coalesce($3, false), coalesce($4, false))
+       on conflict (user_id, email) do update set
+         protected = coalesce($3, people.protected), fixed = coalesce($4, people.fixed)
+       returning email, display_name, protected, fixed, last_held_at`,
+      [userId, email, toggles.protected ?? null, toggles.fixed ?? null],
+    );
+    return rows[0]!;
+  },
+});
