@@ -9,7 +9,6 @@ export {
   type RefreshingTokenSourceOptions,
   type VersionedTokens,
 } from './token-source.js';
-export { providerErrorKind } from './provider-errors.js';
 export {
   StoredTokenSet,
   connectionTokenSource,

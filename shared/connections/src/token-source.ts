@@ -6,7 +6,7 @@
  */
 import { UnrecoverableError } from 'bullmq';
 import type { TokenSet, TokenSource } from '@frontload/providers';
-import { providerErrorKind } from './provider-errors.js';
+import { providerErrorKind } from '@frontload/providers/errors';
 
 /** A stored token set and the opaque version it was read at (the sealed value). */
 export interface VersionedTokens {

@@ -31,21 +31,6 @@ export class JobPayloadError extends UnrecoverableError {
 }
 
 /**
- * A job whose processor is not built yet. It fails visibly (no retry) instead of completing with
- * nothing done, so a queued job is never silently swallowed by a placeholder.
- */
-export class JobNotImplementedError extends UnrecoverableError {
-  readonly code = 'FL_JOB_NOT_IMPLEMENTED';
-  constructor(
-    readonly jobName: string,
-    readonly plannedIn: string,
-  ) {
-    super(`FL_JOB_NOT_IMPLEMENTED: job "${jobName}" has no processor yet (${plannedIn})`);
-    this.name = 'JobNotImplementedError';
-  }
-}
-
-/**
  * Redis did not answer in time when enqueueing. Producers fail fast with this so an API request
  * never hangs on a Redis outage; the caller decides (503, or a catch-up sweep picks the work up).
  */

@@ -18,13 +18,7 @@ export {
   type JobResult,
   type QueuePayload,
 } from './catalogue.js';
-export {
-  JobDeferredError,
-  JobNotImplementedError,
-  JobPayloadError,
-  QueueUnavailableError,
-  type PayloadIssue,
-} from './errors.js';
+export { JobDeferredError, JobPayloadError, QueueUnavailableError, type PayloadIssue } from './errors.js';
 export { describeIssues, validatePayload } from './validate.js';
 export {
   PRODUCER_TIMEOUT_MS,

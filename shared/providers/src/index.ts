@@ -2,6 +2,8 @@ export {
   ProviderError,
   isProviderError,
   parseRetryAfter,
+  providerErrorKind,
+  PROVIDER_ERROR_KINDS,
   type ProviderErrorKind,
   type ProviderKind,
 } from './provider-error.js';
@@ -29,7 +31,7 @@ export type {
   TokenSource,
   WatchInput,
 } from './calendar-provider.js';
-export { createProvider, parseNotification, PROVIDER_FACTORIES } from './registry.js';
+export { createProvider, PROVIDER_FACTORIES } from './registry.js';
 export {
   withCallHooks,
   type ProviderCall,

@@ -14,7 +14,7 @@ import {
 } from 'arctic';
 import { googleError } from './google/google-errors.js';
 import { graphError } from './microsoft/graph-errors.js';
-import { ProviderError, type ProviderKind } from './provider-error.js';
+import { ProviderError, type ProviderKind, isProviderError } from './provider-error.js';
 
 /** Least privilege (PROVIDERS.md §1): owned-calendar events, free/busy, settings; identity for sign-in. */
 export const OAUTH_SCOPES: Record<ProviderKind, string[]> = {
@@ -148,7 +148,7 @@ export function createOAuth(settings: OAuthSettings, now: () => number = Date.no
         ? googleError(400, body, null, now(), error)
         : graphError(400, body, null, now(), error);
     }
-    if (error instanceof ProviderError) throw error;
+    if (isProviderError(error)) throw error;
     throw new ProviderError(
       'transient',
       provider,

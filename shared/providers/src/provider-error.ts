@@ -4,6 +4,16 @@
  * auth_revoked → mark the connection needs_reauth, no retry; not_found → the event is gone;
  * cursor_expired → full resync; conflict → re-sync the event and re-plan; permanent → fail.
  */
+export const PROVIDER_ERROR_KINDS: readonly string[] = [
+  'transient',
+  'rate_limited',
+  'auth_revoked',
+  'not_found',
+  'cursor_expired',
+  'conflict',
+  'permanent',
+] satisfies ProviderErrorKind[];
+
 export type ProviderErrorKind =
   'transient' | 'rate_limited' | 'auth_revoked' | 'not_found' | 'cursor_expired' | 'conflict' | 'permanent';
 
@@ -31,8 +41,21 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * The one way to recognise a provider error, everywhere (adapters, OAuth, workers, the API): by its
+ * stable code and kind rather than `instanceof`, so an error from another copy of this module (the
+ * built package beside the source, or a worker that loads the adapters lazily) is recognised alike.
+ */
 export function isProviderError(error: unknown): error is ProviderError {
-  return error instanceof ProviderError;
+  if (error instanceof ProviderError) return true;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, kind } = error as { code?: unknown; kind?: unknown };
+  return code === 'FL_PROVIDER_ERROR' && typeof kind === 'string' && PROVIDER_ERROR_KINDS.includes(kind);
+}
+
+/** The kind of a provider error, undefined for any other error. */
+export function providerErrorKind(error: unknown): ProviderErrorKind | undefined {
+  return isProviderError(error) ? error.kind : undefined;
 }
 
 /** Parses `Retry-After` (seconds, possibly fractional as Graph sends "2.128", or an HTTP date). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sharedJson } from './__fixtures__/fixtures.js';
 import { googleError } from './google/google-errors.js';
 import { graphError } from './microsoft/graph-errors.js';
-import { parseRetryAfter } from './provider-error.js';
+import { ProviderError, isProviderError, parseRetryAfter, providerErrorKind } from './provider-error.js';
 
 const now = Date.parse('2026-11-23T09:00:00Z');
 
@@ -69,6 +69,33 @@ describe('Microsoft errors map to kinds the workers act on', () => {
 
   it('a 503 is transient and retryable', () => {
     expect(graphError(503, { error: { code: 'ServiceNotAvailable' } }, null, now).retryable).toBe(true);
+  });
+});
+
+describe('recognising a provider error', () => {
+  it('goes by its code and kind, so an error from another copy of the module is recognised alike', () => {
+    const own = new ProviderError('not_found', 'google', 'gone', { status: 404 });
+    // What a ProviderError of the built package looks like to the source copy (and the reverse).
+    const otherCopy = Object.assign(new Error('gone'), { code: 'FL_PROVIDER_ERROR', kind: 'cursor_expired' });
+    expect([isProviderError(own), providerErrorKind(own)]).toEqual([true, 'not_found']);
+    expect([isProviderError(otherCopy), providerErrorKind(otherCopy)]).toEqual([true, 'cursor_expired']);
+  });
+
+  it('refuses lookalikes: another code, an unknown kind, or no error at all', () => {
+    const lookalikes = [
+      Object.assign(new Error('x'), { code: 'FL_JOB_PAYLOAD_INVALID', kind: 'not_found' }),
+      Object.assign(new Error('x'), { code: 'FL_PROVIDER_ERROR', kind: 'teapot' }),
+      { kind: 'rate_limited' },
+      'FL_PROVIDER_ERROR',
+      undefined,
+    ];
+    expect(lookalikes.map(providerErrorKind)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
 

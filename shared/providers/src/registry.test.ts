@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProvider, parseNotification, PROVIDER_FACTORIES } from './index.js';
+import { createProvider, PROVIDER_FACTORIES } from './index.js';
 
 const settings = {
   tokens: { getAccessToken: () => Promise.resolve('t'), invalidate: () => undefined },
@@ -12,13 +12,6 @@ describe('provider registry', () => {
     expect(Object.keys(PROVIDER_FACTORIES).sort()).toEqual(['google', 'microsoft']);
     expect(createProvider('google', settings).kind).toBe('google');
     expect(createProvider('microsoft', settings).kind).toBe('microsoft');
-  });
-
-  it('exposes the push parsers per provider', () => {
-    expect(parseNotification.google({}).ok).toBe(false);
-    expect(parseNotification.microsoft({ query: { validationToken: 'v' }, body: undefined }).kind).toBe(
-      'validation',
-    );
   });
 
   it('reports an unreachable provider as a transient ProviderError', async () => {

@@ -4,9 +4,7 @@
  */
 import type { CalendarProvider, ProviderSettings } from './calendar-provider.js';
 import { createGoogleProvider } from './google/google-provider.js';
-import { parseGoogleNotification } from './google/parse-google-notification.js';
 import { createMicrosoftProvider } from './microsoft/graph-provider.js';
-import { parseGraphNotification } from './microsoft/parse-graph-notification.js';
 import type { ProviderKind } from './provider-error.js';
 
 /** Each provider's adapter factory. */
@@ -21,12 +19,3 @@ export const PROVIDER_FACTORIES: Readonly<
 export function createProvider(kind: ProviderKind, settings: ProviderSettings): CalendarProvider {
   return PROVIDER_FACTORIES[kind](settings);
 }
-
-/**
- * Push parsers per provider. Their inputs differ by nature (Google: headers only; Graph: query and
- * body), so each receiver route calls its own.
- */
-export const parseNotification = {
-  google: parseGoogleNotification,
-  microsoft: parseGraphNotification,
-} as const;

@@ -7,7 +7,8 @@
  */
 import { repositories, type ConnectionRow } from '@frontload/db';
 import type { Logger } from '@frontload/logging';
-import { providerErrorKind, StoredTokenSet } from '@frontload/connections';
+import { StoredTokenSet } from '@frontload/connections';
+import { providerErrorKind } from '@frontload/providers/errors';
 import type { CalendarProvider } from '@frontload/providers';
 import type { SyncDeps } from './deps.js';
 import { stopPush } from './push-channel.js';

@@ -8,7 +8,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { repositories, type ConnectionRow } from '@frontload/db';
 import type { CalendarProvider, PushChannel } from '@frontload/providers';
 import type { SyncDeps } from './deps.js';
-import { providerErrorKind } from '@frontload/connections';
+import { providerErrorKind } from '@frontload/providers/errors';
 
 /** sha256 hex of a push secret: what the connection row stores and the receivers compare. */
 export const hashPushSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');

@@ -8,7 +8,7 @@ import { repositories, type ConnectionRow, type MirrorApplyResult } from '@front
 import type { JobPayload } from '@frontload/jobs';
 import type { CalendarProvider, ChangeSet } from '@frontload/providers';
 import type { SyncDeps } from './deps.js';
-import { providerErrorKind } from '@frontload/connections';
+import { providerErrorKind } from '@frontload/providers/errors';
 
 /** What a sync did; stored as the job's return value (ids and counts only). */
 export interface SyncOutcome {

@@ -12,7 +12,7 @@ import type {
   TimeWindow,
   WatchInput,
 } from '../calendar-provider.js';
-import { ProviderError } from '../provider-error.js';
+import { ProviderError, isProviderError } from '../provider-error.js';
 import { toUtcInstant } from '../provider-time.js';
 import { createGoogleClient, type GoogleClient } from './google-client.js';
 import { getGoogleEvent, listGoogleChanges, type GoogleContext } from './google-sync.js';
@@ -117,7 +117,7 @@ async function googleUnwatch(client: GoogleClient, channel: { channelId: string;
       }),
     );
   } catch (error) {
-    if (error instanceof ProviderError && error.kind === 'not_found') return; // expired or stopped already
+    if (isProviderError(error) && error.kind === 'not_found') return; // expired or stopped already
     throw error;
   }
 }

@@ -10,7 +10,7 @@
 import type { calendar_v3 } from 'googleapis';
 import type { CalendarEvent } from '@frontload/domain';
 import type { ChangeSet, EventChange, ListChangesRequest } from '../calendar-provider.js';
-import { ProviderError } from '../provider-error.js';
+import { ProviderError, isProviderError } from '../provider-error.js';
 import type { GoogleClient } from './google-client.js';
 import { mapGoogleEvent, needsCalendarZone } from './map-google-event.js';
 
@@ -87,7 +87,7 @@ export async function getGoogleEvent(ctx: GoogleContext, id: string): Promise<Ca
     );
     return await mapGoogleOne(ctx, data);
   } catch (error) {
-    if (error instanceof ProviderError && error.kind === 'not_found') return undefined;
+    if (isProviderError(error) && error.kind === 'not_found') return undefined;
     throw error;
   }
 }

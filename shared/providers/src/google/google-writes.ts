@@ -7,7 +7,7 @@
 import type { calendar_v3 } from 'googleapis';
 import type { CalendarEvent } from '@frontload/domain';
 import type { CreateEventInput, MoveEventInput } from '../calendar-provider.js';
-import { ProviderError } from '../provider-error.js';
+import { ProviderError, isProviderError } from '../provider-error.js';
 import type { GoogleRequestOptions } from './google-client.js';
 import { googleEventId } from './google-event-id.js';
 import { getGoogleEvent, mapGoogleOne, type GoogleContext } from './google-sync.js';
@@ -89,7 +89,7 @@ async function insert(ctx: GoogleContext, input: CreateEventInput, focusTime: bo
 
 /** A refusal of the focusTime type itself: status events exist only "for some users" (G-STATUS). */
 function focusTimeRefused(error: unknown): boolean {
-  return error instanceof ProviderError && error.kind === 'permanent' && error.details.status === 400;
+  return isProviderError(error) && error.kind === 'permanent' && error.details.status === 400;
 }
 
 /**
@@ -106,7 +106,7 @@ export async function createGoogleEvent(ctx: GoogleContext, input: CreateEventIn
     }
   } catch (error) {
     // 409 duplicate: this clientId was created before (a retried create) — return what exists.
-    if (!(error instanceof ProviderError) || error.details.status !== 409) throw error;
+    if (!isProviderError(error) || error.details.status !== 409) throw error;
     const existing = await getGoogleEvent(ctx, googleEventId(input.clientId));
     if (!existing) throw error; // the id is taken by a deleted event: a real conflict
     return existing;
@@ -177,7 +177,7 @@ export async function deleteGoogleEvent(
     );
   } catch (error) {
     // 404, and 410 `deleted` (G-ERR), both map to not_found: already gone is done.
-    if (error instanceof ProviderError && error.kind === 'not_found') return;
+    if (isProviderError(error) && error.kind === 'not_found') return;
     throw error;
   }
 }

@@ -13,7 +13,7 @@ import type {
   TimeWindow,
   WatchInput,
 } from '../calendar-provider.js';
-import { ProviderError } from '../provider-error.js';
+import { ProviderError, isProviderError } from '../provider-error.js';
 import { instantToWallTime, msToInstant } from '../provider-time.js';
 import { createGraphClient, type GraphClient } from './graph-client.js';
 import {
@@ -158,7 +158,7 @@ async function graphUnwatch(client: GraphClient, channel: { resourceId: string }
       (c) => c.api(`/subscriptions/${encodeURIComponent(channel.resourceId)}`).delete() as Promise<unknown>,
     );
   } catch (error) {
-    if (error instanceof ProviderError && error.kind === 'not_found') return; // expired or removed
+    if (isProviderError(error) && error.kind === 'not_found') return; // expired or removed
     throw error;
   }
 }

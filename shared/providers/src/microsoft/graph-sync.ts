@@ -8,7 +8,7 @@
  */
 import type { CalendarEvent } from '@frontload/domain';
 import type { ChangeSet, EventChange, ListChangesRequest, TimeWindow } from '../calendar-provider.js';
-import { ProviderError } from '../provider-error.js';
+import { ProviderError, isProviderError } from '../provider-error.js';
 import { instantMs } from '../provider-time.js';
 import type { GraphClient } from './graph-client.js';
 import {
@@ -107,7 +107,7 @@ export async function getGraphEvent(ctx: GraphContext, id: string): Promise<Cale
     );
     return await mapGraphOne(ctx, item);
   } catch (error) {
-    if (error instanceof ProviderError && error.kind === 'not_found') return undefined;
+    if (isProviderError(error) && error.kind === 'not_found') return undefined;
     throw error;
   }
 }

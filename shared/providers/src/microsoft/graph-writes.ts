@@ -6,7 +6,7 @@
 import { Temporal } from 'temporal-polyfill';
 import type { CalendarEvent } from '@frontload/domain';
 import type { CreateEventInput, MoveEventInput } from '../calendar-provider.js';
-import { ProviderError } from '../provider-error.js';
+import { ProviderError, isProviderError } from '../provider-error.js';
 import { instantToWallTime } from '../provider-time.js';
 import { ianaToGraphZone } from './graph-zones.js';
 import { PREFER_UTC, mapGraphOne, type GraphContext } from './graph-sync.js';
@@ -140,7 +140,7 @@ export async function deleteGraphEvent(
       return (input.etag ? request.header('If-Match', input.etag) : request).delete() as Promise<unknown>;
     });
   } catch (error) {
-    if (error instanceof ProviderError && error.kind === 'not_found') return;
+    if (isProviderError(error) && error.kind === 'not_found') return;
     throw error;
   }
 }
