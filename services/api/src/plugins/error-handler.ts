@@ -34,7 +34,8 @@ function fieldPath(issue: ValidationIssue): string {
   return typeof property === 'string' ? `${at}/${property.replaceAll('~', '~0').replaceAll('/', '~1')}` : at;
 }
 
-function toBody(error: FastifyError, requestId: string): ErrorBody {
+/** The coded body of an error, as every error answer of the API carries it. */
+export function errorBody(error: FastifyError, requestId: string): ErrorBody {
   const statusCode = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
   if (error.validation) {
     return {
@@ -67,14 +68,14 @@ function toBody(error: FastifyError, requestId: string): ErrorBody {
  * handler runs (a URL that does not decode), answered with the same coded body as every other.
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const body = toBody(error, request.id);
+  const body = errorBody(error, request.id);
   request.log.info({ code: body.code, statusCode: body.statusCode }, 'request refused');
   void reply.status(body.statusCode).send(body);
 }
 
 export const errorHandler = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const body = toBody(error, request.id);
+    const body = errorBody(error, request.id);
     if (body.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.code, statusCode: body.statusCode }, 'request refused');
     return reply.status(body.statusCode).send(body);

@@ -12,9 +12,10 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { repositories, type Database } from '@frontload/db';
 import { QUEUES } from '@frontload/jobs';
 import { Queue } from 'bullmq';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { Errors } from '../errors.js';
+import { errorBody } from '../plugins/error-handler.js';
 import { dashboardCspDirectives } from '../plugins/security.js';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
@@ -86,8 +87,14 @@ export async function adminQueueRoutes(app: FastifyInstance, options: AdminQueue
       },
     } as typeof route.config;
   });
-  app.addHook('onRequest', async (request) => {
-    await requireAdmin(request, options.db, admins);
+  app.addHook('onRequest', async (request, reply) => {
+    try {
+      await requireAdmin(request, options.db, admins);
+    } catch (error) {
+      // Answered here: the dashboard's plugin has an error handler of its own, with another shape.
+      const body = errorBody(error as FastifyError, request.id);
+      return reply.status(body.statusCode).send(body);
+    }
     openQueues();
   });
   app.addHook('onClose', async () => void (await Promise.all((queues ?? []).map((queue) => queue.close()))));
