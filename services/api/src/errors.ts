@@ -44,6 +44,8 @@ export const Errors = {
     'The provider refused the authorization code (%s)',
     400,
   ),
+  PushUnknownChannel: createError('FL_PUSH_UNKNOWN_CHANNEL', 'Unknown push channel or subscription', 401),
+  PushForbidden: createError('FL_PUSH_FORBIDDEN', 'Push notification secret does not match', 403),
   WebhookUrlRefused: createError('FL_WEBHOOK_URL_REFUSED', 'Webhook URL refused: %s (%s)', 400),
   PlanStale: createError(
     'FL_PLAN_STALE',

@@ -17,7 +17,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { repositories, type ConnectionRow, type Database } from '@frontload/db';
 import type { Producers } from '@frontload/jobs';
-import createError from '@fastify/error';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   parseGoogleNotification,
@@ -26,12 +25,6 @@ import {
   type GraphLifecycleNotification,
 } from '@frontload/providers/notifications';
 import { Errors } from '../errors.js';
-
-/** Coded refusals of the receivers. */
-export const PushErrors = {
-  UnknownChannel: createError('FL_PUSH_UNKNOWN_CHANNEL', 'Unknown push channel or subscription', 401),
-  Forbidden: createError('FL_PUSH_FORBIDDEN', 'Push notification secret does not match', 403),
-};
 
 export interface PushRouteOptions {
   db: Database;
@@ -114,9 +107,9 @@ export const pushRoutes: FastifyPluginAsyncTypebox<PushRouteOptions> = async (ap
     if (!parsed.ok) throw new Errors.ValidationFailed(parsed.reason);
     const { channelId, resourceId, resourceState, token } = parsed.notification;
     const connection = await lookups.google(channelId);
-    if (!connection) throw new PushErrors.UnknownChannel();
+    if (!connection) throw new Errors.PushUnknownChannel();
     if (!secretMatches(token, connection.push_secret_hash) || resourceId !== connection.push_resource_id) {
-      throw new PushErrors.Forbidden();
+      throw new Errors.PushForbidden();
     }
     // `sync` only announces a new channel; nothing changed yet.
     if (resourceState !== 'sync' && isLive(connection)) {
@@ -168,7 +161,7 @@ async function verifiedWork(lookup: Lookups['graph'], items: GraphItem[]): Promi
       for (const w of workFor(item, connection.id)) work.set(`${w.kind}:${w.connectionId}`, w);
     }
   }
-  if (work.size === 0 && known === 0) throw new PushErrors.UnknownChannel();
-  if (work.size === 0 && forged > 0) throw new PushErrors.Forbidden();
+  if (work.size === 0 && known === 0) throw new Errors.PushUnknownChannel();
+  if (work.size === 0 && forged > 0) throw new Errors.PushForbidden();
   return [...work.values()];
 }
