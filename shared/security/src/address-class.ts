@@ -15,8 +15,10 @@ import ipaddr from 'ipaddr.js';
  * - `carrierGradeNat`: 100.64/10 (Alibaba's 100.100.100.200 metadata)
  * - `multicast`, `unspecified` (0.0.0.0/8, ::), `broadcast`
  * - `reserved`: documentation, benchmarking, AS112, AMT, 240/4, discard, site-local, ORCHID, …
- * - `ipv4Mapped`, `nat64`, `tunnel` (6to4, Teredo): IPv6 forms that embed an IPv4 address. When the
- *   embedded address is not public, its own class is reported instead (`::ffff:127.0.0.1` → loopback).
+ * - `ipv4Mapped`, `nat64`, `tunnel` (6to4, Teredo): IPv6 forms that embed an IPv4 address (IPv4-mapped
+ *   and IPv4-compatible both report as `ipv4Mapped`). When the embedded address is not public, its
+ *   own class is reported instead (`::ffff:127.0.0.1`, `::127.0.0.1` → loopback; `::a9fe:a9fe` →
+ *   linkLocal).
  */
 export type AddressClass =
   | 'public'
@@ -63,6 +65,7 @@ const v6Classes: Record<string, AddressClass> = {
 /** IPv6 ranges that carry an IPv4 address, and where its 32 bits sit (index of the first 16-bit part). */
 const embeddingRanges: Record<string, { cls: AddressClass; part: number }> = {
   ipv4Mapped: { cls: 'ipv4Mapped', part: 6 },
+  ipv4Compatible: { cls: 'ipv4Mapped', part: 6 },
   rfc6145: { cls: 'ipv4Mapped', part: 6 },
   rfc6052: { cls: 'nat64', part: 6 },
   '6to4': { cls: 'tunnel', part: 1 },
@@ -79,8 +82,18 @@ function embeddedV4(address: ipaddr.IPv6, part: number): ipaddr.IPv4 {
   return new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
 }
 
+/**
+ * IPv4-compatible IPv6 (`::a.b.c.d`, deprecated by RFC 4291 but still parsed, and what a URL makes
+ * of `[::127.0.0.1]`: `[::7f00:1]`): the first 96 bits zero, other than `::` and `::1` themselves.
+ * ipaddr.js files these under plain unicast, so they are recognised here.
+ */
+function isIpv4Compatible(address: ipaddr.IPv6): boolean {
+  const parts = address.parts;
+  return parts.slice(0, 6).every((part) => part === 0) && (parts[6] !== 0 || (parts[7] ?? 0) > 1);
+}
+
 function classifyV6(address: ipaddr.IPv6): AddressClass {
-  const range = address.range();
+  const range = isIpv4Compatible(address) ? 'ipv4Compatible' : address.range();
   const embedding = embeddingRanges[range];
   if (embedding) {
     // Report the embedded address's class when it is the real problem (::ffff:10.0.0.1 → private);
