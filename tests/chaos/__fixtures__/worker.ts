@@ -4,8 +4,9 @@
  * - `now()` reads the simulated clock (sim-clock.ts), so weeks pass in seconds;
  * - short job locks and stalled-job checks, so a SIGKILLed job is picked up again within a second.
  * The sync worker reads the calendar with a 3 s request timeout (production: 30 s), so a provider
- * that hangs costs a chaos seed seconds, not half a minute. No job schedulers are installed (nor
- * the weekly plan's free/busy cache and provider limiter of production's planner): the runner enqueues the catch-up sweep and the weekly plan at the simulated instants they fall on.
+ * that hangs costs a chaos seed seconds, not half a minute. No job schedulers are installed (the
+ * runner enqueues the catch-up sweep and the weekly plan at the simulated instants they fall on), and
+ * the provider limiter, provider metrics and the planner's free/busy cache of production are left out.
  *
  * argv: kind (sync | planner | notifier) clockFile stalledIntervalMs lockDurationMs
  */
@@ -38,14 +39,8 @@ const now = fileClock(clockPath!);
 function queues(rt: WorkerRuntime): QueueBinding[] {
   const { env, db, producers, vault, oauth } = rt;
   if (kind === 'notifier') return notifier.notifierQueues(rt);
-  const connectionDeps = {
-    db,
-    producers,
-    now,
-    vault,
-    oauth,
-    apiBaseUrls: { google: env.GOOGLE_API_BASE_URL, microsoft: env.MICROSOFT_GRAPH_BASE_URL },
-  };
+  // Without production's provider hooks (limiter, metrics): see the header.
+  const connectionDeps = { ...rt.connections, callHooks: [] };
   if (kind === 'sync') {
     return sync.queueBindings({
       db,

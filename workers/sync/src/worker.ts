@@ -11,22 +11,12 @@ import { scheduleSweep } from './schedule.js';
 
 /** The sync worker's queues, built from the runtime. */
 export function syncQueues(rt: WorkerRuntime, tuning: SyncTuning = DEFAULT_TUNING): QueueBinding[] {
-  const { env } = rt;
-  const connectionDeps = {
-    db: rt.db,
-    producers: rt.producers,
-    now: rt.now,
-    vault: rt.vault,
-    oauth: rt.oauth,
-    apiBaseUrls: { google: env.GOOGLE_API_BASE_URL, microsoft: env.MICROSOFT_GRAPH_BASE_URL },
-    callHooks: rt.callHooks,
-  };
   return queueBindings({
     db: rt.db,
     producers: rt.producers,
     vault: rt.vault,
     oauth: rt.oauth,
-    providerFor: (connection) => openConnection(connectionDeps, connection),
+    providerFor: (connection) => openConnection(rt.connections, connection),
     now: rt.now,
     pushPublicUrl: rt.env.PUSH_PUBLIC_URL,
     tuning,
