@@ -95,6 +95,24 @@ describe('deleted focus blocks', () => {
     expect(deriveIntent(input({ evidence: [create] })).deletedFocusBlocks).toEqual([block]);
   });
 
+  it('a block Frontload re-placed counts at its latest slot', () => {
+    const moved = { start: iso(now + 74 * HOUR), end: iso(now + 76 * HOUR) };
+    const update: Evidence = {
+      op: {
+        kind: 'updateFocusBlock',
+        key: 'u1',
+        eventId: 'fl1',
+        reason: 'meeting',
+        emails: [],
+        before: block,
+        after: moved,
+      },
+      applied: true,
+      at: now - 90 * 60_000,
+    };
+    expect(deriveIntent(input({ evidence: [update, create] })).deletedFocusBlocks).toEqual([moved]);
+  });
+
   it('does not count a block still on the calendar, one Frontload deleted itself, or one no sync has looked at yet', () => {
     expect(
       deriveIntent(input({ evidence: [create], events: [event('fl1', block)] })).deletedFocusBlocks,
@@ -115,6 +133,48 @@ describe('deleted focus blocks', () => {
     expect(deriveIntent(input({ evidence: [create], syncedAt: now - 3 * HOUR })).deletedFocusBlocks).toEqual(
       [],
     );
+  });
+});
+
+describe('overrides of single events', () => {
+  const single: Evidence = {
+    op: {
+      kind: 'moveOccurrence',
+      key: 'o1',
+      eventId: 'ev1',
+      reason: 'first half',
+      emails: ['bob@acme.test'],
+      counterpart: 'Bob@acme.test',
+      before,
+      after,
+    },
+    applied: true,
+    at: now - 2 * HOUR,
+    resultId: 'ev1',
+    beforeEtag: 'b',
+    afterEtag: 'a',
+  };
+  const at = (range: { start: string; end: string }, etag: string) => [
+    event('ev1', range, { etag, title: 'Bob 1:1' }),
+  ];
+
+  it('an event Frontload moved that the user then moved elsewhere is an override of that event', () => {
+    expect(
+      deriveIntent(input({ evidence: [single], events: at(slot(now + 26 * HOUR), 'u') })).overrides,
+    ).toEqual([
+      {
+        targetId: 'ev1',
+        targetKind: 'event',
+        title: 'Bob 1:1',
+        counterpart: 'bob@acme.test',
+        evidenceAt: now - 2 * HOUR,
+      },
+    ]);
+  });
+
+  it('an event still where Frontload wrote it, or a mirror still holding the etag from before the write, is no override', () => {
+    expect(deriveIntent(input({ evidence: [single], events: at(after, 'a') })).overrides).toEqual([]);
+    expect(deriveIntent(input({ evidence: [single], events: at(before, 'b') })).overrides).toEqual([]);
   });
 });
 
