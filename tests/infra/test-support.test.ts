@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { cruise, type ICruiseOptions, type IReporterOutput } from 'dependency-cruiser';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -27,31 +27,38 @@ function violations(result: IReporterOutput) {
 const scratch = mkdtempSync(join(tmpdir(), 'layer-rules-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function tree(files: Record<string, string>) {
-  for (const [path, text] of Object.entries(files)) {
+/**
+ * Writes a scratch tree: each file imports the listed files, named from the tree's root (the import
+ * specifiers are made relative here, so this file names no path that leaves the repository).
+ */
+function tree(files: Record<string, string[]>) {
+  for (const [path, imports] of Object.entries(files)) {
+    const lines = imports.map((target) => {
+      const specifier = relative(dirname(path), target).replace(/\.ts$/, '');
+      return `import '${specifier.startsWith('.') ? specifier : `./${specifier}`}';\n`;
+    });
     mkdirSync(dirname(join(scratch, path)), { recursive: true });
-    writeFileSync(join(scratch, path), text);
+    writeFileSync(join(scratch, path), `${lines.join('')}export const value = 1;\n`);
   }
 }
 
 describe('layer rules for test support', () => {
   it('refuse production source importing @frontload/testing or test code, and allow tests to', async () => {
-    const testing = "import '../../testing/src/index';\n";
+    const testing = 'shared/testing/src/index.ts';
     tree({
-      'shared/testing/src/index.ts': 'export const fixture = 1;\n',
+      [testing]: [],
       // Production source, wherever it sits under src/, may not import the test-only package…
-      'services/api/src/testing/test-app.ts': "import '../../../../shared/testing/src/index';\n",
-      'shared/providers/src/__fixtures__/session.ts': "import '../../../testing/src/index';\n",
+      'services/api/src/testing/test-app.ts': [testing],
+      'shared/providers/src/__fixtures__/session.ts': [testing],
       // …nor a test/ folder, tests/, a fixture or a test file.
-      'services/api/src/app.ts': "import '../test/harness';\nimport './app.test';\n",
-      'shared/db/src/repos.ts': "import '../../../tests/helpers';\nimport './__fixtures__/rows';\n",
-      'shared/db/src/__fixtures__/rows.ts': 'export const rows = [];\n',
-      'tests/helpers.ts': 'export const helper = 1;\n',
+      'services/api/src/app.ts': ['services/api/test/harness.ts', 'services/api/src/app.test.ts'],
+      'shared/db/src/repos.ts': ['tests/helpers.ts', 'shared/db/src/__fixtures__/rows.ts'],
+      'shared/db/src/__fixtures__/rows.ts': [],
+      'tests/helpers.ts': [],
       // Tests and test folders may.
-      'services/api/test/harness.ts': "import '../../../shared/testing/src/index';\nimport '../src/app';\n",
-      'services/api/src/app.test.ts':
-        "import '../../../shared/testing/src/index';\nimport '../test/harness';\n",
-      'shared/db/src/db.test.ts': testing.replace('../../', '../../../'),
+      'services/api/test/harness.ts': [testing, 'services/api/src/app.ts'],
+      'services/api/src/app.test.ts': [testing, 'services/api/test/harness.ts'],
+      'shared/db/src/db.test.ts': [testing],
     });
     const { tsConfig: _ignored, ...options } = config.options;
     const result = await cruise(['shared', 'services', 'tests'], {
