@@ -1,11 +1,15 @@
 /**
  * No Docker engine runs here, so the deployment files are checked statically: every variable they
- * set is one the config schema knows, every command is a script that exists, and every probe path
- * is a route the API serves.
+ * set is one the config schema knows, every command is a script that exists, every probe path is a
+ * route the API serves, and in the compose file as it is rendered every URL a browser is sent to
+ * uses a host the host resolves while every URL a container calls uses a name the compose network
+ * resolves (checked on the sandbox's own discovery documents and the API's sign-in URL too).
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeVariables } from '@frontload/config';
+import { createOAuth } from '@frontload/providers/oauth';
+import { startSandbox } from '@frontload/testing';
 import { buildApp } from '@frontload/api';
 import type { Database } from '@frontload/db';
 import type { Producers } from '@frontload/jobs';
@@ -120,5 +124,142 @@ describe('deployment files', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+/**
+ * The compose file as `docker compose config` renders it with nothing set in the shell: `${VAR:-x}`
+ * becomes x, `${VAR}` empty, `$$` a dollar; YAML anchors and merge keys resolved.
+ */
+function renderCompose(text: string) {
+  const interpolated = text.replace(
+    /\$\$|\$\{([A-Z0-9_]+)(?::?-([^}]*))?\}/g,
+    (all, _name, fallback?: string) => (all === '$$' ? '$' : (fallback ?? '')),
+  );
+  return parse(interpolated, { merge: true }) as { services: Record<string, Json> };
+}
+
+const rendered = renderCompose(read('infra/docker-compose.yml'));
+const envOf = (service: string) => (rendered.services[service]?.environment ?? {}) as Record<string, string>;
+/** The port a service listens on inside the network, from its own variables. */
+const listensOn: Record<string, (env: Record<string, string>) => number> = {
+  postgres: () => 5432,
+  redis: () => 6379,
+  sandbox: (env) => Number(env.SANDBOX_PORT ?? 4010),
+  api: (env) => Number(env.PORT ?? 3000),
+};
+/** What the host reaches: each published port mapped to the service and its port in the network. */
+const published = new Map<number, { service: string; port: number }>();
+for (const [service, spec] of Object.entries(rendered.services)) {
+  for (const entry of (spec.ports as string[] | undefined) ?? []) {
+    const [host, container] = entry.split(':').slice(-2).map(Number);
+    // A port published only on the loopback still counts: the browser runs on the host.
+    published.set(host!, { service, port: container! });
+  }
+}
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+const portOf = (url: URL) => Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+
+/** Why a browser on the host cannot open `value` (which service it must reach), or undefined. */
+function browserProblem(value: string, service: string): string | undefined {
+  const url = new URL(value);
+  if (!LOOPBACK.has(url.hostname)) return `${value}: the host cannot resolve ${url.hostname}`;
+  const target = published.get(portOf(url));
+  if (target?.service !== service) return `${value}: port ${portOf(url)} is not published by ${service}`;
+  if (target.port !== listensOn[service]!(envOf(service)))
+    return `${value}: ${service} does not listen on ${target.port}`;
+  return undefined;
+}
+
+/** Why a container cannot call `value` on `service`, or undefined. */
+function containerProblem(value: string, service: string): string | undefined {
+  const url = new URL(value);
+  if (url.hostname !== service) return `${value}: containers reach ${service} by its service name`;
+  if (portOf(url) !== listensOn[service]!(envOf(service))) return `${value}: ${service} listens elsewhere`;
+  return undefined;
+}
+
+/** Which service each URL variable points at, and who follows it: a browser or a container. */
+const URL_VARIABLES: Record<string, { service: string; caller: 'browser' | 'container' }> = {
+  PUBLIC_URL: { service: 'api', caller: 'browser' },
+  PUSH_PUBLIC_URL: { service: 'api', caller: 'container' },
+  DATABASE_URL: { service: 'postgres', caller: 'container' },
+  REDIS_URL: { service: 'redis', caller: 'container' },
+  GOOGLE_OAUTH_BASE_URL: { service: 'sandbox', caller: 'container' },
+  GOOGLE_API_BASE_URL: { service: 'sandbox', caller: 'container' },
+  MICROSOFT_LOGIN_BASE_URL: { service: 'sandbox', caller: 'container' },
+  MICROSOFT_LOGIN_BROWSER_URL: { service: 'sandbox', caller: 'browser' },
+  MICROSOFT_GRAPH_BASE_URL: { service: 'sandbox', caller: 'container' },
+  SANDBOX_PUBLIC_URL: { service: 'sandbox', caller: 'container' },
+  SANDBOX_BROWSER_URL: { service: 'sandbox', caller: 'browser' },
+};
+
+describe('compose, as rendered, from a browser on the host', () => {
+  it('sends the browser only to host names the host resolves, and containers only to service names', () => {
+    const problems: string[] = [];
+    let checked = 0;
+    for (const [name, spec] of Object.entries(rendered.services)) {
+      for (const [variable, value] of Object.entries(envOf(name))) {
+        const meaning = URL_VARIABLES[variable];
+        if (!meaning && /^[a-z][a-z0-9+.-]*:\/\//i.test(String(value)))
+          problems.push(`${name}.${variable}: a URL this test does not know the caller of`);
+        if (!meaning || value === '') continue;
+        checked += 1;
+        const problem =
+          meaning.caller === 'browser'
+            ? browserProblem(String(value), meaning.service)
+            : containerProblem(String(value), meaning.service);
+        if (problem) problems.push(`${name}.${variable}: ${problem}`);
+      }
+      expect(spec.image ?? spec.build, name).toBeDefined();
+    }
+    expect(checked).toBeGreaterThan(30);
+    expect(problems).toEqual([]);
+  });
+
+  it("has the sandbox's discovery documents send the browser to the host and servers to the service", async () => {
+    const env = envOf('sandbox');
+    const sandbox = await startSandbox({
+      publicUrl: env.SANDBOX_PUBLIC_URL!,
+      ...(env.SANDBOX_BROWSER_URL ? { browserUrl: env.SANDBOX_BROWSER_URL } : {}),
+    });
+    try {
+      const google = (await (
+        await fetch(`${sandbox.url}/.well-known/openid-configuration`)
+      ).json()) as Record<string, string>;
+      const tenant = envOf('api').MICROSOFT_TENANT ?? 'common';
+      const microsoft = (await (
+        await fetch(`${sandbox.url}/${tenant}/v2.0/.well-known/openid-configuration`)
+      ).json()) as Record<string, string>;
+      const problems = [
+        browserProblem(google.authorization_endpoint!, 'sandbox'),
+        browserProblem(microsoft.authorization_endpoint!, 'sandbox'),
+        ...['token_endpoint', 'revocation_endpoint', 'jwks_uri', 'userinfo_endpoint'].map((k) =>
+          containerProblem(google[k]!, 'sandbox'),
+        ),
+        ...['token_endpoint', 'jwks_uri'].map((k) => containerProblem(microsoft[k]!, 'sandbox')),
+      ].filter(Boolean);
+      expect(problems).toEqual([]);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('has the API send the browser to a Microsoft sign-in page the host resolves', async () => {
+    const env = envOf('api');
+    const oauth = createOAuth({
+      publicUrl: env.PUBLIC_URL!,
+      google: { clientId: 'c', clientSecret: 's', oauthBaseUrl: env.GOOGLE_OAUTH_BASE_URL! },
+      microsoft: {
+        clientId: 'c',
+        clientSecret: 's',
+        tenant: env.MICROSOFT_TENANT ?? 'common',
+        loginBaseUrl: env.MICROSOFT_LOGIN_BASE_URL!,
+        browserLoginBaseUrl: env.MICROSOFT_LOGIN_BROWSER_URL,
+      },
+    });
+    const signIn = await oauth.authorizationUrl('microsoft', 'state', 'verifier'.repeat(6));
+    expect(browserProblem(signIn.href, 'sandbox')).toBeUndefined();
+    expect(browserProblem(signIn.searchParams.get('redirect_uri')!, 'api')).toBeUndefined();
   });
 });

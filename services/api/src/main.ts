@@ -29,6 +29,7 @@ const oauth = createOAuth({
     clientSecret: env.MICROSOFT_CLIENT_SECRET,
     tenant: env.MICROSOFT_TENANT,
     loginBaseUrl: env.MICROSOFT_LOGIN_BASE_URL,
+    browserLoginBaseUrl: env.MICROSOFT_LOGIN_BROWSER_URL,
   },
 });
 const app = await buildApp({

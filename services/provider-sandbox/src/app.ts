@@ -14,6 +14,8 @@ import { microsoftPlugin } from './microsoft/index.js';
 
 export interface SandboxOptions {
   publicUrl: string;
+  /** Where browsers reach the sandbox (authorize pages), when not at `publicUrl`. */
+  browserUrl?: string | undefined;
   controlEnabled: boolean;
   allowHttpPush: boolean;
   seedDemo: boolean;
@@ -33,6 +35,7 @@ export async function buildSandbox(
 ): Promise<{ app: FastifyInstance; core: SandboxRuntime }> {
   const core = createSandboxCore({
     publicUrl: options.publicUrl,
+    browserUrl: options.browserUrl,
     controlEnabled: options.controlEnabled,
     allowHttpPush: options.allowHttpPush,
     startAtMs: options.startAtMs ?? Date.now(),

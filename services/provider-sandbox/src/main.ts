@@ -7,6 +7,7 @@ import { buildSandbox } from './app.js';
 const env = loadConfigOrExit('sandbox');
 const { app, core } = await buildSandbox({
   publicUrl: env.SANDBOX_PUBLIC_URL,
+  browserUrl: env.SANDBOX_BROWSER_URL,
   controlEnabled: env.SANDBOX_CONTROL,
   allowHttpPush: env.SANDBOX_ALLOW_HTTP_PUSH,
   seedDemo: env.SANDBOX_SEED_DEMO,

@@ -128,6 +128,13 @@ export const apiVariables = {
   PUSH_PUBLIC_URL: optionalText(
     'HTTPS base URL providers can reach for push notifications. Unset: poll every few minutes instead.',
   ),
+  MICROSOFT_LOGIN_BROWSER_URL: Type.Optional(
+    url(
+      'https?',
+      'Microsoft identity platform host as the browser reaches it (the sign-in page), when the API reaches it ' +
+        'at another address (compose: the sandbox service). Unset: MICROSOFT_LOGIN_BASE_URL.',
+    ),
+  ),
   METRICS_TOKEN: Type.Optional(
     Type.String({
       minLength: 16,
@@ -211,8 +218,15 @@ export const sandboxVariables = {
   SANDBOX_PORT: port(4010, 'Port the provider sandbox listens on.'),
   SANDBOX_PUBLIC_URL: url(
     'https?',
-    'Base URL clients reach the sandbox at (OIDC issuer, redirects).',
+    'Base URL servers reach the sandbox at (OIDC issuer, token endpoint, API links, resource URIs).',
     DEFAULT_SANDBOX_URL,
+  ),
+  SANDBOX_BROWSER_URL: Type.Optional(
+    url(
+      'https?',
+      "Base URL a person's browser reaches the sandbox at (the authorize and consent pages), when servers " +
+        'reach it at another address (compose: http://localhost:4010). Unset: SANDBOX_PUBLIC_URL.',
+    ),
   ),
   SANDBOX_CONTROL: flag(true, 'Mount the /_sandbox control API (clock, faults, seeding, request log).'),
   SANDBOX_ALLOW_HTTP_PUSH: flag(

@@ -41,7 +41,14 @@ export interface OAuthSettings {
   /** Where the provider sends the browser back: `${publicUrl}/auth/{provider}/callback`. */
   publicUrl: string;
   google: { clientId: string; clientSecret: string; oauthBaseUrl: string };
-  microsoft: { clientId: string; clientSecret: string; tenant: string; loginBaseUrl: string };
+  microsoft: {
+    clientId: string;
+    clientSecret: string;
+    tenant: string;
+    loginBaseUrl: string;
+    /** The login host as the browser reaches it (the authorize page), when not at `loginBaseUrl`. */
+    browserLoginBaseUrl?: string | undefined;
+  };
 }
 
 export interface TokenSet {
@@ -137,8 +144,12 @@ export function createOAuth(settings: OAuthSettings, now: () => number = Date.no
       });
       return googleEndpoints;
     }
-    const base = `${trim(settings.microsoft.loginBaseUrl)}/${settings.microsoft.tenant}/oauth2/v2.0`;
-    return Promise.resolve({ authorization: `${base}/authorize`, token: `${base}/token` });
+    const { loginBaseUrl, browserLoginBaseUrl, tenant } = settings.microsoft;
+    const path = `/${tenant}/oauth2/v2.0`;
+    return Promise.resolve({
+      authorization: `${trim(browserLoginBaseUrl ?? loginBaseUrl)}${path}/authorize`,
+      token: `${trim(loginBaseUrl)}${path}/token`,
+    });
   }
 
   function mapError(provider: ProviderKind, error: unknown): never {

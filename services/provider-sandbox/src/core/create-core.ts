@@ -8,6 +8,8 @@ import type { ProviderControl, ProviderKind, SandboxCore } from './types.js';
 
 export interface CoreOptions {
   publicUrl: string;
+  /** Where browsers reach the sandbox, when not at `publicUrl` (containers call it by service name). */
+  browserUrl?: string | undefined;
   controlEnabled: boolean;
   allowHttpPush: boolean;
   startAtMs: number;
@@ -39,6 +41,7 @@ export function createSandboxCore(options: CoreOptions): SandboxRuntime {
   const controls = new Map<ProviderKind, ProviderControl>();
   // Trailing slashes are dropped so `${baseUrl()}/calendar/v3/...` never doubles them.
   let base = options.publicUrl.replace(/\/+$/, '');
+  const browser = options.browserUrl?.replace(/\/+$/, '');
   return {
     clock,
     accounts,
@@ -47,6 +50,7 @@ export function createSandboxCore(options: CoreOptions): SandboxRuntime {
     faults,
     push,
     baseUrl: () => base,
+    browserUrl: () => browser ?? base,
     controlEnabled: options.controlEnabled,
     allowHttpPush: options.allowHttpPush,
     registerProvider(kind, control) {

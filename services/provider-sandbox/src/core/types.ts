@@ -182,8 +182,10 @@ export interface SandboxCore {
   log: RequestLog;
   faults: FaultInjector;
   push: PushDeliverer;
-  /** Public base URL of the sandbox (for OAuth redirects, resource URIs, OIDC issuer). */
+  /** Base URL servers reach the sandbox at (OIDC issuer, token endpoint, API links, resource URIs). */
   baseUrl(): string;
+  /** Base URL a browser reaches the sandbox at (the authorize pages); `baseUrl()` unless set apart. */
+  browserUrl(): string;
   /** Whether `/_sandbox` control routes are mounted. */
   controlEnabled: boolean;
   /** Allow http:// push addresses (local mode); otherwise only https:// like the real providers. */

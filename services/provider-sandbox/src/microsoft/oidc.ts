@@ -73,7 +73,8 @@ export function registerOidcRoutes(app: FastifyInstance, core: SandboxCore, keys
         response_types_supported: ['code'],
         scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
         issuer: issuerOf(core),
-        authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+        // The sign-in page is for the browser; every other endpoint is called by servers.
+        authorization_endpoint: `${core.browserUrl()}/${encodeURIComponent(request.params.tenant)}/oauth2/v2.0/authorize`,
         code_challenge_methods_supported: ['plain', 'S256'],
         claims_supported: [
           'sub',

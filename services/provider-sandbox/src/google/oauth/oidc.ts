@@ -15,7 +15,9 @@ function bearer(request: FastifyRequest): string | undefined {
 }
 
 export function oidcRoutes(scope: FastifyInstance, core: SandboxCore, keys: SigningKeys, book: GrantBook) {
-  scope.get('/.well-known/openid-configuration', async () => discoveryDocument(core.baseUrl()));
+  scope.get('/.well-known/openid-configuration', async () =>
+    discoveryDocument(core.baseUrl(), core.browserUrl()),
+  );
   scope.get('/oauth2/v3/certs', async () => keys.jwks);
   // google-auth-library's verifyIdToken reads PEM certs from the v1 endpoint on Node.
   scope.get('/oauth2/v1/certs', async () => keys.pem);
@@ -89,10 +91,11 @@ async function revoke(core: SandboxCore, book: GrantBook, request: FastifyReques
 }
 
 /** What a standard OIDC client reads to sign a user in against the sandbox. */
-function discoveryDocument(base: string) {
+/** The authorize page is for the browser (`browser`); every other endpoint is called by servers. */
+function discoveryDocument(base: string, browser: string) {
   return {
     issuer: base,
-    authorization_endpoint: `${base}${AUTHORIZE_PATH}`,
+    authorization_endpoint: `${browser}${AUTHORIZE_PATH}`,
     token_endpoint: `${base}${TOKEN_PATH}`,
     userinfo_endpoint: `${base}/v1/userinfo`,
     revocation_endpoint: `${base}/revoke`,
