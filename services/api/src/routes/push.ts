@@ -47,17 +47,40 @@ export type Channel = Pick<ConnectionRow, 'id' | 'status' | 'push_secret_hash' |
  */
 export function channelCache(now: () => number = Date.now) {
   const entries = new Map<string, { channel: Promise<Channel | undefined>; until: number }>();
-  return (key: string, load: () => Promise<Channel | undefined>): Promise<Channel | undefined> => {
+  const fresh = (key: string) => {
     const hit = entries.get(key);
-    if (hit && hit.until > now()) return hit.channel;
+    return hit && hit.until > now() ? hit.channel : undefined;
+  };
+  const remember = (key: string, channel: Promise<Channel | undefined>) => {
     entries.delete(key);
     if (entries.size >= CHANNEL_CACHE_MAX) entries.delete(entries.keys().next().value!);
-    const entry = { channel: load(), until: Number.POSITIVE_INFINITY };
+    const entry = { channel, until: Number.POSITIVE_INFINITY };
     entries.set(key, entry);
     const forget = () => entries.get(key) === entry && entries.delete(key);
-    entry.channel.then((channel) => (channel ? (entry.until = now() + CHANNEL_CACHE_MS) : forget()), forget);
+    entry.channel.then((found) => (found ? (entry.until = now() + CHANNEL_CACHE_MS) : forget()), forget);
     return entry.channel;
   };
+  const lookup = (key: string, load: () => Promise<Channel | undefined>): Promise<Channel | undefined> =>
+    fresh(key) ?? remember(key, load());
+  /** Many keys at once: the cached ones from memory, all the others with one load. */
+  lookup.many = (
+    keys: readonly string[],
+    loadMany: (missing: string[]) => Promise<ReadonlyMap<string, Channel>>,
+  ): Promise<(Channel | undefined)[]> => {
+    const missing = keys.filter((key) => !fresh(key));
+    const batch = missing.length > 0 ? loadMany(missing) : Promise.resolve(new Map<string, Channel>());
+    return Promise.all(
+      keys.map(
+        (key) =>
+          fresh(key) ??
+          remember(
+            key,
+            batch.then((found) => found.get(key)),
+          ),
+      ),
+    );
+  };
+  return lookup;
 }
 
 /** Constant-time check of a presented secret against the stored sha256 hex. */
@@ -70,8 +93,11 @@ const isLive = (row: Channel) => row.status === 'syncing' || row.status === 'hea
 
 type GraphItem = GraphChangeNotification | GraphLifecycleNotification;
 
-/** Channel (Google) or subscription (Graph) id → its connection. */
-type Lookups = Record<'google' | 'graph', (id: string) => Promise<Channel | undefined>>;
+/** Channel id (Google) → its connection; subscription ids (Graph) → their connections, in one query. */
+interface Lookups {
+  google: (channelId: string) => Promise<Channel | undefined>;
+  graph: (subscriptionIds: readonly string[]) => Promise<ReadonlyMap<string, Channel>>;
+}
 
 /** What a valid Graph item asks for. */
 type Work = { kind: 'sync' | 'renew'; connectionId: string };
@@ -95,11 +121,21 @@ export const pushRoutes: FastifyPluginAsyncTypebox<PushRouteOptions> = async (ap
   const cached = channelCache();
   const lookups: Lookups = {
     google: (channelId) => cached(`g:${channelId}`, () => syncState.byPushChannel(channelId)),
-    graph: (subscriptionId) =>
-      cached(
-        `m:${subscriptionId}`,
-        async () => (await syncState.byPushResource('microsoft', subscriptionId))[0],
-      ),
+    graph: async (subscriptionIds) => {
+      const channels = await cached.many(
+        subscriptionIds.map((id) => `m:${id}`),
+        async (missing) => {
+          const rows = await syncState.byPushResources(
+            'microsoft',
+            missing.map((key) => key.slice(2)),
+          );
+          return new Map(rows.map((row) => [`m:${row.push_resource_id}`, row]));
+        },
+      );
+      const found = new Map<string, Channel>();
+      subscriptionIds.forEach((id, i) => channels[i] && found.set(id, channels[i]));
+      return found;
+    },
   };
 
   app.post('/push/google', { bodyLimit: 1024, schema: { hide: true } }, async (request, reply) => {
@@ -125,7 +161,12 @@ export const pushRoutes: FastifyPluginAsyncTypebox<PushRouteOptions> = async (ap
     });
     // Subscription (and lifecycle URL) validation: echo the decoded token as text/plain within 10 s.
     if (parsed.kind === 'validation') {
-      return reply.status(200).type('text/plain; charset=utf-8').send(parsed.validationToken);
+      // The token is chosen by whoever calls: never let a browser sniff it into something else.
+      return reply
+        .status(200)
+        .header('x-content-type-options', 'nosniff')
+        .type('text/plain; charset=utf-8')
+        .send(parsed.validationToken);
     }
     if (parsed.kind === 'invalid') throw new Errors.ValidationFailed(parsed.reason);
     const work = await verifiedWork(lookups.graph, [...parsed.changes, ...parsed.lifecycle]);
@@ -145,15 +186,14 @@ export const pushRoutes: FastifyPluginAsyncTypebox<PushRouteOptions> = async (ap
  * dropped; a batch in which none passes is refused, so a forger learns nothing and enqueues nothing.
  */
 async function verifiedWork(lookup: Lookups['graph'], items: GraphItem[]): Promise<Work[]> {
-  const cache = new Map<string, Channel | undefined>();
+  // Each subscription once, all of them in one query: a forged batch (at most 1,000 items, which
+  // parseGraphNotification enforces, within the 64 KiB body limit) costs one lookup, not one each.
+  const connections = await lookup([...new Set(items.map((item) => item.subscriptionId))]);
   const work = new Map<string, Work>();
   let known = 0;
   let forged = 0;
   for (const item of items) {
-    if (!cache.has(item.subscriptionId)) {
-      cache.set(item.subscriptionId, await lookup(item.subscriptionId));
-    }
-    const connection = cache.get(item.subscriptionId);
+    const connection = connections.get(item.subscriptionId);
     if (!connection) continue;
     known += 1;
     if (!secretMatches(item.clientState, connection.push_secret_hash)) forged += 1;

@@ -123,6 +123,20 @@ const pushState = (db: Queryable) => ({
       )
     ).rows;
   },
+
+  /** The connections of many Graph subscriptions at once (one query, whatever the batch size). */
+  async byPushResources(
+    provider: 'google' | 'microsoft',
+    resourceIds: readonly string[],
+  ): Promise<ConnectionRow[]> {
+    if (resourceIds.length === 0) return [];
+    return (
+      await db.query<ConnectionRow>(
+        'select * from connections where provider = $1 and push_resource_id = any($2::text[])',
+        [provider, resourceIds],
+      )
+    ).rows;
+  },
 });
 
 /** What the catch-up sweep looks for. */
