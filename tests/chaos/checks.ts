@@ -75,7 +75,7 @@ export interface LedgerSummary {
 export async function ledgerCheck(db: Database): Promise<LedgerSummary> {
   const { rows } = await db.query<{ state: string; kind: string; status: string; error: string | null }>(
     `select p.state, o.kind, o.status, o.error from operations o join plans p on p.id = o.plan_id
-     where p.state in ('applying', 'applied', 'partially_applied', 'stopped')`,
+     where p.state in ('applying', 'applied', 'partially_applied', 'stopped', 'failed')`,
   );
   const summary: LedgerSummary = { applied: 0, explained: {}, violations: [] };
   for (const row of rows) {

@@ -124,3 +124,67 @@ describe.each<[Provider, string]>([
     for (const block of blocks) expect(deleted.has(block.id)).toBe(false);
   }, 180_000);
 });
+
+describe('a run the provider will not let progress, on google', () => {
+  let p: PipelineHarness;
+
+  beforeAll(async () => {
+    p = await startPipeline('google', 'alex.tlm@sandbox.test');
+  }, 180_000);
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('ends failed with its reason, each refused create tried under two ids once, within the request bound', async () => {
+    expect(await planUser(p.userId, p.deps)).toMatchObject({ outcome: 'stored' });
+    const plan = (
+      await p.h.t.app.inject({ method: 'GET', url: '/api/v1/plan', headers: { cookie: p.cookie } })
+    ).json<RunView>();
+    const creates = plan.operations.filter((o) => o.kind === 'createFocusBlock');
+    expect(creates.length).toBeGreaterThanOrEqual(3);
+    // Every insert is refused as a duplicate id, as Google does for ids of deleted events.
+    const refuse = await p.h.sandbox.control<{ id: string }>('POST', '/faults', {
+      provider: 'google',
+      route: 'POST /calendar/v3/calendars/:calendarId/events',
+      accountId: p.accountId,
+      status: 409,
+    });
+    const logFrom = (await p.requests()).length;
+    const res = await p.h.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/plans/${plan.id}/apply`,
+      headers: p.writes,
+      payload: { confirm: true },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const done = await waitUntil(
+      async () => {
+        const view = (
+          await p.h.t.app.inject({
+            method: 'GET',
+            url: `/api/v1/runs/${plan.id}`,
+            headers: { cookie: p.cookie },
+          })
+        ).json<RunView & { failureReason: string | null }>();
+        return view.state === 'applying' ? undefined : view;
+      },
+      { timeoutMs: 60_000, what: 'the run to end' },
+    );
+    await p.h.sandbox.control('DELETE', `/faults/${refuse.id}`);
+    expect(done.state).toBe('failed');
+    expect(done.failureReason).toMatch(/\d+ of \d+ operations failed, so the run stopped/);
+    const failed = done.operations.filter((o) => o.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const op of failed) expect(op.error).toContain(`${op.eventId} or ${op.eventId}n`);
+    // Nothing is left without an outcome: what the run did not get to says why.
+    for (const op of done.operations.filter((o) => !['applied', 'failed'].includes(o.status)))
+      expect(op).toMatchObject({ status: 'skipped', error: expect.stringContaining('not tried') });
+    const inserts = (await p.requests(logFrom)).filter(
+      (e) => (e as { route?: string }).route === 'POST /calendar/v3/calendars/:calendarId/events',
+    );
+    expect(inserts.length).toBe(2 * failed.length);
+    expect((await p.requests(logFrom)).length).toBeLessThanOrEqual(
+      MAX_REQUESTS_PER_OPERATION * done.operations.length,
+    );
+  }, 180_000);
+});

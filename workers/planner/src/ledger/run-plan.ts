@@ -3,7 +3,7 @@
  * provider call and gets its outcome recorded after; the job can die at any instant and run again:
  * finished operations are skipped and an `intent` one is reconciled against the provider (see
  * execute-operation.ts). Provider hiccups (rate limits, 5xx) propagate so BullMQ retries the job;
- * a breaker stops the run when too many operations fail outright.
+ * a breaker ends the run `failed`, with the reason, when too many operations fail outright.
  *
  * Before each write the apply-time guard (apply-guard.ts) checks the operation against the clock,
  * the people settings, the counterpart's time and the mirror as they are now; a refusal skips it with
@@ -43,7 +43,7 @@ export interface RunDeps {
 }
 
 export type RunSummary = {
-  state: 'applied' | 'partially_applied' | 'stopped' | 'failed' | 'not_applying';
+  state: 'applied' | 'partially_applied' | 'failed' | 'not_applying';
   applied: number;
   skipped: number;
   failed: number;
@@ -231,11 +231,8 @@ async function runOne(ctx: RunContext, row: OperationRow): Promise<Outcome> {
   }
 }
 
-export async function runPlan(planId: string, deps: RunDeps): Promise<RunSummary> {
-  const plans = repositories(deps.db).plans;
-  const plan = await plans.byId(planId);
-  if (plan?.state !== 'applying') return { state: 'not_applying', applied: 0, skipped: 0, failed: 0 };
-  const rows = await plans.operations(planId);
+/** What earlier attempts of the run already did: outcomes so far, and the events they moved away. */
+function tally(rows: OperationRow[]): { count: Record<Outcome['status'], number>; vacated: Set<string> } {
   const count = { applied: 0, skipped: 0, failed: 0 };
   const vacated = new Set<string>();
   for (const row of rows) {
@@ -246,6 +243,15 @@ export async function runPlan(planId: string, deps: RunDeps): Promise<RunSummary
       vacated.add((row.kind === 'moveSeries' ? desired.seriesId : desired.eventId) ?? '');
     }
   }
+  return { count, vacated };
+}
+
+export async function runPlan(planId: string, deps: RunDeps): Promise<RunSummary> {
+  const plans = repositories(deps.db).plans;
+  const plan = await plans.byId(planId);
+  if (plan?.state !== 'applying') return { state: 'not_applying', applied: 0, skipped: 0, failed: 0 };
+  const rows = await plans.operations(planId);
+  const { count, vacated } = tally(rows);
   const todo = rows.filter((r) => !finished.has(r.status));
   const pending = todo.map((r) => Value.Parse(LedgerOperationSchema, r.desired));
   const connections = new Set(todo.map((r) => r.connection_id));
@@ -265,14 +271,21 @@ export async function runPlan(planId: string, deps: RunDeps): Promise<RunSummary
     for (const connectionId of conflicts) await deps.onConflict(connectionId);
     for (const connectionId of seriesMoved) await deps.onSeriesMoved(connectionId);
   };
+  /** Ends the run `failed`; the operations it did not get to are skipped with the reason. */
+  const fail = async (reason: string) => {
+    await settle();
+    for (const row of await plans.operations(planId))
+      if (row.status === 'planned')
+        await plans.updateOperation(row.id, { status: 'skipped', error: `not tried: ${reason}` });
+    await plans.fail(planId, reason);
+  };
   for (const row of todo) {
     let outcome: Outcome;
     try {
       outcome = await runOne(ctx, row);
     } catch (error) {
       if (!(error instanceof CallBudgetSpent)) throw error;
-      await settle();
-      await plans.fail(planId, error.message);
+      await fail(error.message);
       return { state: 'failed', ...count, failed: count.failed + 1, reason: error.message };
     }
     processMetrics().planOperations.inc({ kind: row.kind, stage: outcome.status });
@@ -282,8 +295,11 @@ export async function runPlan(planId: string, deps: RunDeps): Promise<RunSummary
       seriesMoved.add(row.connection_id);
     const attempted = count.applied + count.failed;
     if (attempted >= 3 && count.failed / attempted > (deps.breakerShare ?? 0.3)) {
-      await plans.transition(planId, ['applying'], 'stopped');
-      return { state: 'stopped', ...count };
+      // Most of what was tried failed outright: the run cannot make progress, and says why.
+      const last = (await plans.operations(planId)).findLast((r) => r.status === 'failed')?.error;
+      const reason = `${count.failed} of ${attempted} operations failed, so the run stopped${last ? ` (last: ${last})` : ''}`;
+      await fail(reason);
+      return { state: 'failed', ...count, reason };
     }
   }
   await settle();
