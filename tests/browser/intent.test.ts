@@ -1,7 +1,8 @@
 /**
  * The user's own edits on the settings page, in a real browser: a 1:1 the user moved back is listed
  * on People with "Let Frontload manage this 1:1 again", which hands it back (audited, replanned);
- * "Apply all" on a preview more than 12 hours old changes nothing and the page says why.
+ * the preview says when it was made, and "Apply all" on one more than 12 hours old changes nothing and
+ * the page says why.
  */
 import { intentRepository, repositories } from '@frontload/db';
 import type { Page } from 'playwright-core';
@@ -75,7 +76,7 @@ describe('browser: overrides handed back, and an old preview refused', () => {
     expect(audit.map((a) => a.action)).toContain('override.released');
   });
 
-  it('“Apply all” on a preview more than 12 hours old changes nothing, and the page says why', async () => {
+  it('the preview says when it was made; “Apply all” on one more than 12 hours old changes nothing, and the page says why', async () => {
     const after = {
       start: new Date(Date.now() + 3 * 86_400_000).toISOString(),
       end: new Date(Date.now() + 3 * 86_400_000 + 7_200_000).toISOString(),
@@ -112,6 +113,9 @@ describe('browser: overrides handed back, and an old preview refused', () => {
       plan.id,
     ]);
     await reload();
+    expect(await page.locator('#week .plan-age').textContent()).toMatch(
+      /^Preview made .+\. A preview more than 12 hours old/,
+    );
     await page.getByRole('button', { name: 'Apply all' }).click();
     await expect.poll(() => page.locator('#status').textContent()).toContain('more than 12 hours old');
     expect((await repositories(stack.t.db).plans.byId(plan.id))?.state).toBe('preview');

@@ -177,6 +177,13 @@ export function planPanel(root, plan, state, timeZone, onApplied) {
           plan.notes.map((n) => h('li', {}, n.message)),
         )
       : null,
+    plan.createdAt
+      ? h(
+          'p',
+          { className: 'muted plan-age' },
+          `Preview made ${formatWhen(plan.createdAt, timeZone)}. A preview more than 12 hours old is not applied; a fresh one is made instead.`,
+        )
+      : null,
     h('div', { className: 'actions' }, all, selected),
   );
 }
