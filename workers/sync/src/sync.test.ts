@@ -84,7 +84,7 @@ describe('sync worker (in-memory calendar, real Postgres and Redis)', () => {
       ),
       scopes: [],
     });
-    const calendar = new MemoryCalendar();
+    const calendar = new MemoryCalendar(() => now.getTime());
     calendars.set(row.id, calendar);
     return { userId: user.id, connectionId: row.id, calendar };
   }

@@ -25,6 +25,9 @@ export class MemoryCalendar {
   channels = new Map<string, PushChannel & { secret: string }>();
   timeZone = 'Europe/Berlin';
 
+  /** The calendar's clock: a test that moves its own clock hands it in, so channel expiries follow it. */
+  constructor(readonly nowMs: () => number = Date.now) {}
+
   put(event: Omit<CalendarEvent, 'etag'>): CalendarEvent {
     const stored = { ...event, etag: `"${++this.version}"` };
     this.events.set(event.id, stored);
@@ -89,7 +92,7 @@ function memoryProvider(calendar: MemoryCalendar, tokens: TokenSource): Calendar
       const channel = {
         channelId: input.channelId,
         resourceId: 'res-1',
-        expiresAt: Date.now() + input.ttlSeconds * 1000,
+        expiresAt: calendar.nowMs() + input.ttlSeconds * 1000,
       };
       calendar.channels.set(input.channelId, { ...channel, secret: input.secret });
       return channel;
