@@ -21,7 +21,9 @@ describe('logging redaction', () => {
       {
         access_token: 'ya29.super-secret-access',
         tokens: { refresh_token: '1//refresh-secret' },
-        body: { code: '4/auth-code-secret', client_secret: 'shh-secret' },
+        query: { code: '4/auth-code-secret', state: 'st' },
+        body: { client_secret: 'shh-secret' },
+        callbackUrl: 'https://app.example/auth/google/callback?state=abc&code=4/url-code-secret&scope=x',
         headers: { authorization: 'Bearer header-secret' },
         connectionId: 'conn_1',
       },
@@ -32,6 +34,7 @@ describe('logging redaction', () => {
       'ya29.super-secret-access',
       '1//refresh-secret',
       '4/auth-code-secret',
+      '4/url-code-secret',
       'shh-secret',
       'header-secret',
     ]) {
@@ -50,5 +53,16 @@ describe('logging redaction', () => {
     );
     expect(lines.join('')).not.toContain('secret-code');
     expect(lines.join('')).toContain('/auth/google/callback');
+  });
+
+  it('keeps error codes and SQLSTATEs, which share the name `code` with the OAuth authorization code', () => {
+    const { lines, stream } = capture();
+    const log = createLogger({ LOG_LEVEL: 'info', LOG_PRETTY: false }, 'test', stream);
+    log.info({ code: 'FL_VALIDATION_FAILED', statusCode: 400 }, 'request refused');
+    log.error({ err: Object.assign(new Error('duplicate key'), { code: '23505' }) }, 'query failed');
+    log.warn({ provider: { status: 429, body: { error: { code: 'TooManyRequests' } } } }, 'throttled');
+    const out = lines.join('');
+    for (const code of ['FL_VALIDATION_FAILED', '23505', 'TooManyRequests']) expect(out).toContain(code);
+    expect(out).not.toContain('[redacted]');
   });
 });

@@ -1,6 +1,8 @@
 /**
- * One pino setup for the API, the workers and the sandbox. Redaction is by path: tokens, codes,
- * secrets and authorization headers are censored wherever they appear in a log object.
+ * One pino setup for the API, the workers and the sandbox. Redaction is by path: tokens, secrets
+ * and authorization headers are censored wherever they appear in a log object. `code` is censored
+ * only where it is an OAuth authorization code: in a parsed querystring (`query.code`) and in URLs
+ * (`?code=…`, in any string); elsewhere `code` is an error code or a Postgres SQLSTATE and stays.
  */
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { logContextMixin } from './log-context.js';
@@ -17,7 +19,6 @@ const sensitiveKeys = [
   'idToken',
   'token',
   'tokens',
-  'code',
   'code_verifier',
   'codeVerifier',
   'client_secret',
@@ -31,11 +32,21 @@ const sensitiveKeys = [
   'clientState',
 ];
 
+/** Where `code` is the OAuth authorization code: a parsed querystring, or the callback's own fields. */
+const authorizationCodePaths = [
+  'query.code',
+  '*.query.code',
+  '*.*.query.code',
+  'authorizationCode',
+  '*.authorizationCode',
+];
+
 /** Redacted paths: top level, one level down, two levels down, and HTTP headers. */
 export const REDACT_PATHS: string[] = [
   ...sensitiveKeys,
   ...sensitiveKeys.map((k) => `*.${k}`),
   ...sensitiveKeys.map((k) => `*.*.${k}`),
+  ...authorizationCodePaths,
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-goog-channel-token"]',
@@ -45,6 +56,24 @@ export const REDACT_PATHS: string[] = [
   '*.headers.authorization',
   '*.headers.Authorization',
 ];
+
+/** Query parameters that carry OAuth secrets in a URL. */
+const URL_SECRET = /([?&#](?:code|code_verifier|state|access_token|id_token|validationToken)=)[^&#\s"]*/g;
+
+/** A log object with OAuth secrets cut out of every URL-like string, three levels deep. */
+export function scrubUrls<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') {
+    return (value.includes('=') ? value.replace(URL_SECRET, '$1[redacted]') : value) as T;
+  }
+  if (depth >= 3 || value === null || typeof value !== 'object' || value instanceof Error) return value;
+  if (Array.isArray(value)) return value.map((item: unknown) => scrubUrls(item, depth + 1)) as T;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const scrubbed = scrubUrls(item, depth + 1);
+    if (scrubbed !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = scrubbed;
+  }
+  return (copy ?? value) as T;
+}
 
 export interface LogSettings {
   LOG_LEVEL: string;
@@ -61,6 +90,7 @@ export function loggerOptions(settings: LogSettings, name: string): LoggerOption
     name,
     level: settings.LOG_LEVEL,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    formatters: { log: (object) => scrubUrls(object) },
     // The request or job being handled (see log-context.ts), on lines from any logger.
     mixin: logContextMixin,
     // Errors keep their cause chain; URLs lose their query string (it may hold codes or tokens).
