@@ -39,17 +39,16 @@ const cancel: LedgerOperation = {
   skipWeek: '2024-04-15',
   before: slot(60),
 };
-const block = (after = slot(30, 90)) =>
-  ({
-    kind: 'createFocusBlock',
-    key: 'f',
-    eventId: 'flabc',
-    reason: 'Focus.',
-    emails: [],
-    title: 'Focus time',
-    zone: 'UTC',
-    after,
-  }) as const;
+const block = (after = slot(30, 90)): Extract<LedgerOperation, { kind: 'createFocusBlock' }> => ({
+  kind: 'createFocusBlock',
+  key: 'f',
+  eventId: 'flabc',
+  reason: 'Focus.',
+  emails: [],
+  title: 'Focus time',
+  zone: 'UTC',
+  after,
+});
 const meeting = (id: string, range: { start: string; end: string }, extra: Partial<CalendarEvent> = {}) =>
   ({
     id,
