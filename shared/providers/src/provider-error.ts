@@ -58,6 +58,21 @@ export function providerErrorKind(error: unknown): ProviderErrorKind | undefined
   return isProviderError(error) ? error.kind : undefined;
 }
 
+/**
+ * The kind an HTTP status says on its own, the same for every provider. Each provider's mapper
+ * (google-errors.ts, graph-errors.ts) first reads what only its own bodies carry (Google's `reason`,
+ * Graph's `code`, OAuth errors) and falls back to this.
+ */
+export function kindForStatus(status: number): ProviderErrorKind {
+  if (status === 401) return 'auth_revoked';
+  if (status === 429) return 'rate_limited';
+  if (status === 410) return 'cursor_expired';
+  if (status === 404) return 'not_found';
+  if (status === 412 || status === 409) return 'conflict';
+  if (status >= 500 || status === 408) return 'transient';
+  return 'permanent';
+}
+
 /** Parses `Retry-After` (seconds, possibly fractional as Graph sends "2.128", or an HTTP date). */
 export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
   if (!value) return undefined;

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { sharedJson } from './__fixtures__/fixtures.js';
 import { googleError } from './google/google-errors.js';
 import { graphError } from './microsoft/graph-errors.js';
-import { ProviderError, isProviderError, parseRetryAfter, providerErrorKind } from './provider-error.js';
+import {
+  ProviderError,
+  isProviderError,
+  kindForStatus,
+  parseRetryAfter,
+  providerErrorKind,
+} from './provider-error.js';
 
 const now = Date.parse('2026-11-23T09:00:00Z');
 
@@ -69,6 +75,16 @@ describe('Microsoft errors map to kinds the workers act on', () => {
 
   it('a 503 is transient and retryable', () => {
     expect(graphError(503, { error: { code: 'ServiceNotAvailable' } }, null, now).retryable).toBe(true);
+  });
+});
+
+describe('one taxonomy for both providers', () => {
+  it('gives a bare HTTP status the same kind whichever provider answered it', () => {
+    for (const status of [400, 401, 403, 404, 408, 409, 410, 412, 429, 500, 502, 503]) {
+      const google = googleError(status, {}, null, now).kind;
+      const microsoft = graphError(status, {}, null, now).kind;
+      expect([status, google, microsoft]).toEqual([status, kindForStatus(status), kindForStatus(status)]);
+    }
   });
 });
 

@@ -5,7 +5,7 @@
  * `forbiddenForNonOrganizer`; 410 means a dead sync token for `fullSyncRequired` but an already
  * deleted event for `deleted`.
  */
-import { ProviderError, parseRetryAfter, type ProviderErrorKind } from '../provider-error.js';
+import { ProviderError, kindForStatus, parseRetryAfter, type ProviderErrorKind } from '../provider-error.js';
 
 interface GoogleErrorBody {
   error?: { code?: number; message?: string; errors?: { reason?: string; domain?: string }[] } | string;
@@ -26,14 +26,9 @@ function kindFor(
   ) {
     return 'auth_revoked';
   }
-  if (status === 401) return 'auth_revoked';
-  if (status === 429 || (status === 403 && reason !== undefined && rateReasons.has(reason)))
-    return 'rate_limited';
-  if (status === 410) return reason === 'deleted' ? 'not_found' : 'cursor_expired';
-  if (status === 404) return 'not_found';
-  if (status === 412 || status === 409) return 'conflict';
-  if (status >= 500 || status === 408) return 'transient';
-  return 'permanent';
+  if (status === 403 && reason !== undefined && rateReasons.has(reason)) return 'rate_limited';
+  if (status === 410 && reason === 'deleted') return 'not_found';
+  return kindForStatus(status);
 }
 
 /** Maps an HTTP failure from Google (API or OAuth endpoint) to a ProviderError. */

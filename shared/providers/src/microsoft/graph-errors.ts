@@ -3,7 +3,7 @@
  * and `Retry-After` (https://learn.microsoft.com/graph/throttling); an expired delta token is 410
  * `SyncStateNotFound`; a dead refresh token is `invalid_grant` with an AADSTS code.
  */
-import { ProviderError, parseRetryAfter, type ProviderErrorKind } from '../provider-error.js';
+import { ProviderError, kindForStatus, parseRetryAfter, type ProviderErrorKind } from '../provider-error.js';
 
 interface GraphErrorBody {
   error?: { code?: string; message?: string } | string;
@@ -29,10 +29,8 @@ function kindFor(status: number, code: string | undefined, hasRetryAfter: boolea
   if (status === 401 || code === 'InvalidAuthenticationToken') return 'auth_revoked';
   if (throttled(status, code, hasRetryAfter)) return 'rate_limited';
   if (status === 410 || (code !== undefined && cursorCodes.has(code))) return 'cursor_expired';
-  if (status === 404 || code === 'ErrorItemNotFound') return 'not_found';
-  if (status === 412 || status === 409) return 'conflict';
-  if (status >= 500 || status === 408) return 'transient';
-  return 'permanent';
+  if (code === 'ErrorItemNotFound') return 'not_found';
+  return kindForStatus(status);
 }
 
 export function graphError(
