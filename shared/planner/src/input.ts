@@ -56,6 +56,8 @@ export interface PlannerOutput {
   readonly notes: PlanNote[];
   /** Per horizon week, after the operations. */
   readonly metrics: WeekMetrics[];
+  /** Per horizon week, of the calendar as it is (none of the operations applied). */
+  readonly calendarMetrics: WeekMetrics[];
   /** First day of the skip week this plan acts on, if any (the ledger records it as the last skip week). */
   readonly skipWeek: string | null;
   /** More operations than the blast radius: apply only after the user confirms. */

@@ -188,6 +188,12 @@ export function buildContext(input: PlannerInput, times: ParsedTimes): PlanConte
   };
 }
 
+/** True when the provider reported the counterpart's own working hours (Graph's schedule does). */
+export function counterpartHoursKnown(ctx: PlanContext, email: string): boolean {
+  const wanted = email.toLowerCase();
+  return ctx.input.counterparts.some((c) => c.email.toLowerCase() === wanted && c.workingHours !== undefined);
+}
+
 /** The horizon week an instant falls in, if any. */
 export function weekContaining(ctx: PlanContext, at: number): WeekFrame | undefined {
   return ctx.weeks.find((w) => w.start <= at && at < w.end);

@@ -3,7 +3,7 @@ import { assignSlots, type Searchable } from './assign-slots.js';
 import { BusyIndex } from './busy-index.js';
 import type { ReasonCode } from './classify-one-on-one.js';
 import { describeInstant } from './describe.js';
-import { weekContaining, type ParsedEvent, type PlanContext } from './model.js';
+import { counterpartHoursKnown, weekContaining, type ParsedEvent, type PlanContext } from './model.js';
 import { candidatesFor, type Candidate, type MoveRequest, type SearchSpace } from './move-search.js';
 
 /** A request that got a slot. */
@@ -218,7 +218,9 @@ export function planMoves(
 function noFreeSlotNote(ctx: PlanContext, item: Searchable): PlanNote[] {
   const why =
     item.candidates.length === 0
-      ? `there is no first-half slot inside both working hours where you and ${item.request.counterpart} are both free.`
+      ? counterpartHoursKnown(ctx, item.request.counterpart)
+        ? `there is no first-half slot inside both your working hours where you and ${item.request.counterpart} are both free.`
+        : `there is no first-half slot inside your working hours where you and ${item.request.counterpart} are both free (their working hours aren't visible, so yours were assumed for them).`
       : `the free first-half slots it could use went to other 1:1s.`;
   return item.request.events.map((e) => noteAbout(ctx, e, 'noFreeSlot', why));
 }

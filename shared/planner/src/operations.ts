@@ -14,7 +14,7 @@ import {
 } from '@frontload/domain';
 import { describeHours, describeSlot } from './describe.js';
 import type { FocusPlan } from './focus.js';
-import { weekContaining, type ParsedEvent, type PlanContext } from './model.js';
+import { counterpartHoursKnown, weekContaining, type ParsedEvent, type PlanContext } from './model.js';
 import type { Placement } from './moves.js';
 import { focusBlockId, operationKey } from './operation-key.js';
 
@@ -31,6 +31,16 @@ function whyThisSlot(ctx: PlanContext, placement: Placement): string {
   return 'the closest free time of day';
 }
 
+/**
+ * What the move's slot was checked against, said exactly: the counterpart's working hours only where
+ * the provider reported them (Graph's schedule); otherwise their free/busy against the user's hours.
+ */
+function whatWasChecked(ctx: PlanContext, counterpart: string): string {
+  return counterpartHoursKnown(ctx, counterpart)
+    ? 'you are both free then and it is inside both your working hours'
+    : `${counterpart} is free then and it is inside your working hours (their working hours aren't visible, so yours were assumed for them)`;
+}
+
 /** The operation for a placed move: one series move, or one event move. */
 export function moveOperation(ctx: PlanContext, placement: Placement): MoveSeries | MoveOccurrence {
   const { request, candidate } = placement;
@@ -41,7 +51,7 @@ export function moveOperation(ctx: PlanContext, placement: Placement): MoveSerie
   const before = range(anchor);
   const after = range(candidate.slots[0] ?? anchor);
   const counterpart = request.counterpart;
-  const why = `people time comes first in the week; you are both free and inside both working hours (${whyThisSlot(ctx, placement)})`;
+  const why = `people time comes first in the week; ${whatWasChecked(ctx, counterpart)} (${whyThisSlot(ctx, placement)})`;
   if (request.series) {
     const weekday = isoWeekdayOfEpochDay(week.startDay + candidate.dayOffset);
     const startTime = formatLocalTime(candidate.minute);

@@ -250,3 +250,56 @@ describe('the same calendar under other ids', () => {
     expect(plannedSlots(['m-1', 'k-2'])).toEqual(first);
   });
 });
+
+describe('what a move reason says was checked', () => {
+  it("says the counterpart's working hours were not visible when the provider did not report them (Google)", () => {
+    const out = mustPlan(
+      input({ events: [single('thu', BOB, '2024-04-11T10:00')], counterparts: [counterpart(BOB)] }),
+    );
+    const [op] = out.operations;
+    expect(op?.reason).toContain(
+      "bob@acme.test is free then and it is inside your working hours (their working hours aren't visible, so yours were assumed for them)",
+    );
+    expect(op?.reason).not.toContain('both your working hours');
+  });
+
+  it("says both working hours were checked when the provider reported the counterpart's (Graph schedule), and places by them", () => {
+    const out = mustPlan(
+      input({
+        events: [single('thu', BOB, '2024-04-11T10:00')],
+        counterparts: [
+          counterpart(BOB, [], { workingHours: { days: [1, 2, 3, 4, 5], start: '14:00', end: '17:00' } }),
+        ],
+      }),
+    );
+    const [op] = out.operations;
+    expect(op?.reason).toContain('you are both free then and it is inside both your working hours');
+    // Bob starts at 14:00: 10:00 is outside his hours on every day, so the slot moves to his afternoon.
+    expect(op?.kind === 'moveOccurrence' && wall(op.after.start)).toMatch(/ 1[4-6]:[0-9]{2}$/);
+  });
+
+  it('says which hours were missing when no first-half slot is left', () => {
+    const busyAllWeek: [string, number][] = ['08', '09', '10', '11', '12'].map((d) => [
+      `2024-04-${d}T00:00`,
+      24 * 60,
+    ]);
+    const hidden = mustPlan(
+      input({
+        events: [single('thu', BOB, '2024-04-11T10:00')],
+        counterparts: [counterpart(BOB, busyAllWeek)],
+      }),
+    );
+    expect(hidden.notes[0]?.message).toContain("their working hours aren't visible");
+    const known = mustPlan(
+      input({
+        events: [single('thu', BOB, '2024-04-11T10:00')],
+        counterparts: [
+          counterpart(BOB, busyAllWeek, {
+            workingHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' },
+          }),
+        ],
+      }),
+    );
+    expect(known.notes[0]?.message).toContain('inside both your working hours');
+  });
+});

@@ -68,3 +68,24 @@ describe('plan', () => {
     }
   });
 });
+
+describe('metrics of the calendar as it is', () => {
+  it('reports the week without the plan (no new focus, 1:1s where they are) beside the planned week', () => {
+    const out = mustPlan(
+      input({
+        preferences: prefs((p) => (p.focus.targetHours = 6)),
+        events: [oneOnOne('o1', 'p1@acme.test', '2024-04-11T10:00')],
+        counterparts: [counterpart('p1@acme.test')],
+      }),
+    );
+    expect(out.operations.some((op) => op.kind === 'createFocusBlock')).toBe(true);
+    expect(out.metrics[0]?.focusHours).toBeGreaterThanOrEqual(6);
+    expect(out.calendarMetrics[0]).toMatchObject({
+      week: out.metrics[0]?.week,
+      focusHours: 0,
+      meetingHours: 0.5,
+    });
+    expect(out.calendarMetrics[0]?.overload).toContain('focusShortfall');
+    expect(out.metrics[0]?.overload).not.toContain('focusShortfall');
+  });
+});

@@ -1,4 +1,4 @@
-import type { Interval, Operation, PlanNote } from '@frontload/domain';
+import { union, type Interval, type Operation, type PlanNote } from '@frontload/domain';
 import { findDuplicates } from './duplicates.js';
 import { planFocus, type Projection } from './focus.js';
 import type { PlannerInput, PlanResult } from './input.js';
@@ -76,11 +76,14 @@ export function plan(input: PlannerInput): PlanResult {
       message: `This plan changes ${operations.length} events, more than your limit of ${ctx.prefs.blastRadius}: it waits for your confirmation.`,
     });
   }
+  // The calendar as it is: nothing cancelled or moved, our focus blocks where they are now.
+  const ours = ctx.events.filter((e) => e.ours && !e.cancelled).map((e) => ({ start: e.start, end: e.end }));
   return {
     ok: true,
     operations,
     notes,
     metrics: computeMetrics(ctx, projected, focus.finalBlocks),
+    calendarMetrics: computeMetrics(ctx, project(ctx, new Set(), []), union(ours)),
     skipWeek: skipWeek?.startDate ?? null,
     requiresConfirmation,
   };
