@@ -23,7 +23,7 @@ import {
 function setAt(root: unknown, pointer: string, value: unknown): unknown {
   if (pointer === '') return value;
   const keys = pointer.slice(1).split('/');
-  const top: Record<string, unknown> = root && typeof root === 'object' ? structuredClone(root) : {};
+  const top = (root && typeof root === 'object' ? structuredClone(root) : {}) as Record<string, unknown>;
   let node: Record<string, unknown> = top;
   keys.forEach((key, i) => {
     if (i === keys.length - 1) {

@@ -3,7 +3,7 @@
  * prefix), with helpers to sign a user in. For this package's tests and the suites in tests/.
  */
 import { randomUUID } from 'node:crypto';
-import { DEVELOPMENT_SEALING_KEY } from '@frontload/config';
+import { DEVELOPMENT_SEALING_KEY, isLocalHttpUrl } from '@frontload/config';
 import { migrate, openDatabase, repositories, type Database } from '@frontload/db';
 import { createProducers, createRedisConnection, type Producers } from '@frontload/jobs';
 import { createOAuth, type OAuthSettings } from '@frontload/providers/oauth';
@@ -11,8 +11,8 @@ import { createTokenVault } from '@frontload/security';
 import { TEST_REDIS_URL, createTestDatabase } from '@frontload/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDependencies } from '../src/app.js';
-import { SESSION_COOKIE, hashSecret, newSecret } from '../src/plugins/auth.js';
-import { CSRF_COOKIE, CSRF_HEADER } from '../src/plugins/security.js';
+import { hashSecret, newSecret, sessionCookieName } from '../src/plugins/auth.js';
+import { CSRF_HEADER, csrfCookieName } from '../src/plugins/security.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -66,6 +66,10 @@ export async function buildTestApp(
     ...rest,
   });
   const repos = repositories(db);
+  // Cookie names as the app uses them: `__Host-` prefixed when PUBLIC_URL is not local http.
+  const secure = rest.publicUrl !== undefined && !isLocalHttpUrl(rest.publicUrl);
+  const SESSION_COOKIE = sessionCookieName(secure);
+  const CSRF_COOKIE = csrfCookieName(secure);
   const csrfHeaders = async (cookie: string) => {
     const res = await app.inject({ method: 'GET', url: '/api/v1/csrf-token', headers: { cookie } });
     const secret = res.cookies.find((c) => c.name === CSRF_COOKIE)?.value;

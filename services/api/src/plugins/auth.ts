@@ -14,6 +14,13 @@ import fp from 'fastify-plugin';
 import { Errors } from '../errors.js';
 
 export const SESSION_COOKIE = 'fl_session';
+
+/**
+ * The session cookie's name: `__Host-fl_session` over https, so that browsers accept it only
+ * `Secure`, for this host and path / (a sibling subdomain or a plain-http answer cannot set or
+ * shadow it); plain `fl_session` on local http, where a `__Host-` cookie cannot be set.
+ */
+export const sessionCookieName = (secure: boolean) => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
 export const API_TOKEN_PREFIX = 'flp_';
 const SESSION_DAYS = 30;
 
@@ -29,6 +36,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     requireUser: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     startSession: (reply: FastifyReply, userId: string) => Promise<void>;
+    /** Forgets the browser's session cookie (the session row is the caller's to delete). */
+    endSession: (reply: FastifyReply) => void;
+    /** The session cookie's name for this deployment (see sessionCookieName). */
+    sessionCookie: string;
   }
 }
 
@@ -60,14 +71,16 @@ async function identify(
     const userId = await repos.apiTokens.useToken(hashSecret(token), options.now());
     return userId ? { id: userId, via: 'api_token' } : undefined;
   }
-  const cookie = request.cookies[SESSION_COOKIE];
+  const cookie = request.cookies[sessionCookieName(options.secureCookies)];
   if (!cookie) return undefined;
   const userId = await repos.sessions.userIdFor(hashSecret(cookie), options.now());
   return userId ? { id: userId, via: 'session' } : undefined;
 }
 
 export const auth = fp(async (app: FastifyInstance, options: AuthOptions) => {
+  const cookieName = sessionCookieName(options.secureCookies);
   await app.register(fastifyCookie);
+  app.decorate('sessionCookie', cookieName);
   app.decorateRequest('user', undefined);
   app.addHook('onRequest', async (request) => {
     request.user = await identify(request, options);
@@ -79,12 +92,21 @@ export const auth = fp(async (app: FastifyInstance, options: AuthOptions) => {
     const token = newSecret();
     const expiresAt = new Date(options.now().getTime() + SESSION_DAYS * 86_400_000);
     await repositories(options.db).sessions.create({ tokenHash: hashSecret(token), userId, expiresAt });
-    reply.setCookie(SESSION_COOKIE, token, {
+    reply.setCookie(cookieName, token, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
       secure: options.secureCookies,
       expires: expiresAt,
+    });
+  });
+  app.decorate('endSession', (reply: FastifyReply) => {
+    // A `__Host-` cookie is only replaced by one with the same attributes, `Secure` included.
+    reply.clearCookie(cookieName, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: options.secureCookies,
     });
   });
 });

@@ -19,7 +19,12 @@ export const openapi = fp(async (app: FastifyInstance) => {
       components: {
         securitySchemes: {
           apiToken: { type: 'http', scheme: 'bearer' },
-          session: { type: 'apiKey', in: 'cookie', name: 'fl_session' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'fl_session',
+            description: 'Named `__Host-fl_session` when the API is served over https.',
+          },
         },
       },
       security: [{ apiToken: [] }, { session: [] }],

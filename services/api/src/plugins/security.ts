@@ -3,7 +3,7 @@
  * protection for every state-changing request that rides on the session cookie.
  *
  * CSRF is the double-submit pattern of @fastify/csrf-protection: a secret in an httpOnly
- * `fl_csrf` cookie and a token derived from it, fetched by the page from `GET /api/v1/csrf-token`
+ * `fl_csrf` cookie (`__Host-fl_csrf` over https) and a token derived from it, fetched by the page from `GET /api/v1/csrf-token`
  * and sent back in the `x-csrf-token` header. Each token is bound to the session it was issued for:
  * it carries an HMAC (keyed by SESSION_SECRET) of that session, so a token and secret cookie
  * obtained under one session (the attacker's own, or none) are refused under any other. Requests authenticated with a personal API token
@@ -16,9 +16,11 @@ import csrfProtection from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { SESSION_COOKIE, hashSecret } from './auth.js';
+import { hashSecret } from './auth.js';
 
 export const CSRF_COOKIE = 'fl_csrf';
+/** Over https the CSRF secret's cookie is `__Host-fl_csrf`: no sibling subdomain can plant one. */
+export const csrfCookieName = (secure: boolean) => (secure ? `__Host-${CSRF_COOKIE}` : CSRF_COOKIE);
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -31,7 +33,7 @@ export interface SecurityOptions {
 
 /** What a CSRF token is bound to: the hash of the request's session cookie (empty without one). */
 const sessionBinding = (request: FastifyRequest): string => {
-  const session = request.cookies[SESSION_COOKIE];
+  const session = request.cookies[request.server.sessionCookie];
   return session ? hashSecret(session) : '';
 };
 
@@ -77,7 +79,7 @@ export const security = fp(async (app: FastifyInstance, options: SecurityOptions
   });
   await app.register(csrfProtection, {
     sessionPlugin: '@fastify/cookie',
-    cookieKey: CSRF_COOKIE,
+    cookieKey: csrfCookieName(options.secure),
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: options.secure },
     csrfOpts: { hmacKey: options.sessionSecret },
     getUserInfo: sessionBinding,

@@ -4,7 +4,7 @@ import type { Producers } from '@frontload/jobs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { RemovalQuery } from './connections.js';
 import { Errors } from '../../errors.js';
-import { SESSION_COOKIE, hashSecret, requireSession } from '../../plugins/auth.js';
+import { hashSecret, requireSession } from '../../plugins/auth.js';
 
 export const accountRoutes: FastifyPluginAsyncTypebox<{
   db: Database;
@@ -20,9 +20,9 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
   });
 
   app.post('/logout', async (request, reply) => {
-    const cookie = request.cookies[SESSION_COOKIE];
+    const cookie = request.cookies[app.sessionCookie];
     if (cookie) await repos.sessions.delete(hashSecret(cookie));
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    app.endSession(reply);
     return reply.status(204).send();
   });
 
@@ -38,7 +38,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
       repositories(tx).users.beginDeletion(userId, removeFocusBlocks),
     );
     for (const connectionId of connections) await producers.enqueueDisconnect({ connectionId });
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    app.endSession(reply);
     return reply.status(204).send();
   });
 };
