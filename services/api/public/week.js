@@ -291,7 +291,7 @@ function modeSwitch(ctx) {
       label();
       announce(
         mode === 'autopilot'
-          ? 'Autopilot on: plans are applied for you.'
+          ? 'Autopilot on: every plan from now on is applied as soon as it is made (after a calendar or settings change, Plan now, or the Sunday plan); one that changes more events than your limit waits for you. Every run is listed in History and can be undone.'
           : 'Preview mode: nothing changes until you apply.',
       );
     }),

@@ -70,6 +70,43 @@ describe('alert jobs', () => {
     });
   });
 
+  it('in preview mode alerts on the calendar as it is, not on the proposed week; in autopilot on the week the plan makes', async () => {
+    const week = (start: string, focusHours: number, overload: string[]) => ({
+      week: start,
+      meetingHours: 12,
+      focusHours,
+      focusTargetHours: 10,
+      peopleWithOneOnOnes: 3,
+      longestBackToBack: { count: 2, minutes: 60 },
+      firstHalfPeopleShare: 0.5,
+      overload,
+    });
+    const shortfalls = async () =>
+      (
+        await db.query<{ week: string }>(
+          `select payload->'data'->'week'->>'start' as week from webhook_deliveries
+           where payload->'data'->>'rule' = 'focusShortfall' and payload->>'type' = 'overload.tripped'`,
+        )
+      ).rows.map((r) => r.week);
+    // The calendar has no focus time in the week of 7 Dec; the preview would add 10 h.
+    const previewPlan = await storePlan({
+      weeks: [week('2026-12-07', 10, [])],
+      calendarWeeks: [week('2026-12-07', 0, ['focusShortfall'])],
+    });
+    await evaluatePlanAlerts(db, { userId, planId: previewPlan }, publicUrl, now);
+    expect(await shortfalls()).toEqual(['2026-12-07']);
+
+    // In autopilot the plan becomes the calendar: a plan that fixes the week of 14 Dec raises nothing.
+    await repositories(db).users.setMode(userId, 'autopilot');
+    const autopilotPlan = await storePlan({
+      weeks: [week('2026-12-14', 10, [])],
+      calendarWeeks: [week('2026-12-14', 0, ['focusShortfall'])],
+    });
+    await evaluatePlanAlerts(db, { userId, planId: autopilotPlan }, publicUrl, now);
+    expect(await shortfalls()).toEqual(['2026-12-07']);
+    await repositories(db).users.setMode(userId, 'preview');
+  });
+
   it('refuses malformed stored metrics instead of alerting on them', async () => {
     const planId = await storePlan({ weeks: [{ week: 'soon', meetingHours: 'lots' }] });
     await expect(evaluatePlanAlerts(db, { userId, planId }, publicUrl, now)).rejects.toThrow();

@@ -9,8 +9,14 @@ import Type from 'typebox';
 import { Value } from 'typebox/value';
 import { evaluateAlerts, recordEvent, type AlertContext } from './evaluate-alerts.js';
 
-/** What the planner stores in `plans.metrics`: one entry per week of the horizon. */
-export const StoredPlanMetrics = Type.Object({ weeks: Type.Array(WeekMetricsSchema) });
+/**
+ * What the planner stores in `plans.metrics`: one entry per week of the horizon, after the plan
+ * (`weeks`) and of the calendar as it is (`calendarWeeks`; absent on plans stored before it existed).
+ */
+export const StoredPlanMetrics = Type.Object({
+  weeks: Type.Array(WeekMetricsSchema),
+  calendarWeeks: Type.Optional(Type.Array(WeekMetricsSchema)),
+});
 
 async function alertContext(
   db: Database,
@@ -36,7 +42,12 @@ export async function evaluatePlanAlerts(
   if (!ctx || !plan) return { deliveries: [], skipped: 'plan or user no longer exists' };
   // Stored JSON is checked like any other input: a malformed row fails loudly, never alerts wrongly.
   const metrics = Value.Parse(StoredPlanMetrics, plan.metrics);
-  return { deliveries: await evaluateAlerts(db, metrics.weeks, ctx) };
+  // Alerts describe the calendar the user has. Only a plan autopilot applies by itself becomes that
+  // calendar; a preview (or a plan waiting for confirmation) is a proposal, so its week is not used.
+  const user = await repositories(db).users.byId(input.userId);
+  const applies = user?.mode === 'autopilot' && plan.state !== 'confirm_required';
+  const weeks = applies ? metrics.weeks : (metrics.calendarWeeks ?? metrics.weeks);
+  return { deliveries: await evaluateAlerts(db, weeks, ctx) };
 }
 
 export async function connectionLostAlert(db: Database, connectionId: string, publicUrl: string, now: Date) {

@@ -1,6 +1,6 @@
 /**
  * One planning pass for a user: load → pure plan() → store the plan as the current preview → queue
- * the overload-alert evaluation → in autopilot (after one confirmed preview), start applying it.
+ * the overload-alert evaluation → in autopilot, start applying it.
  * A plan whose inputs did not change since the current preview is not stored again; in autopilot, such
  * a preview that was never started (its job died in between) is started by the retry.
  */
@@ -89,7 +89,7 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
       inputsHash,
       horizon: { start: now, end: new Date(now.getTime() + 14 * 86_400_000) },
       notes: result.notes,
-      metrics: { weeks: result.metrics, skipWeek: result.skipWeek },
+      metrics: { weeks: result.metrics, skipWeek: result.skipWeek, calendarWeeks: result.calendarMetrics },
       state: result.requiresConfirmation ? 'confirm_required' : 'preview',
       operations: result.operations.map((op) => ({
         kind: op.kind,
@@ -110,12 +110,13 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
   return { outcome: 'stored', planId: stored.id, operations: result.operations.length, autopilot };
 }
 
-/** Autopilot applies a plan with work in it once the user has confirmed one preview. */
-function autopilotFor(
-  user: { mode: string; preview_confirmed_at: Date | null },
-  operations: number,
-): boolean {
-  return user.mode === 'autopilot' && user.preview_confirmed_at !== null && operations > 0;
+/**
+ * Autopilot applies every plan with work in it as soon as it is stored (switching autopilot on is the
+ * user's consent; a plan beyond the blast radius still waits for their confirmation). Each run is
+ * recorded and can be undone like a run applied by hand.
+ */
+function autopilotFor(user: { mode: string }, operations: number): boolean {
+  return user.mode === 'autopilot' && operations > 0;
 }
 
 /** The plan's overload check and, for a skip week, its announcement (one job each per plan). */
