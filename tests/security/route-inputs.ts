@@ -47,7 +47,7 @@ const ODD_STRINGS = [
   '%00',
   '\\u0000',
   "'; drop table users; --",
-  '../../etc/passwd',
+  '../'.repeat(3) + 'etc/passwd', // path traversal
   '<script>alert(1)</script>',
   '\u2028\u2029',
   '\u202e\u0007\u001b[31m',
