@@ -5,7 +5,7 @@
  * of their 1:1, and a meeting lands on the slot of a planned focus block; in a second calendar, the
  * clock runs on until a planned move falls inside the freeze window. Each such operation is skipped
  * with its reason and writes nothing; the rest of the run applies; the counterparts' availability is
- * read with one free/busy request for the whole run.
+ * read with one free/busy request for the whole run. The freeze window is checked on Microsoft too.
  */
 import { repositories } from '@frontload/db';
 import type { CalendarEvent } from '@frontload/domain';
@@ -14,6 +14,7 @@ import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planUser } from '../../workers/planner/src/plan-user.js';
 import { startPipeline, type Op, type PipelineHarness } from './pipeline-harness.js';
+import type { Provider } from './sync-harness.js';
 
 const ZONE = 'Europe/Berlin';
 const EMAIL = 'alex.tlm@sandbox.test';
@@ -226,11 +227,14 @@ describe('apply-time guard on google: settings, availability and the calendar ch
   });
 });
 
-describe('apply-time guard on google: the clock ran into the freeze window', () => {
+describe.each<[Provider, string]>([
+  ['google', EMAIL],
+  ['microsoft', 'alex.tlm@contoso.sandbox.test'],
+])('apply-time guard on %s: the clock ran into the freeze window', (provider, email) => {
   let p: PipelineHarness;
 
   beforeAll(async () => {
-    p = await startPipeline('google', EMAIL);
+    p = await startPipeline(provider, email);
   }, 180_000);
   afterAll(async () => {
     await p?.close();
