@@ -7,6 +7,7 @@ import {
   PersonSettingsSchema,
   PlannerHistorySchema,
   PreferencesSchema,
+  TimeRangeSchema,
   ZoneName,
   type Operation,
   type PlanNote,
@@ -18,6 +19,8 @@ import {
  *
  * - `events`: the mirror for the horizon (expanded occurrences plus singles; series masters are optional
  *   and only lend their recurrence).
+ * - `otherCalendarsBusy`: busy time on the user's other connected calendars (never moved or written;
+ *   it holds the user's time like a meeting they accepted).
  * - `counterparts`: free/busy (and zone, working hours when known) of the people the user has 1:1s with;
  *   a 1:1 with someone missing here is never moved, because "free for both" cannot be checked.
  * - `idSeed`: a stable per-user string mixed into the ids of events we create (Google client ids).
@@ -34,6 +37,7 @@ export const PlannerInputSchema = Type.Object(
     preferences: PreferencesSchema,
     people: Type.Array(PersonSettingsSchema, { maxItems: 2000 }),
     events: Type.Array(CalendarEventSchema, { maxItems: 5000 }),
+    otherCalendarsBusy: Type.Optional(Type.Array(TimeRangeSchema, { maxItems: 5000 })),
     counterparts: Type.Array(CounterpartAvailabilitySchema, { maxItems: 2000 }),
     history: PlannerHistorySchema,
   },

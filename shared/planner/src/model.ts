@@ -70,6 +70,8 @@ export interface PlanContext {
   /** When each person's last 1:1 before the horizon was held. */
   readonly lastHeld: ReadonlyMap<string, number>;
   readonly deletedFocus: readonly Interval[];
+  /** Busy time on the user's other connected calendars: it holds their time, and is never touched. */
+  readonly otherBusy: readonly Interval[];
   /** The 1:1 classifier bound to this input. */
   readonly classify: Classifier;
 }
@@ -184,6 +186,7 @@ export function buildContext(input: PlannerInput, times: ParsedTimes): PlanConte
     userWorking: workingWindows(clock, prefs.workingHours, horizon),
     lastHeld,
     deletedFocus: times.deleted,
+    otherBusy: times.otherBusy,
     classify,
   };
 }

@@ -1,6 +1,6 @@
 import type { NoteCode, PlanNote } from '@frontload/domain';
 import { assignSlots, type Searchable } from './assign-slots.js';
-import { BusyIndex } from './busy-index.js';
+import { BusyIndex, type BusyEntry } from './busy-index.js';
 import type { ReasonCode } from './classify-one-on-one.js';
 import { describeInstant } from './describe.js';
 import { counterpartHoursKnown, weekContaining, type ParsedEvent, type PlanContext } from './model.js';
@@ -174,7 +174,8 @@ export function planMoves(
   const space: SearchSpace = {
     userBusy: ctx.events
       .filter((e) => e.busy && !e.ours && !cancelled.has(e.id))
-      .map((e) => ({ start: e.start, end: e.end, owner: e.id })),
+      .map((e): BusyEntry => ({ start: e.start, end: e.end, owner: e.id }))
+      .concat(ctx.otherBusy.map((b) => ({ start: b.start, end: b.end }))),
   };
   const staying = new BusyIndex(
     ctx.events

@@ -155,3 +155,36 @@ describe('the horizon', () => {
     expect(monday.operations.map((op) => op.key)).toEqual(sunday.operations.map((op) => op.key));
   });
 });
+
+describe("busy time on the user's other calendars", () => {
+  it('keeps new focus blocks off it, moves an existing block off it, and is never an operation itself', () => {
+    const base = input({
+      preferences: prefs((p) => {
+        p.focus.targetHours = 4;
+      }),
+    });
+    const free = mustPlan(base);
+    const creates = free.operations.filter((op) => op.kind === 'createFocusBlock');
+    expect(creates.length).toBeGreaterThan(0);
+    // The other calendar is busy over every slot the first plan chose.
+    const otherCalendarsBusy = creates.map((op) => (op.kind === 'createFocusBlock' ? op.after : op.before!));
+    const out = mustPlan({ ...base, otherCalendarsBusy });
+    const placed = out.operations.flatMap((op) => (op.kind === 'createFocusBlock' ? [op.after] : []));
+    expect(placed.length).toBeGreaterThan(0);
+    for (const slot of placed)
+      for (const busy of otherCalendarsBusy)
+        expect(
+          Date.parse(slot.start) < Date.parse(busy.end) && Date.parse(busy.start) < Date.parse(slot.end),
+        ).toBe(false);
+
+    const existing = focusBlock('fb1', '2024-04-11T13:00', 120);
+    const moved = mustPlan({
+      ...base,
+      events: [existing],
+      otherCalendarsBusy: [{ start: local('2024-04-11T13:30'), end: localPlus('2024-04-11T13:30', 30) }],
+    });
+    expect(moved.operations.find((op) => op.eventId === 'fb1')?.kind).toMatch(
+      /updateFocusBlock|deleteFocusBlock/,
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import { plan } from './plan.js';
 import { describe, expect, it } from 'vitest';
 import {
   counterpart,
@@ -301,5 +302,31 @@ describe('what a move reason says was checked', () => {
       }),
     );
     expect(known.notes[0]?.message).toContain('inside both your working hours');
+  });
+});
+
+describe("busy time on the user's other calendars", () => {
+  it('keeps a moved 1:1 off it', () => {
+    const base = input({
+      events: [single('thu', BOB, '2024-04-11T10:00')],
+      counterparts: [counterpart(BOB)],
+    });
+    const [first] = mustPlan(base).operations;
+    expect(first?.kind).toBe('moveOccurrence');
+    const taken = first?.kind === 'moveOccurrence' ? first.after : undefined;
+    const out = mustPlan({ ...base, otherCalendarsBusy: [taken!] });
+    const [op] = out.operations;
+    expect(op?.kind).toBe('moveOccurrence');
+    expect(op?.kind === 'moveOccurrence' && op.after.start).not.toBe(taken!.start);
+    expect(out.operations.every((o) => o.eventId === 'thu')).toBe(true);
+  });
+
+  it('refuses a busy range that ends before it starts', () => {
+    const result = plan({
+      ...input(),
+      otherCalendarsBusy: [{ start: local('2024-04-11T11:00'), end: local('2024-04-11T10:00') }],
+    });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors[0]?.path).toMatch(/^\/otherCalendarsBusy\/0/);
   });
 });

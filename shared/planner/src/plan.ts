@@ -33,12 +33,13 @@ function project(
   });
 }
 
-function focusView(projected: readonly ProjectedEvent[]): Projection {
+function focusView(ctx: PlanContext, projected: readonly ProjectedEvent[]): Projection {
   const live = projected.filter((p) => !p.cancelled && p.parsed.busy && !p.parsed.ours);
   const span = (p: ProjectedEvent) => ({ start: p.start, end: p.end });
+  // Busy time on the user's other calendars holds their time like a meeting they accepted.
   return {
-    busy: live.map(span),
-    accepted: live.filter((p) => p.parsed.accepted).map(span),
+    busy: [...live.map(span), ...ctx.otherBusy],
+    accepted: [...live.filter((p) => p.parsed.accepted).map(span), ...ctx.otherBusy],
     userFocus: live.filter((p) => p.parsed.userFocus).map(span),
   };
 }
@@ -60,7 +61,7 @@ export function plan(input: PlannerInput): PlanResult {
   const cancelled = new Set(skip.cancel.map((e) => e.id));
   const moves = planMoves(ctx, cancelled, excluded);
   const projected = project(ctx, cancelled, moves.placements);
-  const focus = planFocus(ctx, focusView(projected));
+  const focus = planFocus(ctx, focusView(ctx, projected));
 
   const skipWeek = skip.week;
   const operations: Operation[] = [

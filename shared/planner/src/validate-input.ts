@@ -115,6 +115,8 @@ export interface ParsedTimes {
   readonly busy: readonly (readonly Interval[])[];
   readonly lastHeld: readonly number[];
   readonly deleted: readonly Interval[];
+  /** Busy time on the user's other calendars. */
+  readonly otherBusy: readonly Interval[];
 }
 
 function checkEvent(check: Checker, event: CalendarEvent, path: string): ParsedTimes['events'][number] {
@@ -214,7 +216,13 @@ function checkSemantics(input: PlannerInput): { issues: InputIssue[]; times: Par
   const deleted = history.deletedFocusBlocks.map((b, i) =>
     check.range('/history/deletedFocusBlocks', b.start, b.end, i),
   );
-  return { issues: check.issues.slice(0, MAX_ISSUES), times: { now, events, busy, lastHeld, deleted } };
+  const otherBusy = (input.otherCalendarsBusy ?? []).map((b, i) =>
+    check.range('/otherCalendarsBusy', b.start, b.end, i),
+  );
+  return {
+    issues: check.issues.slice(0, MAX_ISSUES),
+    times: { now, events, busy, lastHeld, deleted, otherBusy },
+  };
 }
 
 /** Like `validateInput`, and also hands back the instants it parsed, for the planner to reuse. */
