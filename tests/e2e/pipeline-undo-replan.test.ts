@@ -7,7 +7,10 @@
  * the undo's deletions at once, so a preview asked for right after it describes the real calendar.
  */
 import { repositories } from '@frontload/db';
+import { startWorker } from '@frontload/jobs';
+import { createLogger } from '@frontload/logging';
 import { waitUntil } from '@frontload/testing';
+import { planProcessors } from '@frontload/worker-planner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planUser } from '../../workers/planner/src/plan-user.js';
 import { startPipeline, type Op, type PipelineHarness } from './pipeline-harness.js';
@@ -16,6 +19,7 @@ import type { Provider } from './sync-harness.js';
 /** The most provider requests a run may make per operation, whatever happens on the way. */
 const MAX_REQUESTS_PER_OPERATION = 6;
 const FINISHED = ['applied', 'partially_applied', 'stopped', 'failed'];
+const logger = createLogger({ LOG_LEVEL: 'silent', LOG_PRETTY: false }, 'e2e-undo-replan');
 
 type RunView = { id: string; state: string; operations: Op[] };
 
@@ -187,4 +191,71 @@ describe('a run the provider will not let progress, on google', () => {
       MAX_REQUESTS_PER_OPERATION * done.operations.length,
     );
   }, 180_000);
+});
+
+describe('after an undo in autopilot, with the plan worker running, on google', () => {
+  let p: PipelineHarness;
+  let stopPlanner: () => Promise<void>;
+
+  beforeAll(async () => {
+    p = await startPipeline('google', 'alex.tlm@sandbox.test');
+    const planner = startWorker({
+      queue: 'plan',
+      processors: planProcessors(p.deps),
+      connectionUrl: 'redis://127.0.0.1:6379',
+      prefix: p.h.t.prefix,
+      concurrency: 1,
+      logger,
+    });
+    stopPlanner = () => planner.close();
+    await p.h.t.db.query(`update users set mode = 'autopilot', preview_confirmed_at = now() where id = $1`, [
+      p.userId,
+    ]);
+  }, 180_000);
+  afterAll(async () => {
+    await stopPlanner?.();
+    await p?.close();
+  });
+
+  const runsOf = async (kind: 'plan' | 'undo') =>
+    (
+      await p.h.t.db.query<{ id: string; state: string }>(
+        'select id, state from plans where user_id = $1 and kind = $2 order by created_at',
+        [p.userId, kind],
+      )
+    ).rows.filter((r) => kind === 'undo' || !['preview', 'confirm_required', 'superseded'].includes(r.state));
+
+  it('the next plan is applied in full and the calendar settles, with no run looping on the provider', async () => {
+    await p.h.t.app.inject({ method: 'POST', url: '/api/v1/plan', headers: p.writes });
+    const first = await waitUntil(
+      async () => (await runsOf('plan')).find((r) => FINISHED.includes(r.state)),
+      { timeoutMs: 90_000, what: 'the autopilot run' },
+    );
+    expect(first.state).toBe('applied');
+    await p.h.t.app.inject({ method: 'POST', url: `/api/v1/runs/${first.id}/undo`, headers: p.writes });
+    await waitUntil(async () => (await runsOf('undo')).find((r) => FINISHED.includes(r.state)), {
+      timeoutMs: 90_000,
+      what: 'the undo',
+    });
+    // The undo's writes come back through the sync, which plans again; autopilot applies that plan.
+    await p.h.t.app.inject({ method: 'POST', url: '/api/v1/plan', headers: p.writes });
+    const second = await waitUntil(
+      async () => (await runsOf('plan')).find((r) => r.id !== first.id && FINISHED.includes(r.state)),
+      { timeoutMs: 90_000, what: 'the autopilot run after the undo' },
+    );
+    const ops = await repositories(p.h.t.db).plans.operations(second.id);
+    expect(ops.filter((o) => o.status !== 'applied').map((o) => `${o.kind} ${o.status}: ${o.error}`)).toEqual(
+      [],
+    );
+    expect(second.state).toBe('applied');
+    // Quiet: nothing left to do, so neither new runs nor a stream of provider requests.
+    await p.h.idle(60_000);
+    const from = (await p.requests()).length;
+    const runs = (await runsOf('plan')).length;
+    await new Promise((r) => setTimeout(r, 8_000));
+    await p.h.idle(60_000);
+    expect((await p.requests(from)).length).toBeLessThanOrEqual(10);
+    expect((await runsOf('plan')).length).toBe(runs);
+    expect((await runsOf('plan')).filter((r) => r.state === 'applying')).toEqual([]);
+  }, 300_000);
 });
