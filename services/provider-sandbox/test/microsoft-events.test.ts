@@ -58,6 +58,31 @@ describe('Graph /me, mailboxSettings and events', () => {
     expect(settings.workingHours?.startTime).toBe('09:00:00.0000000');
   });
 
+  it('serves working hours changed through the control API, as an Outlook user changing theirs', async () => {
+    const me = (await priya.api('/me').get()) as { id: string };
+    const patched = await fetch(`${sandbox.base}/_sandbox/accounts/${me.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workingHours: { days: [2, 3, 4], start: '07:30', end: '15:00' } }),
+    });
+    expect(patched.status).toBe(200);
+    const settings = (await priya.api('/me/mailboxSettings').get()) as MailboxSettings;
+    expect(settings.workingHours?.daysOfWeek).toEqual(['tuesday', 'wednesday', 'thursday']);
+    expect(settings.workingHours?.startTime).toBe('07:30:00.0000000');
+    expect(settings.workingHours?.endTime).toBe('15:00:00.0000000');
+    const unknown = await fetch(`${sandbox.base}/_sandbox/accounts/nobody`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workingHours: { days: [1], start: '09:00', end: '17:00' } }),
+    });
+    expect(unknown.status).toBe(404);
+    await fetch(`${sandbox.base}/_sandbox/accounts/${me.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workingHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' } }),
+    });
+  });
+
   it('creates, reads with Prefer outlook.timezone, patches and deletes an event', async () => {
     const created = (await priya.api('/me/events').post({
       subject: 'Roadmap review',

@@ -45,6 +45,8 @@ export interface CalendarSettings {
   timeZone: string;
   /** Known for Microsoft (mailbox settings); Google has no working-hours API. */
   workingHours?: WorkingHours;
+  /** The zone the working hours are in (IANA), when the provider names one it can be mapped from. */
+  workingHoursZone?: string;
 }
 
 export interface MoveEventInput {

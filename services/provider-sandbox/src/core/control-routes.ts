@@ -24,6 +24,7 @@ import {
   ErrorReply,
   ResetBody,
   SeedEventsBody,
+  UpdateAccountBody,
 } from './control-schemas.js';
 import type { SandboxRuntime } from './create-core.js';
 import type { SandboxAccount } from './types.js';
@@ -123,6 +124,24 @@ function accountRoutes(scope: Scope, core: SandboxRuntime) {
       },
     },
     async (request, reply) => core.accounts.get(request.params.accountId) ?? notFound(reply, 'account'),
+  );
+  scope.patch(
+    '/_sandbox/accounts/:accountId',
+    {
+      schema: {
+        tags,
+        summary: "Change an account's settings (its working hours, as its owner would in Outlook)",
+        params: AccountParams,
+        body: UpdateAccountBody,
+        response: { 200: AccountSchema, 404: ErrorReply },
+      },
+    },
+    async (request, reply) => {
+      const account = core.accounts.get(request.params.accountId);
+      if (!account) return notFound(reply, 'account');
+      if (request.body.workingHours) account.workingHours = request.body.workingHours;
+      return account;
+    },
   );
 }
 

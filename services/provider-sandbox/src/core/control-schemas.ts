@@ -47,6 +47,12 @@ export const CreateAccountBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** What a mailbox owner may change later in their settings (Outlook: working hours). */
+export const UpdateAccountBody = Type.Object(
+  { workingHours: Type.Optional(WorkingHoursSchema) },
+  { additionalProperties: false },
+);
+
 export const AccountParams = Type.Object({ accountId: Type.String() });
 
 export const SeedEventsBody = Type.Object(

@@ -294,10 +294,11 @@ describe('Microsoft adapter against the sandbox', () => {
     expect(result[1]?.zone).toBe('Asia/Calcutta');
   });
 
-  it('reads mailbox settings: IANA zone and working hours', async () => {
+  it('reads mailbox settings: IANA zone, working hours and the zone they are in', async () => {
     expect(await graph.getSettings()).toEqual({
       timeZone: 'Europe/London',
       workingHours: { days: [1, 2, 3, 4], start: '08:30', end: '16:30' },
+      workingHoursZone: 'Europe/London',
     });
   });
 

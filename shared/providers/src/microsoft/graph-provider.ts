@@ -20,6 +20,7 @@ import {
   GRAPH_SCHEDULE_BATCH,
   mapSchedule,
   mapWorkingHours,
+  workingHoursZone,
   mergeAvailability,
   scheduleWindows,
 } from './graph-schedule.js';
@@ -115,7 +116,12 @@ async function graphSettings(client: GraphClient): Promise<CalendarSettings> {
     );
   }
   const workingHours = mapWorkingHours(settings.workingHours);
-  return { timeZone, ...(workingHours ? { workingHours } : {}) };
+  const hoursZone = workingHoursZone(settings.workingHours);
+  return {
+    timeZone,
+    ...(workingHours ? { workingHours } : {}),
+    ...(workingHours && hoursZone ? { workingHoursZone: hoursZone } : {}),
+  };
 }
 
 function expiry(settings: ProviderSettings, ttlSeconds: number): string {
