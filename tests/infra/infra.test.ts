@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describeVariables } from '@frontload/config';
+import { PRODUCTION_SECRETS, describeVariables, isLocalHttpUrl, loadConfig } from '@frontload/config';
 import { createOAuth } from '@frontload/providers/oauth';
 import { startSandbox } from '@frontload/testing';
 import { buildApp } from '@frontload/api';
@@ -80,6 +80,17 @@ describe('deployment files', () => {
     const unknown = [...names].filter((n) => !known.has(n) && !imageOwn.has(n));
     expect(names.size).toBeGreaterThan(10);
     expect(unknown).toEqual([]);
+  });
+
+  it('give Kubernetes every secret production requires, so the API and workers start there', () => {
+    const config = k8s.find((d) => d.kind === 'ConfigMap')?.data as Record<string, string>;
+    const secret = k8s.find((d) => d.kind === 'Secret')?.stringData as Record<string, string>;
+    expect(isLocalHttpUrl(config.PUBLIC_URL!)).toBe(false);
+    expect(Object.keys(secret)).toEqual(expect.arrayContaining([...PRODUCTION_SECRETS]));
+    // Its placeholders (which the operator replaces) are not development defaults either.
+    const env = { ...config, ...secret };
+    expect(() => loadConfig('api', env)).not.toThrow();
+    expect(() => loadConfig('worker', env)).not.toThrow();
   });
 
   it('run only npm scripts that exist in the named workspace', () => {
