@@ -35,6 +35,7 @@ const DEFAULT_HOURS = { days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' };
 export async function controlRoutes(app: FastifyInstance, opts: { core: SandboxRuntime }) {
   const scope = app.withTypeProvider<TypeBoxTypeProvider>();
   accountRoutes(scope, opts.core);
+  accountUpdateRoute(scope, opts.core);
   eventRoutes(scope, opts.core);
   clockRoutes(scope, opts.core);
   await scope.register(controlOpsRoutes, { core: opts.core });
@@ -125,6 +126,10 @@ function accountRoutes(scope: Scope, core: SandboxRuntime) {
     },
     async (request, reply) => core.accounts.get(request.params.accountId) ?? notFound(reply, 'account'),
   );
+}
+
+/** What an account's owner may change later, as in Outlook's settings: its working hours. */
+function accountUpdateRoute(scope: Scope, core: SandboxRuntime) {
   scope.patch(
     '/_sandbox/accounts/:accountId',
     {
