@@ -167,7 +167,7 @@ describe("busy time on the user's other calendars", () => {
     const creates = free.operations.filter((op) => op.kind === 'createFocusBlock');
     expect(creates.length).toBeGreaterThan(0);
     // The other calendar is busy over every slot the first plan chose.
-    const otherCalendarsBusy = creates.map((op) => (op.kind === 'createFocusBlock' ? op.after : op.before!));
+    const otherCalendarsBusy = creates.flatMap((op) => (op.kind === 'createFocusBlock' ? [op.after] : []));
     const out = mustPlan({ ...base, otherCalendarsBusy });
     const placed = out.operations.flatMap((op) => (op.kind === 'createFocusBlock' ? [op.after] : []));
     expect(placed.length).toBeGreaterThan(0);
