@@ -67,11 +67,26 @@ async function persist(deps: SyncDeps, connectionId: string, set: ChangeSet): Pr
   });
 }
 
-/** The calendar's zone, read on the first sync (and whenever it is still unknown). */
-async function refreshTimeZone(deps: SyncDeps, provider: CalendarProvider, connection: ConnectionRow) {
-  if (connection.time_zone !== null) return;
+/**
+ * The calendar's settings, read on the first sync (and whenever the zone is still unknown): its zone,
+ * and the provider's working hours (Microsoft mailbox settings), which become the user's working
+ * hours until the user edits theirs, when this is the calendar Frontload writes to and the hours are
+ * in the calendar's zone (preferences are read in it). Returns whether the user's hours changed.
+ */
+async function refreshSettings(
+  deps: SyncDeps,
+  provider: CalendarProvider,
+  connection: ConnectionRow,
+): Promise<boolean> {
+  if (connection.time_zone !== null) return false;
   const settings = await provider.getSettings();
-  await repositories(deps.db).syncState.setTimeZone(connection.id, settings.timeZone);
+  const repos = repositories(deps.db);
+  await repos.syncState.setTimeZone(connection.id, settings.timeZone);
+  const hours = settings.workingHours;
+  if (!hours || hours.end <= hours.start) return false;
+  if ((settings.workingHoursZone ?? settings.timeZone) !== settings.timeZone) return false;
+  if (!(await repos.connections.writesTo(connection.id))) return false;
+  return repos.preferences.adoptProviderWorkingHours(connection.user_id, hours, deps.now());
 }
 
 /** Runs one sync. Throws ProviderError kinds for the runner (rate limits, transient failures). */
@@ -93,8 +108,11 @@ export async function syncConnection(
     return { connectionId, skipped: 'not_live' };
   }
   const provider = await deps.providerFor(connection);
-  if (reason === 'initial') await refreshTimeZone(deps, provider, { ...connection, time_zone: null });
-  else await refreshTimeZone(deps, provider, connection);
+  const hoursAdopted = await refreshSettings(
+    deps,
+    provider,
+    reason === 'initial' ? { ...connection, time_zone: null } : connection,
+  );
 
   const full =
     reason === 'initial' ||
@@ -111,7 +129,7 @@ export async function syncConnection(
   );
   const result = await persist(deps, connection.id, changes);
   // A new connection always gets its first plan; afterwards only real changes replan.
-  const planQueued = reason === 'initial' || result.relevant > 0 || options.retry === true;
+  const planQueued = reason === 'initial' || result.relevant > 0 || hoursAdopted || options.retry === true;
   if (planQueued) await deps.producers.enqueuePlan({ userId: connection.user_id, reason: 'sync' });
   if (reason === 'initial' && deps.pushPublicUrl !== undefined) {
     await deps.producers.enqueueRenewPush({ connectionId: connection.id });

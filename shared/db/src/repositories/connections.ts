@@ -33,14 +33,15 @@ export interface ConnectionRow {
 const schedules = (db: Queryable) => ({
   /**
    * Every user the weekly plan is for (one with a healthy connection), with the zone that plan runs
-   * in: the first healthy connection's calendar zone, else the user's own, as the planner reads it.
+   * in: the calendar zone of the connection Frontload writes to (else the first healthy one), else the
+   * user's own, as the planner reads it.
    */
   async weeklyPlanZones(): Promise<{ userId: string; zone: string }[]> {
     const { rows } = await db.query<{ user_id: string; zone: string }>(
       `select distinct on (c.user_id) c.user_id, coalesce(c.time_zone, u.time_zone) as zone
        from connections c join users u on u.id = c.user_id
        where c.status = 'healthy'
-       order by c.user_id, c.created_at`,
+       order by c.user_id, (c.id = u.write_connection_id) is true desc, c.created_at`,
     );
     return rows.map((row) => ({ userId: row.user_id, zone: row.zone }));
   },
@@ -100,6 +101,57 @@ export const connectionsRepository = (db: Queryable) => ({
     return (
       await db.query<ConnectionRow>('select * from connections where id = $1 and user_id = $2', [id, userId])
     ).rows[0];
+  },
+
+  /**
+   * The calendars one plan reads: the one Frontload writes to (the user's choice, else the first
+   * connected), when it is healthy, and every other healthy connection, whose events only count as
+   * busy time. A chosen calendar that is not healthy leaves `write` undefined: nothing is planned
+   * rather than written elsewhere.
+   */
+  async forPlanning(
+    userId: string,
+  ): Promise<{ write: ConnectionRow | undefined; busyOnly: ConnectionRow[] }> {
+    const { rows } = await db.query<ConnectionRow & { chosen: boolean | null }>(
+      `select c.*, (c.id = u.write_connection_id) as chosen
+       from connections c join users u on u.id = c.user_id
+       where c.user_id = $1 order by c.created_at`,
+      [userId],
+    );
+    const connections = rows.map(({ chosen, ...row }) => ({
+      row: row as ConnectionRow,
+      chosen: chosen === true,
+    }));
+    const healthy = connections.filter((c) => c.row.status === 'healthy');
+    const chosen = connections.find((c) => c.chosen);
+    const write = chosen ? (chosen.row.status === 'healthy' ? chosen.row : undefined) : healthy[0]?.row;
+    return { write, busyOnly: healthy.map((c) => c.row).filter((row) => row.id !== write?.id) };
+  },
+
+  /**
+   * Whether Frontload writes to this connection's calendar: the user chose it, or chose none and no
+   * healthy connection was made before it (a first connection still syncing already counts).
+   */
+  async writesTo(connectionId: string): Promise<boolean> {
+    const { rows } = await db.query<{ writes: boolean }>(
+      `select coalesce(u.write_connection_id = c.id, not exists (
+         select 1 from connections o where o.user_id = c.user_id and o.id <> c.id
+           and o.status = 'healthy' and o.created_at < c.created_at)) as writes
+       from connections c join users u on u.id = c.user_id where c.id = $1`,
+      [connectionId],
+    );
+    return rows[0]?.writes === true;
+  },
+
+  /** The id of the connection Frontload writes to: the user's choice, else the first healthy one. */
+  async writeTargetId(userId: string): Promise<string | undefined> {
+    const { rows } = await db.query<{ id: string | null }>(
+      `select coalesce(u.write_connection_id, (select c.id from connections c
+         where c.user_id = u.id and c.status = 'healthy' order by c.created_at limit 1)) as id
+       from users u where u.id = $1`,
+      [userId],
+    );
+    return rows[0]?.id ?? undefined;
   },
 
   async listForUser(userId: string): Promise<ConnectionRow[]> {

@@ -8,6 +8,8 @@ export interface UserRow {
   time_zone: string;
   mode: 'preview' | 'autopilot';
   preview_confirmed_at: Date | null;
+  /** The connection Frontload writes to; null: the first connected. */
+  write_connection_id: string | null;
   /** Set when the user deleted their account; the row goes once their connections are cleaned up. */
   deleted_at: Date | null;
   created_at: Date;
@@ -16,6 +18,24 @@ export interface UserRow {
 export const usersRepository = (db: Queryable) => ({
   async byId(id: string): Promise<UserRow | undefined> {
     return (await db.query<UserRow>('select * from users where id = $1', [id])).rows[0];
+  },
+
+  /** Chooses the calendar Frontload writes to: one of the user's own connections (false otherwise). */
+  async setWriteConnection(id: string, connectionId: string): Promise<boolean> {
+    const { rowCount } = await db.query(
+      `update users set write_connection_id = $2
+       where id = $1 and exists (select 1 from connections c where c.id = $2 and c.user_id = $1)`,
+      [id, connectionId],
+    );
+    return rowCount > 0;
+  },
+
+  /** A disconnected calendar stops being the one written to: the first connected is again. */
+  async clearWriteConnection(id: string, connectionId: string): Promise<void> {
+    await db.query('update users set write_connection_id = null where id = $1 and write_connection_id = $2', [
+      id,
+      connectionId,
+    ]);
   },
 
   async setMode(id: string, mode: UserRow['mode']): Promise<void> {
