@@ -1,5 +1,5 @@
-import type { NoteCode, PlanNote } from '@frontload/domain';
-import { assignSlots, type Searchable } from './assign-slots.js';
+import type { Interval, NoteCode, PlanNote } from '@frontload/domain';
+import { assignSlots, type AssignRules, type Searchable } from './assign-slots.js';
 import { BusyIndex, type BusyEntry } from './busy-index.js';
 import type { ReasonCode } from './classify-one-on-one.js';
 import { describeInstant } from './describe.js';
@@ -153,12 +153,15 @@ const byContent = (a: ParsedEvent, b: ParsedEvent) =>
 /**
  * Moves 1:1s the user organizes out of the second half into free first-half slots: whole series
  * first, then single occurrences for series with no common slot. `cancelled` are this plan's skip-week
- * cancellations, `excluded` events that are left alone (possible duplicates).
+ * cancellations, `excluded` events that are left alone (possible duplicates). With `score` (higher is
+ * better, e.g. the focus time the moves leave room for), a local search then swaps a moved 1:1 for one
+ * left behind where that moves as many events and scores higher.
  */
 export function planMoves(
   ctx: PlanContext,
   cancelled: ReadonlySet<string>,
   excluded: ReadonlySet<string>,
+  score?: (placements: readonly Placement[]) => number,
 ): MovePlan {
   const notes: PlanNote[] = [];
   const movable: ParsedEvent[] = [];
@@ -188,32 +191,50 @@ export function planMoves(
     candidates: candidatesFor(ctx, space, request),
   });
 
-  const { series, singles } = groupRequests(ctx, movable, cancelled);
-  const firstPhase = [...series, ...singles.map(singleRequest)].map(searchable);
-  const firstChoice = assignSlots(firstPhase, rules);
-  const placements: Placement[] = [];
-  const retry: MoveRequest[] = [];
-  firstPhase.forEach((item, i) => {
-    const candidate = firstChoice[i];
-    if (candidate) placements.push({ request: item.request, candidate });
-    else if (item.request.series) retry.push(...item.request.events.map(singleRequest));
-    else notes.push(...noFreeSlotNote(ctx, item));
-  });
-  // Series without one common slot: try their occurrences one by one around what is already placed.
-  const secondPhase = retry.map(searchable);
-  const taken = placements.flatMap((p) => p.candidate.slots);
-  const secondChoice = assignSlots(secondPhase, { ...rules, taken });
-  secondPhase.forEach((item, i) => {
-    const candidate = secondChoice[i];
-    if (candidate) placements.push({ request: item.request, candidate });
-    else notes.push(...noFreeSlotNote(ctx, item));
-  });
+  let { placed, unplaced } = placeRequests(groupRequests(ctx, movable, cancelled), rules, searchable);
+  if (score) ({ placed, unplaced } = improveForScore(placed, unplaced, score, rules));
+  for (const item of unplaced) notes.push(...noFreeSlotNote(ctx, item));
+  const placements: Placement[] = placed.map(({ item, candidate }) => ({ request: item.request, candidate }));
   // Chronological, so the ledger applies (and the preview lists) moves in calendar order.
   placements.sort((a, b) => {
     const [x, y] = [a.request.events[0], b.request.events[0]];
     return x && y ? byContent(x, y) : a.request.id.localeCompare(b.request.id);
   });
   return { placements, notes };
+}
+
+interface Placed {
+  readonly item: Searchable;
+  readonly candidate: Candidate;
+}
+
+/** Whole series first, then, for series with no common slot, their occurrences around what is placed. */
+function placeRequests(
+  { series, singles }: { series: MoveRequest[]; singles: ParsedEvent[] },
+  rules: AssignRules,
+  searchable: (request: MoveRequest) => Searchable,
+): { placed: Placed[]; unplaced: Searchable[] } {
+  const firstPhase = [...series, ...singles.map(singleRequest)].map(searchable);
+  const firstChoice = assignSlots(firstPhase, rules);
+  const placed: Placed[] = [];
+  const unplaced: Searchable[] = [];
+  const retry: MoveRequest[] = [];
+  firstPhase.forEach((item, i) => {
+    const candidate = firstChoice[i];
+    if (candidate) placed.push({ item, candidate });
+    else if (item.request.series) retry.push(...item.request.events.map(singleRequest));
+    else unplaced.push(item);
+  });
+  // Series without one common slot: try their occurrences one by one around what is already placed.
+  const secondPhase = retry.map(searchable);
+  const taken = placed.flatMap((p) => p.candidate.slots);
+  const secondChoice = assignSlots(secondPhase, { ...rules, taken });
+  secondPhase.forEach((item, i) => {
+    const candidate = secondChoice[i];
+    if (candidate) placed.push({ item, candidate });
+    else unplaced.push(item);
+  });
+  return { placed, unplaced };
 }
 
 function noFreeSlotNote(ctx: PlanContext, item: Searchable): PlanNote[] {
@@ -224,4 +245,66 @@ function noFreeSlotNote(ctx: PlanContext, item: Searchable): PlanNote[] {
         : `there is no first-half slot inside your working hours where you and ${item.request.counterpart} are both free (their working hours aren't visible, so yours were assumed for them).`
       : `the free first-half slots it could use went to other 1:1s.`;
   return item.request.events.map((e) => noteAbout(ctx, e, 'noFreeSlot', why));
+}
+
+// Swaps tried by the local search: each costs one score (a focus placement), and most plans try none.
+const SWAP_BUDGET = 48;
+
+const overlapsAny = (slots: readonly Interval[], taken: readonly Interval[], margin: number): boolean =>
+  slots.some((s) => taken.some((t) => s.start < t.end + margin && t.start < s.end + margin));
+
+const keepsBreak = (c: Candidate, taken: readonly Interval[], rules: AssignRules): boolean =>
+  rules.breakMs === 0 ||
+  (!overlapsAny(c.slots, taken, rules.breakMs) &&
+    !c.slots.some((s) =>
+      rules.stayingOneOnOnes.overlaps({ start: s.start - rules.breakMs, end: s.end + rules.breakMs }),
+    ));
+
+/**
+ * Local search over which 1:1s move: replaces a moved request by one left behind that moves as many
+ * events (in the best-ranked slot free of the other moves) whenever that raises the score. Strict
+ * improvements only, in a fixed order, so the result stays deterministic and never scores lower.
+ */
+function improveForScore(
+  placed: Placed[],
+  unplaced: Searchable[],
+  score: (placements: readonly Placement[]) => number,
+  rules: AssignRules,
+): { placed: Placed[]; unplaced: Searchable[] } {
+  const waiting = unplaced.filter((u) => u.candidates.length > 0);
+  if (waiting.length === 0 || placed.length === 0) return { placed, unplaced };
+  const asPlacements = (list: readonly Placed[]) =>
+    list.map(({ item, candidate }) => ({ request: item.request, candidate }));
+  let current = placed;
+  let left = unplaced;
+  let best = score(asPlacements(current));
+  let tries = 0;
+  let improved = true;
+  while (improved && tries < SWAP_BUDGET) {
+    improved = false;
+    search: for (const out of left) {
+      if (out.candidates.length === 0) continue;
+      for (const [index, moved] of current.entries()) {
+        if (moved.item.request.events.length !== out.request.events.length) continue;
+        const others = current.filter((_, i) => i !== index);
+        const taken = others.flatMap((p) => p.candidate.slots);
+        const free = out.candidates.filter((c) => !overlapsAny(c.slots, taken, 0));
+        // Like the assignment: a slot with a break from the other 1:1s first.
+        const fit = free.find((c) => keepsBreak(c, taken, rules)) ?? free[0];
+        if (!fit) continue;
+        const trial = [...others, { item: out, candidate: fit }];
+        const value = score(asPlacements(trial));
+        tries++;
+        if (value > best) {
+          best = value;
+          current = trial;
+          left = [...left.filter((u) => u !== out), moved.item];
+          improved = true;
+          break search;
+        }
+        if (tries >= SWAP_BUDGET) break search;
+      }
+    }
+  }
+  return { placed: current, unplaced: left };
 }

@@ -1,4 +1,4 @@
-import { union, type Interval, type Operation, type PlanNote } from '@frontload/domain';
+import { coveredMs, union, type Interval, type Operation, type PlanNote } from '@frontload/domain';
 import { findDuplicates } from './duplicates.js';
 import { planFocus, type Projection } from './focus.js';
 import type { PlannerInput, PlanResult } from './input.js';
@@ -59,7 +59,11 @@ export function plan(input: PlannerInput): PlanResult {
   const excluded = findDuplicates(ctx);
   const skip = planSkipWeek(ctx, excluded);
   const cancelled = new Set(skip.cancel.map((e) => e.id));
-  const moves = planMoves(ctx, cancelled, excluded);
+  // Which 1:1s move decides which second-half time is left for focus: among equally many moves, the
+  // local search in planMoves prefers the set that leaves the most focus time.
+  const focusMs = (placements: readonly Placement[]) =>
+    coveredMs(planFocus(ctx, focusView(ctx, project(ctx, cancelled, placements))).finalBlocks);
+  const moves = planMoves(ctx, cancelled, excluded, focusMs);
   const projected = project(ctx, cancelled, moves.placements);
   const focus = planFocus(ctx, focusView(ctx, projected));
 
