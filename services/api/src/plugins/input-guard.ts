@@ -88,3 +88,16 @@ export function guardRouteSchemas(route: RouteOptions): void {
   }
   route.schema = schema;
 }
+
+/** A route schema as its author wrote it: the guard's keyword (and the parts only it added) removed, for docs. */
+export function withoutGuard<S extends object>(schema: S): S {
+  const copy = { ...schema } as Record<string, unknown>;
+  for (const part of PARTS) {
+    const own = copy[part] as Record<string, unknown> | undefined;
+    if (!own || !(SAFE_TEXT_KEYWORD in own)) continue;
+    const { [SAFE_TEXT_KEYWORD]: _guard, ...rest } = own;
+    if (Reflect.ownKeys(rest).length === 0) delete copy[part];
+    else copy[part] = rest;
+  }
+  return copy as S;
+}

@@ -17,4 +17,15 @@ describe('OpenAPI document', () => {
     expect(Object.keys(doc.paths).every((p) => p.startsWith('/api/v1'))).toBe(true);
     expect(doc.paths['/api/v1/tokens']).toHaveProperty('post');
   });
+
+  it('shows each schema as written: no input-guard keyword, no body or parameters a route does not take', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    expect(res.body).not.toContain('safeText');
+    const doc = res.json<{
+      paths: Record<string, Record<string, { requestBody?: unknown; parameters?: unknown[] }>>;
+    }>();
+    expect(doc.paths['/api/v1/me']?.get?.requestBody).toBeUndefined();
+    expect(doc.paths['/api/v1/me']?.get?.parameters ?? []).toEqual([]);
+    expect(doc.paths['/api/v1/tokens']?.post?.requestBody).toBeDefined();
+  });
 });

@@ -5,6 +5,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { withoutGuard } from './input-guard.js';
 
 export const openapi = fp(async (app: FastifyInstance) => {
   await app.register(swagger, {
@@ -30,8 +31,9 @@ export const openapi = fp(async (app: FastifyInstance) => {
       security: [{ apiToken: [] }, { session: [] }],
     },
     hideUntagged: false,
+    // The input guard's keyword is validation only; the documents show each schema as written.
     transform: ({ schema, url }) => ({
-      schema: url.startsWith('/api/v1') ? schema : { ...schema, hide: true },
+      schema: url.startsWith('/api/v1') ? withoutGuard(schema) : { ...schema, hide: true },
       url,
     }),
   });
