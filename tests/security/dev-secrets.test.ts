@@ -1,7 +1,8 @@
 /**
- * Development secrets in production: with a public PUBLIC_URL, the real API entry process refuses
- * to start on the sealing key committed in the repository, the development client secrets and
- * session secret, or an unset METRICS_TOKEN, naming each variable and never echoing a value.
+ * Development secrets in production: with a public PUBLIC_URL, the real API and worker entry
+ * processes refuse to start on the sealing key committed in the repository, the development client
+ * secrets and session secret, or (the API) an unset METRICS_TOKEN, naming each variable and never
+ * echoing a value.
  */
 import { join } from 'node:path';
 import { DEVELOPMENT_SEALING_KEY, DEVELOPMENT_SESSION_SECRET } from '@frontload/config';
@@ -9,9 +10,10 @@ import { REPO_ROOT, spawnTypeScript } from '@frontload/testing';
 import { describe, expect, it } from 'vitest';
 
 const apiEntry = join(REPO_ROOT, 'services/api/src/main.ts');
+const syncWorkerEntry = join(REPO_ROOT, 'workers/sync/src/main.ts');
 const sealingKeyMaterial = DEVELOPMENT_SEALING_KEY.split(':')[1]!;
 
-/** An environment for the API that points at nothing real: the process must stop before connecting. */
+/** An environment that points at nothing real: the process must stop before connecting. */
 const baseEnv = {
   PUBLIC_URL: 'https://frontload.example.com',
   DATABASE_URL: 'postgres://frontload@127.0.0.1:1/none',
@@ -20,7 +22,7 @@ const baseEnv = {
   LOG_LEVEL: 'error',
 };
 
-async function startApi(env: Record<string, string>) {
+async function start(env: Record<string, string>, entry = apiEntry) {
   // Variables of the test runner's own environment must not leak into the child's decision.
   const cleared = Object.fromEntries(
     [
@@ -31,7 +33,7 @@ async function startApi(env: Record<string, string>) {
       'METRICS_TOKEN',
     ].map((name) => [name, '']),
   );
-  const child = spawnTypeScript(apiEntry, { env: { ...cleared, ...baseEnv, ...env } });
+  const child = spawnTypeScript(entry, { env: { ...cleared, ...baseEnv, ...env } });
   const timer = setTimeout(() => child.child.kill('SIGKILL'), 60_000);
   const code = await child.exited;
   clearTimeout(timer);
@@ -40,7 +42,7 @@ async function startApi(env: Record<string, string>) {
 
 describe('production refuses development secrets', () => {
   it('the API entry exits non-zero on every development secret, naming each variable, never its value', async () => {
-    const { code, output } = await startApi({
+    const { code, output } = await start({
       TOKEN_SEALING_KEYS: DEVELOPMENT_SEALING_KEY,
       SESSION_SECRET: DEVELOPMENT_SESSION_SECRET,
       GOOGLE_CLIENT_SECRET: 'frontload-local-secret',
@@ -61,7 +63,7 @@ describe('production refuses development secrets', () => {
   }, 90_000);
 
   it('the API entry exits non-zero when only the committed sealing key is left, naming just that variable', async () => {
-    const { code, output } = await startApi({
+    const { code, output } = await start({
       TOKEN_SEALING_KEYS: `prod1:cHJvZHVjdGlvbi1zZWFsaW5nLWtleS0zMi1ieXRlcyE=,dev1:${sealingKeyMaterial}`,
       SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
       GOOGLE_CLIENT_SECRET: 'google-production-client-secret',
@@ -77,6 +79,15 @@ describe('production refuses development secrets', () => {
       'METRICS_TOKEN',
     ]) {
       expect(output, name).not.toContain(`${name}:`);
+    }
+    expect(output).not.toContain(sealingKeyMaterial);
+  }, 90_000);
+
+  it('a worker entry exits non-zero on the development sealing key and client secrets, naming them', async () => {
+    const { code, output } = await start({ TOKEN_SEALING_KEYS: DEVELOPMENT_SEALING_KEY }, syncWorkerEntry);
+    expect(code).toBe(78);
+    for (const name of ['TOKEN_SEALING_KEYS', 'GOOGLE_CLIENT_SECRET', 'MICROSOFT_CLIENT_SECRET']) {
+      expect(output, name).toContain(`${name}:`);
     }
     expect(output).not.toContain(sealingKeyMaterial);
   }, 90_000);
