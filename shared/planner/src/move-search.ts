@@ -5,6 +5,7 @@ import {
   intersect,
   parseLocalTime,
   subtract,
+  union,
   type Interval,
   type WeekFrame,
 } from '@frontload/domain';
@@ -63,23 +64,67 @@ function target(
   return { minute: Math.round((local - day * DAY_MS) / MINUTE_MS), dayOffset: day - week.startDay };
 }
 
+/** What every request searching one week shares: worked out once per week and plan. */
+interface WeekSpace {
+  /** First half of the week after the freeze window. */
+  readonly range: Interval;
+  /** The user's busy entries inside `range`, with their owners. */
+  readonly userBusy: readonly BusyEntry[];
+  /** The same, merged (for requests owning none of them). */
+  readonly userBusyMerged: readonly Interval[];
+  /** The user's working time inside `range`. */
+  readonly userOpen: readonly Interval[];
+  /** Per counterpart: working time of both, and their busy time, inside `range`. */
+  readonly counterparts: Map<string, { readonly open: Interval[]; readonly busy: Interval[] }>;
+}
+
+const weekSpaces = new WeakMap<SearchSpace, Map<number, WeekSpace>>();
+
+function weekSpace(ctx: PlanContext, space: SearchSpace, week: WeekFrame): WeekSpace {
+  let byWeek = weekSpaces.get(space);
+  if (!byWeek) weekSpaces.set(space, (byWeek = new Map()));
+  let found = byWeek.get(week.startDay);
+  if (!found) {
+    const range = { start: Math.max(week.start, ctx.cutoff), end: week.firstHalfEnd };
+    const userBusy = space.userBusy.filter((b) => b.start < range.end && b.end > range.start);
+    found = {
+      range,
+      userBusy,
+      userBusyMerged: union(userBusy),
+      userOpen: clip(ctx.userWorking, range),
+      counterparts: new Map(),
+    };
+    byWeek.set(week.startDay, found);
+  }
+  return found;
+}
+
 /**
  * Time in the first half of `week`, after the freeze window, inside both people's working hours and
  * free for both. The request's own events and the counterpart's busy time at their slots do not count:
  * they are what moves.
  */
 function freeTime(ctx: PlanContext, space: SearchSpace, request: MoveRequest, week: WeekFrame): Interval[] {
-  const range = { start: Math.max(week.start, ctx.cutoff), end: week.firstHalfEnd };
+  const shared = weekSpace(ctx, space, week);
+  const { range } = shared;
   const counterpart = ctx.counterparts.get(request.counterpart);
   if (!counterpart || range.end <= range.start) return [];
-  const open = intersect(clip(ctx.userWorking, range), clip(counterpart.working, range));
-  if (open.length === 0) return [];
+  let theirs = shared.counterparts.get(request.counterpart);
+  if (!theirs) {
+    theirs = {
+      open: intersect(shared.userOpen, clip(counterpart.working, range)),
+      busy: union(clip(counterpart.busyIntervals, range)),
+    };
+    shared.counterparts.set(request.counterpart, theirs);
+  }
+  if (theirs.open.length === 0) return [];
   const ownSlots = request.events.map((e) => ({ start: e.start, end: e.end }));
-  const userBusy = space.userBusy.filter(
-    (b) => b.start < range.end && b.end > range.start && !(b.owner !== undefined && request.own.has(b.owner)),
-  );
-  const theirBusy = subtract(clip(counterpart.busyIntervals, range), ownSlots);
-  return subtract(open, [...userBusy, ...theirBusy]);
+  const ownsSome = shared.userBusy.some((b) => b.owner !== undefined && request.own.has(b.owner));
+  const userBusy = ownsSome
+    ? shared.userBusy.filter((b) => !(b.owner !== undefined && request.own.has(b.owner)))
+    : shared.userBusyMerged;
+  const theirBusy = subtract(theirs.busy, ownSlots);
+  return subtract(theirs.open, [...userBusy, ...theirBusy]);
 }
 
 /**

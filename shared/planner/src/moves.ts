@@ -6,6 +6,12 @@ import { describeInstant } from './describe.js';
 import { counterpartHoursKnown, weekContaining, type ParsedEvent, type PlanContext } from './model.js';
 import { candidatesFor, type Candidate, type MoveRequest, type SearchSpace } from './move-search.js';
 
+/** How good a set of moves is for what follows them: higher is better; `canImprove` false once no set could score higher. */
+export interface MoveScore {
+  readonly value: number;
+  readonly canImprove: boolean;
+}
+
 /** A request that got a slot. */
 export interface Placement {
   readonly request: MoveRequest;
@@ -161,7 +167,7 @@ export function planMoves(
   ctx: PlanContext,
   cancelled: ReadonlySet<string>,
   excluded: ReadonlySet<string>,
-  score?: (placements: readonly Placement[]) => number,
+  score?: (placements: readonly Placement[]) => MoveScore,
 ): MovePlan {
   const notes: PlanNote[] = [];
   const movable: ParsedEvent[] = [];
@@ -268,7 +274,7 @@ const keepsBreak = (c: Candidate, taken: readonly Interval[], rules: AssignRules
 function improveForScore(
   placed: Placed[],
   unplaced: Searchable[],
-  score: (placements: readonly Placement[]) => number,
+  score: (placements: readonly Placement[]) => MoveScore,
   rules: AssignRules,
 ): { placed: Placed[]; unplaced: Searchable[] } {
   const waiting = unplaced.filter((u) => u.candidates.length > 0);
@@ -277,9 +283,10 @@ function improveForScore(
     list.map(({ item, candidate }) => ({ request: item.request, candidate }));
   let current = placed;
   let left = unplaced;
-  let best = score(asPlacements(current));
+  const first = score(asPlacements(current));
+  let best = first.value;
   let tries = 0;
-  let improved = true;
+  let improved = first.canImprove;
   while (improved && tries < SWAP_BUDGET) {
     improved = false;
     search: for (const out of left) {
@@ -293,13 +300,13 @@ function improveForScore(
         const fit = free.find((c) => keepsBreak(c, taken, rules)) ?? free[0];
         if (!fit) continue;
         const trial = [...others, { item: out, candidate: fit }];
-        const value = score(asPlacements(trial));
+        const { value, canImprove } = score(asPlacements(trial));
         tries++;
         if (value > best) {
           best = value;
           current = trial;
           left = [...left.filter((u) => u !== out), moved.item];
-          improved = true;
+          improved = canImprove;
           break search;
         }
         if (tries >= SWAP_BUDGET) break search;

@@ -4,7 +4,7 @@ import { planFocus, type Projection } from './focus.js';
 import type { PlannerInput, PlanResult } from './input.js';
 import { computeMetrics, type ProjectedEvent } from './metrics.js';
 import { buildContext, type PlanContext } from './model.js';
-import { planMoves, type Placement } from './moves.js';
+import { planMoves, type MoveScore, type Placement } from './moves.js';
 import { cancelOperation, focusOperations, moveOperation } from './operations.js';
 import { planSkipWeek } from './skip-week.js';
 import { checkInput } from './validate-input.js';
@@ -60,10 +60,16 @@ export function plan(input: PlannerInput): PlanResult {
   const skip = planSkipWeek(ctx, excluded);
   const cancelled = new Set(skip.cancel.map((e) => e.id));
   // Which 1:1s move decides which second-half time is left for focus: among equally many moves, the
-  // local search in planMoves prefers the set that leaves the most focus time.
-  const focusMs = (placements: readonly Placement[]) =>
-    coveredMs(planFocus(ctx, focusView(ctx, project(ctx, cancelled, placements))).finalBlocks);
-  const moves = planMoves(ctx, cancelled, excluded, focusMs);
+  // local search in planMoves prefers the set that leaves the most focus time. Once every week meets
+  // its target, no other set can do better.
+  const focusScore = (placements: readonly Placement[]): MoveScore => {
+    const focus = planFocus(ctx, focusView(ctx, project(ctx, cancelled, placements)));
+    return {
+      value: coveredMs(focus.finalBlocks),
+      canImprove: focus.notes.some((n) => n.code === 'focusShortfall'),
+    };
+  };
+  const moves = planMoves(ctx, cancelled, excluded, focusScore);
   const projected = project(ctx, cancelled, moves.placements);
   const focus = planFocus(ctx, focusView(ctx, projected));
 
