@@ -5,16 +5,46 @@
  * person's; applying cancels exactly those occurrences and mails each counterpart the message once;
  * planning again does nothing; undo brings the occurrences back where the provider allows it.
  */
+import { DEVELOPMENT_SEALING_KEY } from '@frontload/config';
 import type { CalendarEvent } from '@frontload/domain';
+import { createTokenVault } from '@frontload/security';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planUser } from '../../workers/planner/src/plan-user.js';
 import { shape, startPipeline, type Plan, type PipelineHarness } from './pipeline-harness.js';
-import type { Provider } from './sync-harness.js';
+import { connectionRow, type Provider } from './sync-harness.js';
 
 const ZONE = 'Europe/Berlin';
 /** The cancellation note the user chose; every skipped 1:1 must carry exactly this text. */
 const SKIP_MESSAGE = 'Skip week: let us check in async on Slack this time. Back to our usual slot next week!';
+
+const vault = createTokenVault(DEVELOPMENT_SEALING_KEY);
+/** The agenda the user keeps on each 1:1 series; a skipped occurrence must get it back on undo. */
+const agendaOf = (title: string) => `Agenda for ${title}: wins, blockers, career goals.`;
+
+type GoogleEvent = {
+  id: string;
+  summary?: string;
+  description?: string;
+  status?: string;
+  recurrence?: string[];
+  organizer?: { self?: boolean };
+};
+
+/** Calls the sandbox's Google Calendar API as the connected user, as their own calendar app would. */
+async function googleApi<T>(p: PipelineHarness, method: string, path: string, body?: unknown): Promise<T> {
+  const row = (await connectionRow(p.h, p.connectionId))!;
+  const tokens = vault.unseal(row.sealed_tokens, { userId: row.user_id, provider: 'google' }) as {
+    accessToken: string;
+  };
+  const res = await fetch(`${p.h.sandbox.url}/calendar/v3/calendars/primary${path}`, {
+    method,
+    headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<T>;
+}
 
 /** Whether an event starts in the week that begins on `monday` (YYYY-MM-DD) in ZONE. */
 const inWeek = (monday: string) => {
@@ -71,6 +101,14 @@ describe.each<[Provider, string]>([
       payload: { protected: true },
     });
     expect(marked.statusCode, marked.body).toBe(200);
+    if (provider === 'google') {
+      // The user keeps an agenda on every recurring meeting they organize.
+      const { items } = await googleApi<{ items: GoogleEvent[] }>(p, 'GET', '/events?maxResults=2500');
+      const own = items.filter((e) => e.recurrence && e.organizer?.self && e.status !== 'cancelled');
+      for (const series of own) {
+        await googleApi(p, 'PATCH', `/events/${series.id}`, { description: agendaOf(series.summary ?? '') });
+      }
+    }
     original = await p.calendar();
   }, 180_000);
   afterAll(async () => {
@@ -147,7 +185,7 @@ describe.each<[Provider, string]>([
     expect(next.filter((o) => o.kind === 'cancelOccurrence' || o.kind === 'restoreOccurrence')).toEqual([]);
   }, 120_000);
 
-  it('undo brings the cancelled occurrences back on Google; on Microsoft, which cannot un-cancel, it reports each one', async () => {
+  it('undo brings the cancelled occurrences back on Google, each with its own agenda and status exactly as before; on Microsoft, which cannot un-cancel, it reports each one', async () => {
     const res = await p.h.t.app.inject({
       method: 'POST',
       url: `/api/v1/runs/${plan.id}/undo`,
@@ -160,6 +198,11 @@ describe.each<[Provider, string]>([
     if (provider === 'google') {
       expect(run.state).toBe('applied');
       expect(shape(back)).toEqual(shape(original));
+      for (const id of gone) {
+        const occurrence = await googleApi<GoogleEvent>(p, 'GET', `/events/${id}`);
+        const title = original.find((e) => e.id === id)!.title;
+        expect(occurrence).toMatchObject({ status: 'confirmed', description: agendaOf(title) });
+      }
       return;
     }
     expect(shape(back)).toEqual(shape(original.filter((e) => !gone.has(e.id))));

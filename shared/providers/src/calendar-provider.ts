@@ -102,6 +102,13 @@ export interface WatchInput {
   ttlSeconds: number;
 }
 
+/** An occurrence's own fields a skip-week cancellation changes, as they were before it. */
+export interface OccurrenceFields {
+  status: 'confirmed' | 'tentative';
+  /** The occurrence's description (its agenda), or null when it had none. */
+  description: string | null;
+}
+
 export interface CalendarProvider {
   readonly kind: ProviderKind;
   listChanges(request: ListChangesRequest): Promise<ChangeSet>;
@@ -111,10 +118,22 @@ export interface CalendarProvider {
   freeBusy(emails: string[], window: TimeWindow): Promise<CounterpartAvailability[]>;
   moveEvent(input: MoveEventInput): Promise<CalendarEvent>;
   createEvent(input: CreateEventInput): Promise<CalendarEvent>;
-  /** Cancels one occurrence (never the series), sending `message` to the attendees. */
-  cancelOccurrence(input: { id: string; etag?: string; message: string }): Promise<void>;
-  /** Brings back an occurrence we cancelled (undo), where the provider allows it. */
-  restoreOccurrence(input: { id: string }): Promise<CalendarEvent>;
+  /**
+   * Cancels one occurrence (never the series), sending `message` to the attendees. Where the
+   * cancellation itself changes the occurrence's own fields (Google: the message goes in the
+   * description), `keep` is given them as they are, before anything is written.
+   */
+  cancelOccurrence(input: {
+    id: string;
+    etag?: string;
+    message: string;
+    keep?: (fields: OccurrenceFields) => Promise<void>;
+  }): Promise<void>;
+  /**
+   * Brings back an occurrence we cancelled (undo), where the provider allows it, with `fields` as
+   * `keep` was given them when it was cancelled.
+   */
+  restoreOccurrence(input: { id: string; fields?: OccurrenceFields }): Promise<CalendarEvent>;
   /** Deletes an event we created. Already gone counts as done. */
   deleteEvent(input: { id: string; etag?: string }): Promise<void>;
   watch(input: WatchInput): Promise<PushChannel>;

@@ -25,6 +25,7 @@ export type {
   EventChange,
   ListChangesRequest,
   MoveEventInput,
+  OccurrenceFields,
   ProviderSettings,
   PushChannel,
   TimeWindow,

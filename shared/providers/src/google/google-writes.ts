@@ -6,7 +6,7 @@
  */
 import type { calendar_v3 } from 'googleapis';
 import type { CalendarEvent } from '@frontload/domain';
-import type { CreateEventInput, MoveEventInput } from '../calendar-provider.js';
+import type { CreateEventInput, MoveEventInput, OccurrenceFields } from '../calendar-provider.js';
 import { ProviderError, isProviderError } from '../provider-error.js';
 import type { GoogleRequestOptions } from './google-client.js';
 import { googleEventId } from './google-event-id.js';
@@ -116,11 +116,18 @@ export async function createGoogleEvent(ctx: GoogleContext, input: CreateEventIn
 /**
  * Cancels one instance by setting its `status` to `cancelled` (G-REC) with `sendUpdates=all`. Google
  * has no cancellation comment, so `message` becomes the instance's description in the same patch: the
- * cancellation mail shows the event's details, and one call sends one mail per attendee.
+ * cancellation mail shows the event's details, and one call sends one mail per attendee. The
+ * instance's status and description as they were are handed to `keep` before the patch, so an undo
+ * can put them back (restoreGoogleOccurrence).
  */
 export async function cancelGoogleOccurrence(
   ctx: GoogleContext,
-  input: { id: string; etag?: string; message: string },
+  input: {
+    id: string;
+    etag?: string;
+    message: string;
+    keep?: (fields: OccurrenceFields) => Promise<void>;
+  },
 ): Promise<void> {
   // Cancelling a master or a single event would cancel all of it: read first, refuse anything that is
   // not an instance (one extra GET per cancel; cancels are a handful a week).
@@ -134,6 +141,10 @@ export async function cancelGoogleOccurrence(
       `Google event ${input.id} is not an occurrence; not cancelled`,
     );
   }
+  await input.keep?.({
+    status: target.status === 'tentative' ? 'tentative' : 'confirmed',
+    description: target.description ?? null,
+  });
   await ctx.client.run('events.patch', () =>
     ctx.client.calendar.events.patch(
       {
@@ -147,17 +158,24 @@ export async function cancelGoogleOccurrence(
   );
 }
 
-/** Undo of a cancel: the organizer's copy keeps the details, so the instance can be confirmed again. */
+/**
+ * Undo of a cancel: the organizer's copy keeps the details, so the instance can be confirmed again,
+ * with the status and description it had before the cancellation (`fields`; null clears the
+ * description the cancellation message took). Without them only the status comes back.
+ */
 export async function restoreGoogleOccurrence(
   ctx: GoogleContext,
-  input: { id: string },
+  input: { id: string; fields?: OccurrenceFields },
 ): Promise<CalendarEvent> {
+  const fields = input.fields;
   const data = await ctx.client.run('events.patch', () =>
     ctx.client.calendar.events.patch({
       calendarId: ctx.calendarId,
       eventId: input.id,
       sendUpdates: 'all',
-      requestBody: { status: 'confirmed' },
+      requestBody: fields
+        ? { status: fields.status, description: fields.description }
+        : { status: 'confirmed' },
     }),
   );
   return mapGoogleOne(ctx, data);

@@ -1,14 +1,24 @@
 /**
  * The operations that revert a run, in reverse order. Each carries, as its precondition etag, the
  * etag our own write produced: if the user changed the event since, the undo leaves it alone and
- * says so (execute-operation.ts skips on an etag mismatch).
+ * says so (execute-operation.ts skips on an etag mismatch). A cancelled occurrence comes back with
+ * the fields its cancellation recorded before writing (status, description), field for field.
  */
 import type { CalendarEvent } from '@frontload/domain';
 import type { NewOperation, OperationRow } from '@frontload/db';
 import { Value } from 'typebox/value';
-import { LedgerOperationSchema, type LedgerOperation } from './ledger-operation.js';
+import {
+  LedgerOperationSchema,
+  OccurrenceFieldsSchema,
+  type LedgerOperation,
+  type OccurrenceFields,
+} from './ledger-operation.js';
 
-function inverse(op: LedgerOperation, after: CalendarEvent | undefined): LedgerOperation | undefined {
+function inverse(
+  op: LedgerOperation,
+  after: CalendarEvent | undefined,
+  kept: OccurrenceFields | undefined,
+): LedgerOperation | undefined {
   const etag = after?.etag === undefined ? {} : { etag: after.etag };
   const key = `undo:${op.key}`;
   switch (op.kind) {
@@ -53,6 +63,7 @@ function inverse(op: LedgerOperation, after: CalendarEvent | undefined): LedgerO
         reason: 'Undo: restore the skipped 1:1',
         emails: op.emails,
         before: op.before,
+        ...(kept === undefined ? {} : { fields: kept }),
       };
     case 'restoreOccurrence':
       return undefined;
@@ -66,7 +77,9 @@ export function buildUndo(rows: OperationRow[]): NewOperation[] {
     const op = Value.Parse(LedgerOperationSchema, row.desired);
     const before = (row.before_snapshot ?? undefined) as CalendarEvent | undefined;
     const after = (row.after_snapshot ?? before) as CalendarEvent | undefined;
-    const back = inverse(op, after);
+    const recorded = (row.provider_result as { occurrence?: unknown } | null)?.occurrence;
+    const kept = Value.Check(OccurrenceFieldsSchema, recorded) ? recorded : undefined;
+    const back = inverse(op, after, kept);
     if (!back || !row.connection_id) continue;
     undo.push({
       kind: back.kind,

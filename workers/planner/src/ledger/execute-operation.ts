@@ -20,6 +20,7 @@ import {
   providerTarget,
   type ExecutionResult,
   type LedgerOperation,
+  type OccurrenceFields,
 } from './ledger-operation.js';
 import { executeSeriesMove } from './series-move.js';
 
@@ -60,7 +61,11 @@ export function refusal(op: LedgerOperation, current: CalendarEvent | undefined)
   return undefined;
 }
 
-async function write(provider: CalendarProvider, op: LedgerOperation): Promise<CalendarEvent | undefined> {
+async function write(
+  provider: CalendarProvider,
+  op: LedgerOperation,
+  keep?: Keep,
+): Promise<CalendarEvent | undefined> {
   const etag = 'etag' in op && op.etag !== undefined ? { etag: op.etag } : {};
   switch (op.kind) {
     case 'moveOccurrence':
@@ -97,10 +102,18 @@ async function write(provider: CalendarProvider, op: LedgerOperation): Promise<C
       await provider.deleteEvent({ id: op.eventId, ...etag });
       return undefined;
     case 'cancelOccurrence':
-      await provider.cancelOccurrence({ id: op.eventId, message: op.message, ...etag });
+      await provider.cancelOccurrence({
+        id: op.eventId,
+        message: op.message,
+        ...etag,
+        ...(keep ? { keep } : {}),
+      });
       return undefined;
     case 'restoreOccurrence':
-      return provider.restoreOccurrence({ id: op.eventId });
+      return provider.restoreOccurrence({
+        id: op.eventId,
+        ...(op.fields ? { fields: op.fields } : {}),
+      });
   }
 }
 
@@ -156,10 +169,17 @@ export type Guard = () => Promise<string | undefined>;
 
 const noGuard: Guard = () => Promise.resolve(undefined);
 
+/**
+ * Records, before a cancellation writes, the occurrence's own fields it is about to change, so the
+ * undo can put them back even when the job dies right after the write.
+ */
+export type Keep = (fields: OccurrenceFields) => Promise<void>;
+
 export async function executeOperation(
   provider: CalendarProvider,
   op: LedgerOperation,
   guard: Guard = noGuard,
+  keep?: Keep,
 ): Promise<ExecutionResult> {
   if (op.kind === 'moveSeries') return executeSeriesMove(provider, op, guard);
   if (op.kind === 'createFocusBlock') return executeCreate(provider, op, guard);
@@ -169,6 +189,6 @@ export async function executeOperation(
   if (refused) return { status: 'skipped', before: current, reason: refused, resync: true };
   const guarded = await guard();
   if (guarded) return { status: 'skipped', before: current, reason: guarded, resync: false };
-  const after = await write(provider, op);
+  const after = await write(provider, op, keep);
   return { status: 'applied', before: current, after, wrote: true };
 }

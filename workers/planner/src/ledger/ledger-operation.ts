@@ -5,6 +5,19 @@
 import { OperationSchema, TimeRangeSchema, type CalendarEvent, type Operation } from '@frontload/domain';
 import Type, { type Static } from 'typebox';
 
+/**
+ * An occurrence's own fields a cancellation changed, recorded on its ledger operation before the
+ * write (`provider_result.occurrence`) so that undo restores them field for field.
+ */
+export const OccurrenceFieldsSchema = Type.Object(
+  {
+    status: Type.Union([Type.Literal('confirmed'), Type.Literal('tentative')]),
+    description: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type OccurrenceFields = Static<typeof OccurrenceFieldsSchema>;
+
 export const RestoreOccurrenceSchema = Type.Object(
   {
     kind: Type.Literal('restoreOccurrence'),
@@ -13,6 +26,8 @@ export const RestoreOccurrenceSchema = Type.Object(
     reason: Type.String({ minLength: 1 }),
     emails: Type.Array(Type.String()),
     before: TimeRangeSchema,
+    /** The fields to put back, where the cancellation recorded them. */
+    fields: Type.Optional(OccurrenceFieldsSchema),
   },
   { additionalProperties: false },
 );

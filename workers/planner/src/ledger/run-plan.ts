@@ -17,7 +17,12 @@ import { isProviderError, type CalendarProvider } from '@frontload/providers';
 import { Value } from 'typebox/value';
 import { eventsAround, guardRefusal, loadGuardFacts, slotRefusal, type GuardFacts } from './apply-guard.js';
 import { executeOperation } from './execute-operation.js';
-import { LedgerOperationSchema, type ExecutionResult, type LedgerOperation } from './ledger-operation.js';
+import {
+  LedgerOperationSchema,
+  type ExecutionResult,
+  type LedgerOperation,
+  type OccurrenceFields,
+} from './ledger-operation.js';
 
 /**
  * Provider calls one operation may take in a run: a create reads its id and may create twice (the
@@ -183,12 +188,23 @@ async function runOne(ctx: RunContext, row: OperationRow): Promise<Outcome> {
     status: 'intent',
     ...(clientId === undefined ? {} : { providerResult: { clientId } }),
   });
+  // What a cancellation changes of the occurrence, recorded before it writes (kept from an earlier attempt).
+  let occurrence = (row.provider_result as { occurrence?: OccurrenceFields } | null)?.occurrence;
+  const keep = async (fields: OccurrenceFields) => {
+    occurrence = fields;
+    await plans.updateOperation(row.id, { status: 'intent', providerResult: { occurrence } });
+  };
   try {
     const provider = await providerOf(ctx, row.connection_id!);
-    const result = await executeOperation(provider, op, async () => {
-      const refused = await refusedNow(ctx, row, op);
-      return refused && `refused at apply time: ${refused}`;
-    });
+    const result = await executeOperation(
+      provider,
+      op,
+      async () => {
+        const refused = await refusedNow(ctx, row, op);
+        return refused && `refused at apply time: ${refused}`;
+      },
+      keep,
+    );
     if (result.status !== 'applied') {
       await plans.updateOperation(row.id, {
         status: result.status,
@@ -209,6 +225,7 @@ async function runOne(ctx: RunContext, row: OperationRow): Promise<Outcome> {
         etag: result.after?.etag ?? null,
         wrote: result.wrote,
         ...(clientId === undefined ? {} : { clientId }),
+        ...(occurrence === undefined ? {} : { occurrence }),
       },
     });
     return { status: 'applied' };
