@@ -34,8 +34,15 @@ export interface SyncHarness {
   redis: Redis;
   /** Moves the sandbox clock and ours together. */
   advance(ms: number): Promise<void>;
-  /** Connects a sandbox account through its consent page; returns our connection id. */
-  connect(provider: Provider, accountId: string): Promise<{ connectionId: string; userId: string }>;
+  /**
+   * Connects a sandbox account through its consent page; returns our connection id. With a signed-in
+   * user's session cookie the calendar is added to that user.
+   */
+  connect(
+    provider: Provider,
+    accountId: string,
+    cookie?: string,
+  ): Promise<{ connectionId: string; userId: string }>;
   jobs(queue: string, states?: Parameters<Queue['getJobs']>[0]): Promise<{ name: string; data: unknown }[]>;
   /** Waits until no sync or maintenance job is waiting or active. */
   idle(timeoutMs?: number): Promise<void>;
@@ -132,11 +139,11 @@ export async function startSyncHarness(options: SyncHarnessOptions = {}): Promis
       offsetMs += ms;
       await sandbox.control('POST', '/clock/advance', { ms });
     },
-    async connect(provider, accountId) {
+    async connect(provider, accountId, cookie) {
       const before = new Set(
         (await t.db.query<{ id: string }>('select id from connections')).rows.map((r) => r.id),
       );
-      await consent(t, provider, accountId);
+      await consent(t, provider, accountId, cookie);
       const { rows } = await t.db.query<{ id: string; user_id: string }>(
         'select id, user_id from connections',
       );

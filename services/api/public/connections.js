@@ -1,6 +1,7 @@
 /**
  * Sign in / connect: the two connect buttons (plain links to the OAuth start routes, so they work
- * without script), and the connected accounts with their health, reconnect and disconnect.
+ * without script), and the connected accounts with their health, reconnect and disconnect. Every
+ * connected calendar's busy time counts; Frontload writes to one of them, which the user picks here.
  */
 import { api, ApiError } from './api.js';
 import { announce, busy, formatWhen, h, replace } from './dom.js';
@@ -41,6 +42,25 @@ async function disconnect(connection, removeFocusBlocks, refresh) {
     }
     throw error;
   }
+}
+
+async function writeHere(connection, refresh) {
+  await api('PATCH', `/api/v1/connections/${connection.id}`, { writesHere: true });
+  announce(`Frontload now writes to ${connection.accountEmail}; the plan is made again for it.`);
+  await refresh();
+}
+
+/** Which calendar Frontload writes to, and the button that makes this one it. */
+function writeTarget(connection, refresh) {
+  if (connection.writesHere) return h('span', { className: 'badge writes-here' }, 'Frontload writes here');
+  if (connection.status === 'disconnected') return null;
+  const button = h('button', { type: 'button', className: 'secondary' }, 'Write here instead');
+  button.setAttribute('aria-label', `Have Frontload write to ${connection.accountEmail}`);
+  button.addEventListener(
+    'click',
+    busy(button, () => writeHere(connection, refresh)),
+  );
+  return h('span', { className: 'write-target' }, 'Its busy time counts; nothing is written to it. ', button);
 }
 
 function connectionItem(connection, ctx, refresh) {
@@ -84,6 +104,7 @@ function connectionItem(connection, ctx, refresh) {
       ),
       ` Last synced: ${connection.lastSyncedAt ? formatWhen(connection.lastSyncedAt, ctx.timeZone) : 'not yet'}`,
     ),
+    h('div', { className: 'meta' }, writeTarget(connection, refresh)),
     h(
       'div',
       { className: 'actions' },

@@ -14,7 +14,7 @@ import {
   type Preferences,
   weekOf,
 } from '@frontload/domain';
-import type { PlannerInput } from '@frontload/planner';
+import { holdsUserTime, type PlannerInput } from '@frontload/planner';
 import type { CalendarProvider } from '@frontload/providers';
 import { Temporal } from 'temporal-polyfill';
 import { cachedFreeBusy, type FreeBusyCache } from './free-busy-cache.js';
@@ -73,10 +73,36 @@ const latest = (a: string | null | undefined, b: string | null | undefined): str
     .sort()
     .at(-1) ?? null;
 
+/**
+ * Busy time on the user's other healthy calendars over the horizon: their mirrored events that hold
+ * the user's time, as bare intervals (the planner never moves or writes them).
+ */
+async function otherCalendarsBusy(
+  db: Database,
+  others: readonly ConnectionRow[],
+  nowMs: number,
+): Promise<{ start: string; end: string }[]> {
+  const mirror = repositories(db).mirror;
+  const busy: { start: string; end: string }[] = [];
+  for (const other of others) {
+    const events = await mirror.eventsInWindow(
+      other.id,
+      new Date(nowMs - 7 * DAY),
+      new Date(nowMs + HORIZON_DAYS * DAY),
+    );
+    for (const event of events) if (holdsUserTime(event)) busy.push({ start: event.start, end: event.end });
+  }
+  return busy.sort(
+    (a, b) => Date.parse(a.start) - Date.parse(b.start) || Date.parse(a.end) - Date.parse(b.end),
+  );
+}
+
 export async function buildPlannerInput(
   sources: InputSources,
   user: { id: string; email: string; time_zone: string },
   connection: ConnectionRow,
+  /** The user's other healthy connections: their busy time counts, nothing is written to them. */
+  others: readonly ConnectionRow[] = [],
 ): Promise<PlannerInput> {
   const { db, provider, now } = sources;
   const repos = repositories(db);
@@ -97,6 +123,7 @@ export async function buildPlannerInput(
     : [];
   const zone = connection.time_zone ?? user.time_zone;
   const preferences = await preferencesOf(db, user.id);
+  const otherBusy = await otherCalendarsBusy(db, others, nowMs);
   return {
     now: now.toISOString(),
     zone,
@@ -105,6 +132,7 @@ export async function buildPlannerInput(
     preferences,
     people: await peopleOf(db, user.id),
     events: upcoming,
+    ...(otherBusy.length > 0 ? { otherCalendarsBusy: otherBusy } : {}),
     counterparts,
     history: {
       // The later of Frontload's last applied skip week and the one the user told us about. Until

@@ -36,8 +36,9 @@ const RUN_WAIT_MS = 2_000;
 export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutcome> {
   const repos = repositories(deps.db);
   const user = await repos.users.byId(userId);
-  const connection = (await repos.connections.listForUser(userId)).find((c) => c.status === 'healthy');
-  if (!user || !connection) return { outcome: 'skipped', reason: 'no healthy connection' };
+  // The calendar Frontload writes to; the user's other healthy calendars lend their busy time.
+  const { write: connection, busyOnly } = await repos.connections.forPlanning(userId);
+  if (!user || !connection) return { outcome: 'skipped', reason: 'no healthy connection to write to' };
   const now = deps.now();
   // A plan built while a run is half applied would plan from a calendar in between two states and
   // race the run's remaining writes: it waits until the run has finished, then sees its result.
@@ -56,6 +57,7 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
     },
     user,
     connection,
+    busyOnly,
   );
   await deps.scheduleWeekly?.(userId, input.zone);
   const result = plan(input);

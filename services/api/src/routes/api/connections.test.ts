@@ -76,3 +76,84 @@ describe('DELETE /api/v1/connections/:id', () => {
     expect(anonymous.statusCode).toBe(401);
   });
 });
+
+describe('the calendar Frontload writes to', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function twoCalendars(email: string) {
+    const { userId, headers } = await t.signIn(email);
+    const repos = repositories(t.db);
+    const add = async (provider: 'google' | 'microsoft', subject: string) => {
+      const { row } = await repos.connections.upsert({
+        userId,
+        provider,
+        accountSubject: subject,
+        accountEmail: `${subject}@example.test`,
+        sealedTokens: 'v1.x',
+        scopes: [],
+      });
+      await t.db.query(`update connections set status = 'healthy' where id = $1`, [row.id]);
+      return row.id;
+    };
+    const first = await add('google', `${email}-g`);
+    const second = await add('microsoft', `${email}-m`);
+    return { userId, headers, first, second };
+  }
+  const writers = async (headers: Record<string, string>) =>
+    (await t.app.inject({ method: 'GET', url: '/api/v1/connections', headers }))
+      .json<{ connections: { id: string; writesHere: boolean }[] }>()
+      .connections.filter((c) => c.writesHere)
+      .map((c) => c.id);
+
+  it('is the first connected calendar until the user picks another, which then takes every write and replans', async () => {
+    const { userId, headers, first, second } = await twoCalendars('two@example.test');
+    expect(await writers(headers)).toEqual([first]);
+    expect((await repositories(t.db).connections.forPlanning(userId)).write?.id).toBe(first);
+
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/connections/${second}`,
+      headers,
+      payload: { writesHere: true },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id: second, writesHere: true });
+    expect(await writers(headers)).toEqual([second]);
+    const planning = await repositories(t.db).connections.forPlanning(userId);
+    expect([planning.write?.id, planning.busyOnly.map((c) => c.id)]).toEqual([second, [first]]);
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const q = new Queue('plan', { connection: redis, prefix: t.prefix });
+    const queued = await q.getJobs(['waiting', 'delayed', 'prioritized']);
+    await q.obliterate({ force: true });
+    await q.close();
+    redis.disconnect();
+    expect(queued.some((j) => (j.data as { userId: string }).userId === userId)).toBe(true);
+
+    // Disconnecting the chosen calendar hands the writes back to the first connected.
+    await t.app.inject({ method: 'DELETE', url: `/api/v1/connections/${second}`, headers });
+    expect(await writers(headers)).toEqual([first]);
+  });
+
+  it("refuses another user's calendar, a disconnected one and a malformed body, changing nothing", async () => {
+    const mine = await twoCalendars('mine@example.test');
+    const theirs = await twoCalendars('theirs@example.test');
+    const patch = (id: string, payload: unknown) =>
+      t.app.inject({ method: 'PATCH', url: `/api/v1/connections/${id}`, headers: mine.headers, payload });
+    const foreign = await patch(theirs.second, { writesHere: true });
+    expect([foreign.statusCode, foreign.json().code]).toEqual([404, 'FL_NOT_FOUND']);
+    const bad = await patch(mine.second, { writesHere: false });
+    expect([bad.statusCode, bad.json().code]).toEqual([400, 'FL_VALIDATION_FAILED']);
+    await t.db.query(`update connections set status = 'disconnected' where id = $1`, [mine.second]);
+    const gone = await patch(mine.second, { writesHere: true });
+    expect([gone.statusCode, gone.json().code]).toEqual([409, 'FL_CONFLICT']);
+    expect(await writers(mine.headers)).toEqual([mine.first]);
+    expect(await writers(theirs.headers)).toEqual([theirs.first]);
+  });
+});

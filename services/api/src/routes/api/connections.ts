@@ -19,7 +19,15 @@ export const ConnectionView = Type.Object({
   timeZone: Type.Union([Type.String(), Type.Null()]),
   lastSyncedAt: Type.Union([Type.String(), Type.Null()]),
   pushActive: Type.Boolean(),
+  /** Frontload writes to this calendar (moves, cancellations, focus blocks); the others only count as busy. */
+  writesHere: Type.Boolean(),
 });
+
+/** `PATCH /connections/:id`: make this the calendar Frontload writes to. */
+export const ConnectionPatch = Type.Object(
+  { writesHere: Type.Literal(true) },
+  { additionalProperties: false },
+);
 
 /** `?removeFocusBlocks=true`: also delete the upcoming events Frontload created in the calendar(s). */
 export const RemovalQuery = Type.Object(
@@ -27,7 +35,7 @@ export const RemovalQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function connectionView(row: ConnectionRow, now: Date) {
+export function connectionView(row: ConnectionRow, now: Date, writeTargetId?: string) {
   return {
     id: row.id,
     provider: row.provider,
@@ -37,6 +45,7 @@ export function connectionView(row: ConnectionRow, now: Date) {
     timeZone: row.time_zone,
     lastSyncedAt: row.last_synced_at?.toISOString() ?? null,
     pushActive: row.push_expires_at !== null && row.push_expires_at > now,
+    writesHere: row.id === writeTargetId,
   };
 }
 
@@ -44,7 +53,43 @@ export interface ConnectionRouteOptions {
   db: Database;
   now: () => Date;
   /** Queues the disconnect job (stop push, revoke, delete tokens and mirror). */
-  producers: Pick<Producers, 'enqueueDisconnect'>;
+  producers: Pick<Producers, 'enqueueDisconnect' | 'enqueuePlan'>;
+}
+
+/** Chooses the calendar Frontload writes to; the plan is made again for it at once. */
+function writeTargetRoute(
+  app: Parameters<FastifyPluginAsyncTypebox<ConnectionRouteOptions>>[0],
+  { db, now, producers }: ConnectionRouteOptions,
+): void {
+  const repos = repositories(db);
+  app.patch(
+    '/connections/:id',
+    {
+      schema: {
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        body: ConnectionPatch,
+        response: { 200: ConnectionView },
+      },
+    },
+    async (request) => {
+      const userId = request.user!.id;
+      const row = await repos.connections.byIdForUser(userId, request.params.id);
+      if (!row) throw new Errors.NotFoundResource('Connection');
+      if (row.status === 'disconnected')
+        throw new Errors.Conflict(
+          'This calendar is disconnected: connect it again to have Frontload write to it',
+        );
+      await repos.users.setWriteConnection(userId, row.id);
+      await repos.audit.record({
+        userId,
+        actor: 'user',
+        action: 'connection.write_target',
+        details: { connectionId: row.id },
+      });
+      await producers.enqueuePlan({ userId, reason: 'preferences' });
+      return connectionView(row, now(), row.id);
+    },
+  );
 }
 
 export const connectionRoutes: FastifyPluginAsyncTypebox<ConnectionRouteOptions> = async (
@@ -57,11 +102,14 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<ConnectionRouteOptions>
   app.get(
     '/connections',
     { schema: { response: { 200: Type.Object({ connections: Type.Array(ConnectionView) }) } } },
-    async (request) => ({
-      connections: (await repos.connections.listForUser(request.user!.id)).map((row) =>
-        connectionView(row, now()),
-      ),
-    }),
+    async (request) => {
+      const writeTarget = await repos.connections.writeTargetId(request.user!.id);
+      return {
+        connections: (await repos.connections.listForUser(request.user!.id)).map((row) =>
+          connectionView(row, now(), writeTarget),
+        ),
+      };
+    },
   );
 
   app.get(
@@ -75,9 +123,11 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<ConnectionRouteOptions>
     async (request) => {
       const row = await repos.connections.byIdForUser(request.user!.id, request.params.id);
       if (!row) throw new Errors.NotFoundResource('Connection');
-      return connectionView(row, now());
+      return connectionView(row, now(), await repos.connections.writeTargetId(request.user!.id));
     },
   );
+
+  writeTargetRoute(app, { db, now, producers });
 
   // Marked at once (sync and push stop seeing it as live), cleaned up by the sync worker's
   // `disconnect` job: it needs the tokens to stop push and revoke, then deletes them with the mirror.
@@ -94,6 +144,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<ConnectionRouteOptions>
       const row = await repos.connections.byIdForUser(request.user!.id, request.params.id);
       if (!row) throw new Errors.NotFoundResource('Connection');
       await repos.syncState.markDisconnected(row.id, request.query.removeFocusBlocks === 'true');
+      await repos.users.clearWriteConnection(request.user!.id, row.id);
       await producers.enqueueDisconnect({ connectionId: row.id });
       return reply.status(202).send(connectionView({ ...row, status: 'disconnected' }, now()));
     },
