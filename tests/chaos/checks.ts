@@ -90,7 +90,7 @@ export async function ledgerCheck(db: Database): Promise<LedgerSummary> {
   }
   const { rows: unstarted } = await db.query<{ operations: number }>(
     `select count(o.id)::int as operations from plans p
-     join users u on u.id = p.user_id and u.mode = 'autopilot' and u.preview_confirmed_at is not null
+     join users u on u.id = p.user_id and u.mode = 'autopilot'
      join operations o on o.plan_id = p.id
      where p.kind = 'plan' and p.state = 'preview'
      group by p.id`,

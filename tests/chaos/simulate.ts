@@ -77,9 +77,11 @@ async function setUp(stack: Stack): Promise<Users> {
   const users = {} as Users;
   for (const provider of PROVIDERS) {
     const headers = await writeHeaders(stack.apiUrl, cookies[provider]);
-    await api(stack, headers, 'PATCH', '/api/v1/mode', { mode: 'autopilot' });
     const plan = await api(stack, headers, 'GET', '/api/v1/plan');
     await api(stack, headers, 'POST', `/api/v1/plans/${String(plan.id)}/apply`, { confirm: true });
+    // Autopilot applies every plan from now on: switched on after the first preview was applied, a
+    // plan job running in between cannot start that preview under the hand-applied one.
+    await api(stack, headers, 'PATCH', '/api/v1/mode', { mode: 'autopilot' });
     const { rows } = await stack.db.query<{ id: string; user_id: string }>(
       'select id, user_id from connections where provider = $1',
       [provider],
