@@ -3,7 +3,8 @@
  * weeks (their last one was five weeks before the demo week) and has marked one report protected.
  * The preview cancels that week's 1:1 occurrences with the user's own message and keeps the protected
  * person's; applying cancels exactly those occurrences and mails each counterpart the message once;
- * planning again does nothing; undo brings the occurrences back where the provider allows it.
+ * planning again does nothing; undo brings the occurrences back where the provider allows it. The
+ * skip week is announced to the user's webhooks once applied, never for the preview.
  */
 import { DEVELOPMENT_SEALING_KEY } from '@frontload/config';
 import type { CalendarEvent } from '@frontload/domain';
@@ -63,6 +64,9 @@ describe.each<[Provider, string]>([
   /** A report whose 1:1s must never be skipped (marked protected before the first plan). */
   let protectedEmail: string;
   const cancels = () => plan.operations.filter((o) => o.kind === 'cancelOccurrence');
+  /** The `skip-week-announced` jobs queued for the notifier so far. */
+  const announced = async () =>
+    (await p.h.jobs('notify')).filter((j) => j.name === 'skip-week-announced').map((j) => j.data);
   const withProtected = (events: CalendarEvent[]) =>
     shape(events.filter((e) => e.attendees.some((a) => a.email.toLowerCase() === protectedEmail)));
 
@@ -135,6 +139,8 @@ describe.each<[Provider, string]>([
     const kept = plan.notes.find((n) => n.code === 'skipWeekKept' && n.email === protectedEmail);
     expect(kept?.message).toMatch(/protected/);
     expect(shape(await p.calendar())).toEqual(shape(original));
+    // A preview may never be applied: nobody is told its 1:1 "will be cancelled".
+    expect(await announced()).toEqual([]);
   }, 120_000);
 
   it('applies: exactly the planned occurrences are gone, each counterpart gets one cancellation with the message, the protected 1:1s stand', async () => {
@@ -164,6 +170,8 @@ describe.each<[Provider, string]>([
         .sort(),
     );
     for (const mail of cancellations) expect(mail.message).toBe(SKIP_MESSAGE);
+    // Once applied, the skip week is announced, for this run.
+    expect(await announced()).toEqual([{ userId: p.userId, planId: plan.id }]);
     // Any other mail is one a planned move announced.
     const moved = plan.operations.filter((o) => o.kind === 'moveSeries' || o.kind === 'moveOccurrence');
     expect(

@@ -132,20 +132,47 @@ describe('alert jobs', () => {
     expect(delivery).toMatchObject({ event_type: 'connection.lost' });
   });
 
-  it('announces a skip week once, listing who is skipped and who is protected', async () => {
+  /** A plan with a skip week whose cancellation of marco's 1:1 has `status` in the ledger. */
+  const skipWeekPlan = async (week: string, status: 'planned' | 'applied' | 'reverted') => {
+    const planId = await storePlan({ weeks: [], skipWeek: week });
+    await db.query(
+      `insert into operations (plan_id, seq, kind, desired, reason, idempotency_key, status)
+       values ($1, 0, 'cancelOccurrence', $2::jsonb, 'skip week', 'k1', $3)`,
+      [planId, JSON.stringify({ counterpart: 'marco@example.com' }), status],
+    );
+    return planId;
+  };
+  const announcements = async () =>
+    (
+      await db.query<{ n: number }>(
+        `select count(*)::int as n from webhook_deliveries where event_type = 'skip_week.announced'`,
+      )
+    ).rows[0]!.n;
+
+  it('announces no skip week for a preview never applied, nor for a run whose cancellations were undone', async () => {
+    const preview = await skipWeekPlan('2026-12-07', 'planned');
+    const result = await skipWeekAnnouncement(db, { userId, planId: preview }, publicUrl, now);
+    expect(result.deliveries).toEqual([]);
+    const undone = await skipWeekPlan('2026-12-07', 'reverted');
+    expect((await skipWeekAnnouncement(db, { userId, planId: undone }, publicUrl, now)).deliveries).toEqual(
+      [],
+    );
+    expect(await announcements()).toBe(0);
+  });
+
+  it('announces an applied skip week once, in the past tense, listing whose 1:1 was cancelled and who is protected', async () => {
     await db.query(
       `insert into people (user_id, email, display_name, protected) values ($1, 'priya@example.com', 'Priya', true)`,
       [userId],
     );
-    const planId = await storePlan({ weeks: [], skipWeek: '2026-12-21' });
-    await db.query(
-      `insert into operations (plan_id, seq, kind, desired, reason, idempotency_key)
-       values ($1, 0, 'cancelOccurrence', $2::jsonb, 'skip week', 'k1')`,
-      [planId, JSON.stringify({ counterpart: 'marco@example.com' })],
-    );
+    const planId = await skipWeekPlan('2026-12-21', 'applied');
     const first = await skipWeekAnnouncement(db, { userId, planId }, publicUrl, now);
     expect(first.deliveries).toHaveLength(1);
-    const replanned = await storePlan({ weeks: [], skipWeek: '2026-12-21' });
+    // The job retried, and another applied run for the same week: still the one message.
+    expect((await skipWeekAnnouncement(db, { userId, planId }, publicUrl, now)).deliveries).toEqual(
+      first.deliveries,
+    );
+    const replanned = await skipWeekPlan('2026-12-21', 'applied');
     expect(
       (await skipWeekAnnouncement(db, { userId, planId: replanned }, publicUrl, now)).deliveries,
     ).toEqual(first.deliveries);
@@ -153,6 +180,7 @@ describe('alert jobs', () => {
     expect(delivery?.payload).toMatchObject({
       type: 'skip_week.announced',
       data: {
+        summary: expect.stringMatching(/1 1:1\(s\) were cancelled with your note/),
         week: { start: '2026-12-21' },
         skipWeek: {
           affected: [{ email: 'marco@example.com' }],

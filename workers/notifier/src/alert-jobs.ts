@@ -77,8 +77,9 @@ export async function connectionLostAlert(db: Database, connectionId: string, pu
 }
 
 /**
- * A skip week the planner proposes or applies: who would not get their 1:1 that week, and who keeps
- * it because they are protected. Announced once per (user, skip week), however often it is replanned.
+ * A skip week once applied: whose 1:1 that week was cancelled (and still is), and who keeps theirs
+ * because they are protected. A preview never applied, or a run whose cancellations were all undone,
+ * announces nothing. Announced once per (user, skip week), however often it is replanned.
  */
 export async function skipWeekAnnouncement(
   db: Database,
@@ -92,6 +93,7 @@ export async function skipWeekAnnouncement(
   const skipWeek = (plan?.metrics as { skipWeek?: string | null } | undefined)?.skipWeek;
   if (!ctx || !skipWeek) return { deliveries: [], skipped: 'no skip week in this plan' };
   const cancelled = await repos.plans.cancelledCounterparts(input.planId);
+  if (cancelled.length === 0) return { deliveries: [], skipped: 'no skip-week cancellation applied' };
   const protectedPeople = await repos.people.protectedForUser(input.userId);
   const affected = cancelled.map((email) => ({ email, name: '' }));
   const payload: WebhookPayloadV1 = {
@@ -99,7 +101,7 @@ export async function skipWeekAnnouncement(
     timestamp: now.toISOString(),
     data: {
       version: 1,
-      summary: `The week of ${skipWeek} is a skip week: ${affected.length} 1:1(s) will be cancelled with your note; protected people keep theirs.`,
+      summary: `The week of ${skipWeek} is a skip week: ${affected.length} 1:1(s) were cancelled with your note; protected people keep theirs.`,
       user: ctx.user,
       week: { start: skipWeek, zone: ctx.zone },
       skipWeek: {

@@ -106,7 +106,7 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
   );
   const planOperations = processMetrics().planOperations;
   for (const op of result.operations) planOperations.inc({ kind: op.kind, stage: 'planned' });
-  await followUp(deps.producers, userId, stored.id, result);
+  await followUp(deps.producers, userId, stored.id);
   const autopilot = stored.state === 'preview' && autopilotFor(user, result.operations.length);
   if (autopilot) await startRun(deps.db, deps.producers, userId, stored.id, result.operations.length);
   return { outcome: 'stored', planId: stored.id, operations: result.operations.length, autopilot };
@@ -121,17 +121,12 @@ function autopilotFor(user: { mode: string }, operations: number): boolean {
   return user.mode === 'autopilot' && operations > 0;
 }
 
-/** The plan's overload check and, for a skip week, its announcement (one job each per plan). */
-async function followUp(
-  producers: Producers,
-  userId: string,
-  planId: string,
-  result: { skipWeek: string | null; operations: readonly { kind: string }[] },
-): Promise<void> {
+/**
+ * The plan's overload check (one job per plan). A skip week is announced only once a run of the plan
+ * has cancelled its occurrences (processors.ts), never for a preview that may not be applied.
+ */
+async function followUp(producers: Producers, userId: string, planId: string): Promise<void> {
   await producers.enqueueEvaluateAlerts({ userId, planId });
-  if (result.skipWeek && result.operations.some((op) => op.kind === 'cancelOccurrence')) {
-    await producers.enqueueSkipWeekAnnounced({ userId, planId });
-  }
 }
 
 /** Starts applying a stored preview; only the caller that moves it to `applying` queues the run. */

@@ -55,12 +55,27 @@ export function planProcessors(deps: PlannerDeps): QueueProcessors<'plan'> {
   };
 }
 
+/**
+ * A skip week is announced (`skip_week.announced`) once a run of the plan has cancelled occurrences,
+ * never for a preview. Asked after every attempt, so a job retried after the run finished still
+ * announces; the job id is the plan's, so it is queued once.
+ */
+async function announceSkipWeek(deps: PlannerDeps, runId: string): Promise<void> {
+  const plans = repositories(deps.db).plans;
+  const run = await plans.byId(runId);
+  if (run?.kind !== 'plan' || run.state === 'applying') return;
+  const rows = await plans.operations(runId);
+  if (!rows.some((row) => row.kind === 'cancelOccurrence' && row.status === 'applied')) return;
+  await deps.producers.enqueueSkipWeekAnnounced({ userId: run.user_id, planId: runId });
+}
+
 /** Processors of the `apply` queue. */
 export function applyProcessors(deps: PlannerDeps): QueueProcessors<'apply'> {
   return {
     apply: async ({ runId }, _job, log) => {
       const result = await runPlan(runId, runDeps(deps));
       log.info({ runId, ...result }, 'run applied');
+      await announceSkipWeek(deps, runId);
       return result;
     },
     undo: async ({ runId }, _job, log) => {

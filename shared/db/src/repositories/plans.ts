@@ -266,10 +266,11 @@ export const plansRepository = (db: Queryable) => ({
     ).rows[0];
   },
 
-  /** The counterparts whose occurrence a plan cancels (its skip week). */
+  /** The counterparts whose occurrence a run of this plan cancelled and that stays cancelled (not undone). */
   async cancelledCounterparts(planId: string): Promise<string[]> {
     const { rows } = await db.query<{ email: string }>(
-      `select distinct desired->>'counterpart' as email from operations where plan_id = $1 and kind = 'cancelOccurrence'`,
+      `select distinct desired->>'counterpart' as email from operations
+       where plan_id = $1 and kind = 'cancelOccurrence' and status = 'applied'`,
       [planId],
     );
     return rows.map((r) => r.email);
