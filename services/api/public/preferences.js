@@ -27,7 +27,14 @@ const GROUPS = [
     [
       ['workingHours.start', 'Start', time],
       ['workingHours.end', 'End', time],
-      ['workingHours.days', 'Working days', { type: 'days' }],
+      [
+        'workingHours.days',
+        'Working days',
+        {
+          type: 'days',
+          hint: 'With Microsoft 365 these start as your Outlook working hours; once you change them here, yours are kept',
+        },
+      ],
     ],
   ],
   [
