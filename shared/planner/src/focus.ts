@@ -121,7 +121,8 @@ function planWeek(
   const from = snap(ctx, Math.max(ctx.now, week.firstHalfEnd), true);
   const free = subtract(state.secondHalf, [
     ...clip(p.busy, { start: from, end: week.end }),
-    ...kept,
+    // Plain intervals (kept may hold whole events): the merge inside sorts them, and one shape is faster.
+    ...kept.map((k) => ({ start: k.start, end: k.end })),
     ...state.deleted,
     { start: week.start, end: from },
   ])

@@ -3,7 +3,7 @@ import {
   MINUTE_MS,
   clip,
   coveredMs,
-  subtract,
+  union,
   type Interval,
   type OverloadRule,
   type WeekFrame,
@@ -18,6 +18,13 @@ export interface ProjectedEvent {
   readonly end: number;
   readonly cancelled: boolean;
 }
+
+/** Time covered by intervals already sorted and disjoint. */
+const totalMs = (disjoint: readonly Interval[]): number => {
+  let sum = 0;
+  for (const i of disjoint) sum += i.end - i.start;
+  return sum;
+};
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -79,19 +86,21 @@ export function computeMetrics(
   const meetings = projected
     .filter((p) => !p.cancelled && p.parsed.busy && p.parsed.withPeople && !p.parsed.event.allDay)
     .map((p) => ({ start: p.start, end: p.end }));
+  // Merged once: clipped to a week or a window it stays sorted and disjoint, so its time is a plain sum.
+  const merged = union(meetings);
   const userFocus = ctx.events.filter((e) => e.userFocus);
   return ctx.weeks.map((week) => {
-    const inWeek = clip(meetings, week);
-    const firstHalfWorking = clip(ctx.userWorking, { start: week.start, end: week.firstHalfEnd });
-    const firstHalfMs = coveredMs(firstHalfWorking);
-    const peopleMs = firstHalfMs - coveredMs(subtract(firstHalfWorking, inWeek));
+    const inWeek = clip(merged, week);
+    const firstHalfWorking = union(clip(ctx.userWorking, { start: week.start, end: week.firstHalfEnd }));
+    const firstHalfMs = totalMs(firstHalfWorking);
+    const peopleMs = firstHalfWorking.reduce((sum, w) => sum + totalMs(clip(inWeek, w)), 0);
     const chain = longestChain(
       meetings.filter((m) => m.start >= week.start && m.start < week.end),
       ctx.prefs.overload.backToBackGapMinutes * MINUTE_MS,
     );
     const metrics = {
       week: week.startDate,
-      meetingHours: round(coveredMs(inWeek) / HOUR_MS),
+      meetingHours: round(totalMs(inWeek) / HOUR_MS),
       focusHours: round(coveredMs(clip([...focusBlocks, ...userFocus], week)) / HOUR_MS),
       focusTargetHours: ctx.prefs.focus.enabled ? ctx.prefs.focus.targetHours : 0,
       peopleWithOneOnOnes: peopleWithOneOnOnes(ctx, week),

@@ -90,7 +90,8 @@ function weekSpace(ctx: PlanContext, space: SearchSpace, week: WeekFrame): WeekS
     found = {
       range,
       userBusy,
-      userBusyMerged: union(userBusy),
+      // Plain intervals of one shape: the merge sorts them, and mixed shapes make that slow.
+      userBusyMerged: union(userBusy.map((b) => ({ start: b.start, end: b.end }))),
       userOpen: clip(ctx.userWorking, range),
       counterparts: new Map(),
     };
