@@ -16,7 +16,7 @@ import { waitUntil } from '@frontload/testing';
 import { planProcessors } from '@frontload/worker-planner';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftedMaster } from '../../workers/planner/src/ledger/series-move.js';
+import { shiftedMaster } from './__fixtures__/series.js';
 import { planUser } from '../../workers/planner/src/plan-user.js';
 import { startPipeline, type Op, type PipelineHarness, type Plan } from './pipeline-harness.js';
 import type { Provider } from './sync-harness.js';

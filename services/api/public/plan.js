@@ -63,14 +63,23 @@ export function describeOp(op, timeZone) {
   return `${kind}${op.counterpart ? ` (${op.counterpart})` : ''}${from}${to}`;
 }
 
+/** Who gets emailed, each address once with its count when it gets more than one (a series move sends two). */
 function emailsText(op) {
-  return op.emails?.length ? `Would email: ${op.emails.join(', ')}` : 'Nobody is emailed';
+  if (!op.emails?.length) return 'Nobody is emailed';
+  const counts = new Map();
+  for (const email of op.emails) counts.set(email, (counts.get(email) ?? 0) + 1);
+  const list = [...counts].map(([email, n]) => (n > 1 ? `${email} (${n} emails)` : email));
+  return `Would email: ${list.join(', ')}`;
 }
 
 /** The hover/focus tip of an operation on the grid. */
 export function opTip(op, id) {
   return h('span', { className: 'tip', role: 'tooltip', id }, op.reason, h('br'), emailsText(op));
 }
+
+/** What the page says, before apply, of changes an undo cannot take back. */
+export const IRREVERSIBLE_WARNING =
+  'Microsoft 365 cannot restore a cancelled occurrence: the skip-week cancellations marked "Cannot be undone" stay cancelled even if you undo this run.';
 
 async function postApply(plan, body) {
   try {
@@ -80,6 +89,16 @@ async function postApply(plan, body) {
     if (error instanceof ApiError && error.code === 'FL_CONFIRMATION_REQUIRED' && !body.confirm) {
       if (!globalThis.confirm(`${error.message}. Apply anyway?`)) return undefined;
       return postApply(plan, { ...body, confirm: true });
+    }
+    // Changes that cannot be undone (Microsoft 365 cannot restore a cancelled occurrence) wait for a yes.
+    if (
+      error instanceof ApiError &&
+      error.code === 'FL_IRREVERSIBLE_CONFIRMATION_REQUIRED' &&
+      !body.confirmIrreversible
+    ) {
+      const question = `${IRREVERSIBLE_WARNING} Cancel them anyway?`;
+      if (!globalThis.confirm(question)) return undefined;
+      return postApply(plan, { ...body, confirmIrreversible: true });
     }
     throw error;
   }
@@ -137,6 +156,9 @@ function opChecklist(plan, state, timeZone) {
           h('strong', {}, describeOp(op, timeZone)),
           h('span', { className: 'reason' }, op.reason),
           h('span', { className: 'emails' }, emailsText(op)),
+          op.irreversible
+            ? h('span', { className: 'irreversible' }, `Cannot be undone: ${op.irreversible}`)
+            : null,
         ),
       );
     }),
@@ -176,6 +198,9 @@ export function planPanel(root, plan, state, timeZone, onApplied) {
           { className: 'notes', 'aria-label': 'Left alone' },
           plan.notes.map((n) => h('li', {}, n.message)),
         )
+      : null,
+    plan.operations.some((op) => op.irreversible)
+      ? h('p', { className: 'irreversible-warning', role: 'note' }, IRREVERSIBLE_WARNING)
       : null,
     plan.createdAt
       ? h(

@@ -78,8 +78,9 @@ export function moveOperation(ctx: PlanContext, placement: Placement): MoveSerie
       counterpart,
       before,
       after,
-      reason: `Moves your recurring 1:1 with ${counterpart} to ${WEEKDAY_NAMES[weekday]}s at ${startTime}, starting with ${describeSlot(ctx.clock, anchor)} → ${describeSlot(ctx.clock, candidate.slots[0] ?? anchor)}: ${why}.`,
-      emails: [counterpart],
+      reason: `Moves your recurring 1:1 with ${counterpart} to ${WEEKDAY_NAMES[weekday]}s at ${startTime}, starting with ${describeSlot(ctx.clock, anchor)} → ${describeSlot(ctx.clock, candidate.slots[0] ?? anchor)}: ${why}. Earlier 1:1s keep their times: the series ends before this one and continues at the new time, so ${counterpart} gets two emails (the series' update and the invitation to its continuation).`,
+      // Ending the old series and inviting to the continuing one: two emails to the counterpart.
+      emails: [counterpart, counterpart],
     };
   }
   return {

@@ -60,10 +60,13 @@ describe('plan', () => {
     const out = mustPlan(busyWeek());
     for (const op of out.operations) {
       expect(op.reason.length).toBeGreaterThan(20);
+      // A series move ends the old series and invites to its continuation: two emails.
       const expected =
-        op.kind === 'moveOccurrence' || op.kind === 'moveSeries' || op.kind === 'cancelOccurrence'
-          ? [op.counterpart]
-          : [];
+        op.kind === 'moveSeries'
+          ? [op.counterpart, op.counterpart]
+          : op.kind === 'moveOccurrence' || op.kind === 'cancelOccurrence'
+            ? [op.counterpart]
+            : [];
       expect(op.emails).toEqual(expected);
     }
   });

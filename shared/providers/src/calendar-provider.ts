@@ -109,6 +109,31 @@ export interface OccurrenceFields {
   description: string | null;
 }
 
+/**
+ * A series' recurrence exactly as the provider holds it (Google: its RRULE/EXDATE lines; Graph: its
+ * recurrence object), as opaque text: read before a split and handed back to rejoin it on undo.
+ */
+export type SeriesRule = string;
+
+/**
+ * Moving a series from one occurrence on ("this and following"): the old series ends just before
+ * `from` (its past occurrences keep their times) and a new series continues it at the new time.
+ */
+export interface SplitSeriesInput {
+  /** The series master. */
+  id: string;
+  /** The original start of the first occurrence that moves: the old series ends just before it. */
+  from: string;
+  /** The continuing series' id, chosen by us as for createEvent, so a replay finds what it created. */
+  clientId: string;
+  /** The first moved occurrence's new slot; the continuing series meets on its weekday and time in `zone`. */
+  start: string;
+  end: string;
+  zone: string;
+  /** Given the old series' rule as it is, before anything is written (undo hands it to rejoinSeries). */
+  keep?: (rule: SeriesRule) => Promise<void>;
+}
+
 export interface CalendarProvider {
   readonly kind: ProviderKind;
   listChanges(request: ListChangesRequest): Promise<ChangeSet>;
@@ -134,6 +159,17 @@ export interface CalendarProvider {
    * `keep` was given them when it was cancelled.
    */
   restoreOccurrence(input: { id: string; fields?: OccurrenceFields }): Promise<CalendarEvent>;
+  /**
+   * Ends the series just before `from` and continues it from there as a new series at the new time,
+   * telling the attendees (one update for the ended series, one invitation for the continuing one).
+   * Idempotent: a replay ends the series at the same instant and finds the continuing series by id.
+   */
+  splitSeries(input: SplitSeriesInput): Promise<{ ended: CalendarEvent; continuing: CalendarEvent }>;
+  /**
+   * Undo of a split: the series' rule back as `keep` was given it, the continuing series deleted (one
+   * update and one cancellation per attendee). Already rejoined counts as done.
+   */
+  rejoinSeries(input: { id: string; rule: SeriesRule; continuingId: string }): Promise<CalendarEvent>;
   /** Deletes an event we created. Already gone counts as done. */
   deleteEvent(input: { id: string; etag?: string }): Promise<void>;
   watch(input: WatchInput): Promise<PushChannel>;

@@ -28,11 +28,14 @@ export type {
   OccurrenceFields,
   ProviderSettings,
   PushChannel,
+  SeriesRule,
+  SplitSeriesInput,
   TimeWindow,
   TokenSource,
   WatchInput,
 } from './calendar-provider.js';
 export { createProvider, PROVIDER_FACTORIES } from './registry.js';
+export { irreversibleReason, restoresCancelledOccurrence } from './capabilities.js';
 export {
   withCallHooks,
   type ProviderCall,

@@ -25,6 +25,7 @@ const symbols: Record<string, string> = {
   deleteFocusBlock: '-',
   cancelOccurrence: '-',
   restoreOccurrence: '+',
+  rejoinSeries: '~',
 };
 
 function slot(range: { start: string; end: string } | undefined, zone: string): string {
@@ -49,7 +50,9 @@ export function weekDiff(operations: PlanOperationView[], zone: string): string 
       const { before, after } = op.desired;
       const where =
         before && after ? `${slot(before, zone)}  →  ${slot(after, zone)}` : slot(after ?? before, zone);
-      const mail = op.emails.length ? `  (emails ${op.emails.join(', ')})` : '';
+      const mail = op.emails.length
+        ? `  (${op.emails.length} email(s) to ${[...new Set(op.emails)].join(', ')})`
+        : '';
       const state = op.status === 'planned' ? '' : `  [${op.status}]`;
       return `${symbols[op.kind] ?? '?'} ${op.kind.padEnd(17)} ${where}${state}\n    ${op.reason}${mail}\n    id ${op.id}`;
     })

@@ -15,6 +15,7 @@ import type {
 import { ProviderError, isProviderError } from '../provider-error.js';
 import { toUtcInstant } from '../provider-time.js';
 import { createGoogleClient, type GoogleClient } from './google-client.js';
+import { rejoinGoogleSeries, splitGoogleSeries } from './google-series.js';
 import { getGoogleEvent, listGoogleChanges, type GoogleContext } from './google-sync.js';
 import {
   cancelGoogleOccurrence,
@@ -142,6 +143,8 @@ export function createGoogleProvider(settings: ProviderSettings): CalendarProvid
     createEvent: (input) => createGoogleEvent(ctx, input),
     cancelOccurrence: (input) => cancelGoogleOccurrence(ctx, input),
     restoreOccurrence: (input) => restoreGoogleOccurrence(ctx, input),
+    splitSeries: (input) => splitGoogleSeries(ctx, input),
+    rejoinSeries: (input) => rejoinGoogleSeries(ctx, input),
     deleteEvent: (input) => deleteGoogleEvent(ctx, input),
     watch: (input) => googleWatch(client, calendarId, input, input.channelId),
     /**

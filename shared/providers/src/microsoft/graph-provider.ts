@@ -13,6 +13,7 @@ import type {
   TimeWindow,
   WatchInput,
 } from '../calendar-provider.js';
+import { rejoinGraphSeries, splitGraphSeries } from './graph-series.js';
 import { ProviderError, isProviderError } from '../provider-error.js';
 import { instantToWallTime, msToInstant } from '../provider-time.js';
 import { createGraphClient, type GraphClient } from './graph-client.js';
@@ -183,6 +184,8 @@ export function createMicrosoftProvider(settings: ProviderSettings): CalendarPro
     createEvent: (input) => createGraphEvent(ctx, input),
     cancelOccurrence: (input) => cancelGraphOccurrence(ctx, input),
     restoreOccurrence: (input) => restoreGraphOccurrence(input),
+    splitSeries: (input) => splitGraphSeries(ctx, input),
+    rejoinSeries: (input) => rejoinGraphSeries(ctx, input),
     deleteEvent: (input) => deleteGraphEvent(ctx, input),
     watch: (input) => graphWatch(client, settings, input),
     /** A renewing PATCH also reauthorizes the subscription (M-LIFE); the ids stay the same. */

@@ -4,13 +4,15 @@
  * says so (execute-operation.ts skips on an etag mismatch). A cancelled occurrence comes back with
  * the fields its cancellation recorded before writing (status, description), field for field.
  */
-import type { CalendarEvent } from '@frontload/domain';
+import type { CalendarEvent, MoveSeries } from '@frontload/domain';
 import type { NewOperation, OperationRow } from '@frontload/db';
 import { Value } from 'typebox/value';
 import {
   LedgerOperationSchema,
   OccurrenceFieldsSchema,
+  SeriesRecordSchema,
   type LedgerOperation,
+  type RejoinSeries,
   type OccurrenceFields,
 } from './ledger-operation.js';
 
@@ -66,8 +68,29 @@ function inverse(
         ...(kept === undefined ? {} : { fields: kept }),
       };
     case 'restoreOccurrence':
+    case 'rejoinSeries':
       return undefined;
   }
+}
+
+/**
+ * The undo of a series move that split the series: its old rule back (as recorded before the move)
+ * and the continuing series (`after`, the one our write created) deleted, unless the user changed it.
+ */
+function rejoinOf(op: MoveSeries, after: CalendarEvent, rule: string): RejoinSeries {
+  return {
+    kind: 'rejoinSeries',
+    key: `undo:${op.key}`,
+    eventId: after.id,
+    seriesId: op.seriesId,
+    ...(after.etag === undefined ? {} : { etag: after.etag }),
+    rule,
+    reason: `Undo: ${op.reason}`,
+    // The old series' update and the continuing series' cancellation.
+    emails: op.emails,
+    before: op.after,
+    after: op.before,
+  };
 }
 
 export function buildUndo(rows: OperationRow[]): NewOperation[] {
@@ -79,7 +102,11 @@ export function buildUndo(rows: OperationRow[]): NewOperation[] {
     const after = (row.after_snapshot ?? before) as CalendarEvent | undefined;
     const recorded = (row.provider_result as { occurrence?: unknown } | null)?.occurrence;
     const kept = Value.Check(OccurrenceFieldsSchema, recorded) ? recorded : undefined;
-    const back = inverse(op, after, kept);
+    const series = (row.provider_result as { series?: unknown } | null)?.series;
+    const back =
+      op.kind === 'moveSeries' && after && Value.Check(SeriesRecordSchema, series)
+        ? rejoinOf(op, after, series.rule)
+        : inverse(op, after, kept);
     if (!back || !row.connection_id) continue;
     undo.push({
       kind: back.kind,

@@ -14,7 +14,12 @@
  * operation makes more than a handful of provider calls, and none is retried in a loop.
  */
 import type { CalendarEvent, CreateFocusBlock } from '@frontload/domain';
-import { isProviderError, type CalendarProvider } from '@frontload/providers';
+import {
+  irreversibleReason,
+  isProviderError,
+  restoresCancelledOccurrence,
+  type CalendarProvider,
+} from '@frontload/providers';
 import {
   MEETING_KINDS,
   providerTarget,
@@ -22,7 +27,7 @@ import {
   type LedgerOperation,
   type OccurrenceFields,
 } from './ledger-operation.js';
-import { executeSeriesMove } from './series-move.js';
+import { executeSeriesMove, executeSeriesRejoin, type SeriesLedger } from './series-move.js';
 
 const sameInstant = (a: string, b: string) => Date.parse(a) === Date.parse(b);
 const at = (event: CalendarEvent | undefined, range: { start: string; end: string }) =>
@@ -36,7 +41,8 @@ export function alreadyDone(op: LedgerOperation, current: CalendarEvent | undefi
     case 'updateFocusBlock':
       return at(current, op.after);
     case 'moveSeries':
-      return false; // decided by series-move.ts from the master
+    case 'rejoinSeries':
+      return false; // decided by series-move.ts
     case 'createFocusBlock':
       return current !== undefined && !gone(current);
     case 'deleteFocusBlock':
@@ -78,7 +84,8 @@ async function write(
         ...etag,
       });
     case 'moveSeries':
-      throw new Error('series moves are executed by executeSeriesMove');
+    case 'rejoinSeries':
+      throw new Error('series moves and their undo are executed by series-move.ts');
     case 'updateFocusBlock':
       return provider.moveEvent({
         id: op.eventId,
@@ -180,9 +187,16 @@ export async function executeOperation(
   op: LedgerOperation,
   guard: Guard = noGuard,
   keep?: Keep,
+  series?: SeriesLedger & { now: number },
 ): Promise<ExecutionResult> {
-  if (op.kind === 'moveSeries') return executeSeriesMove(provider, op, guard);
+  if (op.kind === 'moveSeries') return executeSeriesMove(provider, op, guard, series);
+  if (op.kind === 'rejoinSeries') return executeSeriesRejoin(provider, op, series?.now ?? Date.now());
   if (op.kind === 'createFocusBlock') return executeCreate(provider, op, guard);
+  if (op.kind === 'restoreOccurrence' && !restoresCancelledOccurrence(provider.kind)) {
+    // Said plainly, without a call that can only fail (and would count as a failure against the run).
+    const reason = irreversibleReason(provider.kind, 'cancelOccurrence')!;
+    return { status: 'skipped', before: undefined, reason, resync: false };
+  }
   const current = await provider.getEvent(providerTarget(op));
   if (alreadyDone(op, current)) return { status: 'applied', before: current, after: current, wrote: false };
   const refused = refusal(op, current);

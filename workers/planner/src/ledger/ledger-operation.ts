@@ -16,6 +16,7 @@ export const OccurrenceFieldsSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+
 export type OccurrenceFields = Static<typeof OccurrenceFieldsSchema>;
 
 export const RestoreOccurrenceSchema = Type.Object(
@@ -33,8 +34,37 @@ export const RestoreOccurrenceSchema = Type.Object(
 );
 export type RestoreOccurrence = Static<typeof RestoreOccurrenceSchema>;
 
-export const LedgerOperationSchema = Type.Union([OperationSchema, RestoreOccurrenceSchema]);
-export type LedgerOperation = Operation | RestoreOccurrence;
+/**
+ * Undo of a series move: the old series (`seriesId`) gets back its rule as recorded before the move
+ * (`rule`), and the series that continued it (`eventId`) is deleted. `before` is the slot the moved
+ * occurrence has now, `after` the one it goes back to.
+ */
+export const RejoinSeriesSchema = Type.Object(
+  {
+    kind: Type.Literal('rejoinSeries'),
+    key: Type.String({ minLength: 1 }),
+    eventId: Type.String({ minLength: 1 }),
+    seriesId: Type.String({ minLength: 1 }),
+    etag: Type.Optional(Type.String()),
+    rule: Type.String({ minLength: 1 }),
+    reason: Type.String({ minLength: 1 }),
+    emails: Type.Array(Type.String()),
+    before: TimeRangeSchema,
+    after: TimeRangeSchema,
+  },
+  { additionalProperties: false },
+);
+export type RejoinSeries = Static<typeof RejoinSeriesSchema>;
+
+/** What the ledger records of a series move (`provider_result.series`): the old rule, before any write. */
+export const SeriesRecordSchema = Type.Object({ rule: Type.String({ minLength: 1 }) });
+
+export const LedgerOperationSchema = Type.Union([
+  OperationSchema,
+  RestoreOccurrenceSchema,
+  RejoinSeriesSchema,
+]);
+export type LedgerOperation = Operation | RestoreOccurrence | RejoinSeries;
 
 /** Kinds that change a user's meeting (and so need the user to organize it) vs. our own focus blocks. */
 export const MEETING_KINDS = new Set([
@@ -42,11 +72,12 @@ export const MEETING_KINDS = new Set([
   'moveOccurrence',
   'cancelOccurrence',
   'restoreOccurrence',
+  'rejoinSeries',
 ]);
 
-/** The event a kind acts on at the provider: a series move patches the series master. */
+/** The event a kind acts on at the provider: a series move (or its undo) writes the series master. */
 export function providerTarget(op: LedgerOperation): string {
-  return op.kind === 'moveSeries' ? op.seriesId : op.eventId;
+  return op.kind === 'moveSeries' || op.kind === 'rejoinSeries' ? op.seriesId : op.eventId;
 }
 
 /**

@@ -170,12 +170,30 @@ async function recordInMirror(
   const mirror = repositories(db).mirror;
   // Our own write, recorded with its new etag: the sync recognises the echo (no replan loop) and the
   // week view shows the change at once. A series master is left to the resync.
-  if (result.wrote && result.after && op.kind !== 'moveSeries')
+  if (result.wrote && result.after && op.kind !== 'moveSeries' && op.kind !== 'rejoinSeries')
     await mirror.recordOwnWrite(connectionId, result.after);
   if (op.kind === 'deleteFocusBlock')
     await mirror.applyChanges(connectionId, [{ type: 'delete', id: op.eventId }]);
   if (op.kind === 'cancelOccurrence' && result.before && result.before.status !== 'cancelled')
     await mirror.recordOwnWrite(connectionId, { ...result.before, status: 'cancelled' });
+}
+
+/**
+ * What a series move records on its ledger operation (`provider_result.series`): the old series' rule,
+ * before its first write, kept from an earlier attempt of the same operation.
+ */
+function seriesLedgerOf(ctx: RunContext, row: OperationRow) {
+  let series = (row.provider_result as { series?: { rule: string } } | null)?.series;
+  const plans = repositories(ctx.deps.db).plans;
+  return {
+    ...(series === undefined ? {} : { rule: series.rule }),
+    keep: async (rule: string) => {
+      series = { rule };
+      await plans.updateOperation(row.id, { status: 'intent', providerResult: { series } });
+    },
+    recorded: () => series,
+    now: (ctx.deps.now?.() ?? new Date()).getTime(),
+  };
 }
 
 async function runOne(ctx: RunContext, row: OperationRow): Promise<Outcome> {
@@ -194,6 +212,7 @@ async function runOne(ctx: RunContext, row: OperationRow): Promise<Outcome> {
     occurrence = fields;
     await plans.updateOperation(row.id, { status: 'intent', providerResult: { occurrence } });
   };
+  const series = seriesLedgerOf(ctx, row);
   try {
     const provider = await providerOf(ctx, row.connection_id!);
     const result = await executeOperation(
@@ -204,6 +223,7 @@ async function runOne(ctx: RunContext, row: OperationRow): Promise<Outcome> {
         return refused && `refused at apply time: ${refused}`;
       },
       keep,
+      series,
     );
     if (result.status !== 'applied') {
       await plans.updateOperation(row.id, {
@@ -214,7 +234,7 @@ async function runOne(ctx: RunContext, row: OperationRow): Promise<Outcome> {
       return { status: result.status, conflict: result.status === 'skipped' && result.resync };
     }
     await recordInMirror(db, row.connection_id!, op, result);
-    if (op.kind === 'moveSeries') ctx.vacated.add(op.seriesId);
+    if (op.kind === 'moveSeries' || op.kind === 'rejoinSeries') ctx.vacated.add(op.seriesId);
     if (op.kind === 'moveOccurrence' || op.kind === 'cancelOccurrence') ctx.vacated.add(op.eventId);
     await plans.updateOperation(row.id, {
       status: 'applied',
@@ -226,6 +246,7 @@ async function runOne(ctx: RunContext, row: OperationRow): Promise<Outcome> {
         wrote: result.wrote,
         ...(clientId === undefined ? {} : { clientId }),
         ...(occurrence === undefined ? {} : { occurrence }),
+        ...(series.recorded() === undefined ? {} : { series: series.recorded() }),
       },
     });
     return { status: 'applied' };
@@ -255,9 +276,12 @@ function tally(rows: OperationRow[]): { count: Record<Outcome['status'], number>
   for (const row of rows) {
     if (finished.has(row.status))
       count[row.status === 'reverted' ? 'applied' : (row.status as keyof typeof count)]++;
-    if (row.status === 'applied' && ['moveSeries', 'moveOccurrence', 'cancelOccurrence'].includes(row.kind)) {
+    if (
+      row.status === 'applied' &&
+      ['moveSeries', 'rejoinSeries', 'moveOccurrence', 'cancelOccurrence'].includes(row.kind)
+    ) {
       const desired = row.desired as { seriesId?: string; eventId?: string };
-      vacated.add((row.kind === 'moveSeries' ? desired.seriesId : desired.eventId) ?? '');
+      vacated.add((row.kind.endsWith('Series') ? desired.seriesId : desired.eventId) ?? '');
     }
   }
   return { count, vacated };
@@ -308,7 +332,11 @@ export async function runPlan(planId: string, deps: RunDeps): Promise<RunSummary
     processMetrics().planOperations.inc({ kind: row.kind, stage: outcome.status });
     count[outcome.status]++;
     if (outcome.conflict && row.connection_id) conflicts.add(row.connection_id);
-    if (outcome.status === 'applied' && row.kind === 'moveSeries' && row.connection_id)
+    if (
+      outcome.status === 'applied' &&
+      ['moveSeries', 'rejoinSeries'].includes(row.kind) &&
+      row.connection_id
+    )
       seriesMoved.add(row.connection_id);
     const attempted = count.applied + count.failed;
     if (attempted >= 3 && count.failed / attempted > (deps.breakerShare ?? 0.3)) {

@@ -1,48 +1,71 @@
 /**
- * Moving a whole recurring 1:1, edited in place like "all events in the series": the series master
- * keeps its first date and moves by the same change of weekday and time of day as the planned
- * occurrence (so past occurrences keep their place in history and an undo restores the series
- * exactly). Whether the move already happened, or the series changed since the plan, is read from
- * the master's weekday and local time, because an occurrence's etag says nothing about its master.
+ * Moving a recurring 1:1 for good without rewriting its past ("this and following"): the old series
+ * ends just before the first occurrence that moves, so every earlier occurrence keeps its time in
+ * the provider (and "last held 1:1" stays true), and a continuing series meets at the new time from
+ * then on (CalendarProvider.splitSeries). The attendees get two emails: the old series' update and
+ * the continuing series' invitation, which is what the planner's preview lists.
+ *
+ * The ledger records, before anything is written, the old series' rule exactly as the provider holds
+ * it (`provider_result.series.rule`). A replay after a crash at any instant finds that record and
+ * finishes the same split (the provider ends the series at the same instant and finds the continuing
+ * series by the id derived from the operation), and the undo hands the rule back to rejoin the series
+ * and delete the continuing one.
  */
 import type { CalendarEvent, MoveSeries } from '@frontload/domain';
-import type { CalendarProvider } from '@frontload/providers';
+import type { CalendarProvider, SeriesRule } from '@frontload/providers';
 import { Temporal } from 'temporal-polyfill';
-import type { ExecutionResult } from './ledger-operation.js';
-
-type Slot = { start: string; end: string };
+import type { ExecutionResult, RejoinSeries } from './ledger-operation.js';
 
 const local = (instant: string, zone: string) => Temporal.Instant.from(instant).toZonedDateTimeISO(zone);
 const sameWeekdayAndTime = (a: Temporal.ZonedDateTime, b: Temporal.ZonedDateTime) =>
   a.dayOfWeek === b.dayOfWeek && a.hour === b.hour && a.minute === b.minute;
 
-/** Where the master goes when its occurrence moves from `from` to `to`. */
-export function shiftedMaster(master: CalendarEvent, from: Slot, to: Slot, zone: string): Slot {
-  const a = local(from.start, zone);
-  const b = local(to.start, zone);
-  const days = a.toPlainDate().until(b.toPlainDate()).days;
-  const start = local(master.start, zone).add({ days }).with({ hour: b.hour, minute: b.minute, second: 0 });
-  const durationMs = Date.parse(to.end) - Date.parse(to.start);
-  return {
-    start: start.toInstant().toString(),
-    end: Temporal.Instant.fromEpochMilliseconds(start.epochMilliseconds + durationMs).toString(),
-  };
+/** The client id of the series that continues a moved one: derived from the operation, so a replay finds it. */
+export const continuingSeriesClientId = (op: MoveSeries) => `${op.key}:continues`;
+
+/** What the ledger holds of a series move in progress, and how it records the old rule. */
+export interface SeriesLedger {
+  /** The old series' rule, when an earlier attempt recorded it (it got as far as writing). */
+  rule?: SeriesRule;
+  /** Records the old series' rule before the first write. */
+  keep: (rule: SeriesRule) => Promise<void>;
+}
+
+type Guard = () => Promise<string | undefined>;
+const noGuard: Guard = () => Promise.resolve(undefined);
+
+async function split(
+  provider: CalendarProvider,
+  op: MoveSeries,
+  before: CalendarEvent,
+  ledger: SeriesLedger,
+): Promise<ExecutionResult> {
+  const { continuing } = await provider.splitSeries({
+    id: op.seriesId,
+    from: op.fromOriginalStart,
+    clientId: continuingSeriesClientId(op),
+    start: op.after.start,
+    end: op.after.end,
+    zone: op.zone,
+    // An earlier attempt's record is the rule as it was: a replay must not replace it with the ended one.
+    keep: ledger.rule === undefined ? ledger.keep : () => Promise.resolve(),
+  });
+  return { status: 'applied', before, after: continuing, wrote: true };
 }
 
 export async function executeSeriesMove(
   provider: CalendarProvider,
   op: MoveSeries,
-  guard: () => Promise<string | undefined> = () => Promise.resolve(undefined),
+  guard: Guard = noGuard,
+  ledger: SeriesLedger = { keep: () => Promise.resolve() },
 ): Promise<ExecutionResult> {
   const master = await provider.getEvent(op.seriesId);
   if (!master || master.status === 'cancelled') {
     return { status: 'skipped', before: master, reason: 'the series no longer exists', resync: true };
   }
-  const now = local(master.start, op.zone);
-  if (sameWeekdayAndTime(now, local(op.after.start, op.zone))) {
-    return { status: 'applied', before: master, after: master, wrote: false };
-  }
-  if (!sameWeekdayAndTime(now, local(op.before.start, op.zone))) {
+  // An earlier attempt recorded the rule and began writing: finish that split, checks already passed.
+  if (ledger.rule !== undefined) return split(provider, op, master, ledger);
+  if (!sameWeekdayAndTime(local(master.start, op.zone), local(op.before.start, op.zone))) {
     return {
       status: 'skipped',
       before: master,
@@ -60,13 +83,45 @@ export async function executeSeriesMove(
   }
   const refused = await guard();
   if (refused) return { status: 'skipped', before: master, reason: refused, resync: false };
-  const target = shiftedMaster(master, op.before, op.after, op.zone);
-  const after = await provider.moveEvent({
-    id: op.seriesId,
-    ...target,
-    zone: op.zone,
-    seriesWeekday: local(op.after.start, op.zone).dayOfWeek,
-    notifyAttendees: true,
-  });
-  return { status: 'applied', before: master, after, wrote: true };
+  return split(provider, op, master, ledger);
+}
+
+/**
+ * Undo of a series move: the old series' rule back and the continuing series deleted. Left alone,
+ * with the reason, when the continuing series has met already (rejoining would rewrite that past) or
+ * the user changed it since our write (its etag differs).
+ */
+export async function executeSeriesRejoin(
+  provider: CalendarProvider,
+  op: RejoinSeries,
+  now: number,
+): Promise<ExecutionResult> {
+  const master = await provider.getEvent(op.seriesId);
+  if (!master || master.status === 'cancelled') {
+    return { status: 'skipped', before: master, reason: 'the series no longer exists', resync: true };
+  }
+  const continuing = await provider.getEvent(op.eventId);
+  if (continuing === undefined || continuing.status === 'cancelled') {
+    // Deleted already: a replay after the rejoin landed, or the user deleted it (then the rule is all that is left to restore).
+    const after = await provider.rejoinSeries({ id: op.seriesId, rule: op.rule, continuingId: op.eventId });
+    return { status: 'applied', before: master, after, wrote: true };
+  }
+  if (op.etag !== undefined && continuing.etag !== undefined && continuing.etag !== op.etag) {
+    return {
+      status: 'skipped',
+      before: continuing,
+      reason: 'the continuing series changed after the move',
+      resync: true,
+    };
+  }
+  if (Date.parse(op.before.start) <= now) {
+    return {
+      status: 'skipped',
+      before: continuing,
+      reason: 'the series has met at its new time already; undoing the move would rewrite that past',
+      resync: false,
+    };
+  }
+  const after = await provider.rejoinSeries({ id: op.seriesId, rule: op.rule, continuingId: op.eventId });
+  return { status: 'applied', before: continuing, after, wrote: true };
 }

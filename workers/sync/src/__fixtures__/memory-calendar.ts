@@ -86,6 +86,8 @@ function memoryProvider(calendar: MemoryCalendar, tokens: TokenSource): Calendar
     createEvent: unsupported,
     cancelOccurrence: unsupported,
     restoreOccurrence: unsupported,
+    splitSeries: unsupported,
+    rejoinSeries: unsupported,
     deleteEvent: unsupported,
     async watch(input: WatchInput) {
       await authorized('watch');

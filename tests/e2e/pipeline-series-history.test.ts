@@ -1,0 +1,114 @@
+/**
+ * Series moves keep history, on Google and on Microsoft: the demo TLM's calendar runs two weeks on
+ * (so each weekly 1:1 has occurrences in the past), the plan moves recurring 1:1s into the first half
+ * and is applied. Read back from the provider through a full resync: every past occurrence is where
+ * it was, every occurrence from the first moved one on meets at the new time, the counterparts got
+ * exactly the emails the preview listed (the sandbox's email records), and undo restores the calendar.
+ */
+import type { CalendarEvent } from '@frontload/domain';
+import { Temporal } from 'temporal-polyfill';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planUser } from '../../workers/planner/src/plan-user.js';
+import { shape, startPipeline, type Op, type PipelineHarness } from './pipeline-harness.js';
+import type { Provider } from './sync-harness.js';
+
+const ZONE = 'Europe/Berlin';
+const DAY = 86_400_000;
+type SeriesOp = Op & { desired: { seriesId: string; fromOriginalStart: string; after: { start: string } } };
+
+const slot = (e: CalendarEvent) => ({ start: Date.parse(e.start), end: Date.parse(e.end) });
+const recipients = (emails: { to: string }[]) => emails.map((e) => e.to.toLowerCase()).sort();
+const wallTime = (instant: string) => {
+  const at = Temporal.Instant.from(instant).toZonedDateTimeISO(ZONE);
+  return [at.dayOfWeek, at.hour, at.minute];
+};
+
+describe.each<[Provider, string]>([
+  ['google', 'alex.tlm@sandbox.test'],
+  ['microsoft', 'alex.tlm@contoso.sandbox.test'],
+])('series moves on %s keep past occurrences where they were', (provider, email) => {
+  let p: PipelineHarness;
+  let original: CalendarEvent[];
+  let plan: { id: string; operations: Op[] };
+  let moves: SeriesOp[];
+
+  beforeAll(async () => {
+    p = await startPipeline(provider, email);
+    await p.h.advance(14 * DAY);
+    original = await p.calendar();
+  }, 240_000);
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('moves each recurring 1:1 from its next occurrence on, leaving every past occurrence at its time, with exactly the emails the preview listed', async () => {
+    expect(await planUser(p.userId, p.deps)).toMatchObject({ outcome: 'stored' });
+    plan = (
+      await p.h.t.app.inject({ method: 'GET', url: '/api/v1/plan', headers: { cookie: p.cookie } })
+    ).json<{ id: string; operations: Op[] }>();
+    moves = plan.operations.filter((o): o is SeriesOp => o.kind === 'moveSeries');
+    expect(moves.length).toBeGreaterThan(0);
+    const now = p.h.deps.now().getTime();
+    const pastOf = (events: CalendarEvent[], seriesId: string) =>
+      events.filter((e) => e.seriesId === seriesId && Date.parse(e.start) < now).map(slot);
+    for (const op of moves) expect(pastOf(original, op.desired.seriesId).length).toBeGreaterThanOrEqual(2);
+
+    const logBefore = (await p.requests()).length;
+    const res = await p.h.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/plans/${plan.id}/apply`,
+      headers: p.writes,
+      payload: { confirm: true },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    expect((await p.finished('plan'))?.state).toBe('applied');
+    const sent = (await p.requests(logBefore)).flatMap((e) => e.emailsSent ?? []);
+    const after = await p.calendar();
+
+    for (const op of moves) {
+      const series = op.desired.seriesId;
+      const from = Date.parse(op.desired.fromOriginalStart);
+      // History: the old series' past occurrences are where they were, and it has none from the move on.
+      expect(pastOf(after, series)).toEqual(pastOf(original, series));
+      expect(
+        after.filter((e) => e.seriesId === series && Date.parse(e.originalStart ?? e.start) >= from),
+      ).toEqual([]);
+      // The future: the 1:1 meets at the new time, every week from the first moved occurrence on.
+      const title = original.find((e) => e.seriesId === series)!.title;
+      const continuing = after.filter(
+        (e) => e.title === title && e.kind === 'occurrence' && e.seriesId !== series,
+      );
+      expect(continuing.length).toBeGreaterThan(1);
+      expect(Math.min(...continuing.map((e) => Date.parse(e.start)))).toBe(
+        Date.parse(op.desired.after.start),
+      );
+      for (const e of continuing) expect(wallTime(e.start)).toEqual(wallTime(op.desired.after.start));
+    }
+    expect(recipients(sent)).toEqual(
+      recipients(plan.operations.flatMap((o) => o.emails.map((to) => ({ to })))),
+    );
+  }, 240_000);
+
+  it('undo restores the series exactly (the old rule back, the continuing series gone), with the emails its operations listed', async () => {
+    const logBefore = (await p.requests()).length;
+    const res = await p.h.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/runs/${plan.id}/undo`,
+      headers: p.writes,
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const undo = await p.finished('undo');
+    expect(undo.state).toBe('applied');
+    const sent = (await p.requests(logBefore)).flatMap((e) => e.emailsSent ?? []);
+    const back = await p.calendar();
+    expect(back.filter((e) => e.tag)).toEqual([]);
+    expect(shape(back)).toEqual(shape(original));
+    const run = (
+      await p.h.t.app.inject({ method: 'GET', url: `/api/v1/runs/${undo.id}`, headers: { cookie: p.cookie } })
+    ).json<{ operations: Op[] }>();
+    expect(run.operations.filter((o) => o.kind === 'rejoinSeries').length).toBe(moves.length);
+    expect(recipients(sent)).toEqual(
+      recipients(run.operations.flatMap((o) => o.emails.map((to) => ({ to })))),
+    );
+  }, 240_000);
+});
