@@ -143,13 +143,48 @@ describe.each<[Provider, string]>([
     expect(await announced()).toEqual([]);
   }, 120_000);
 
-  it('applies: exactly the planned occurrences are gone, each counterpart gets one cancellation with the message, the protected 1:1s stand', async () => {
+  it('says before apply which cancellations cannot be undone (Microsoft), and applies them only with the user’s confirmation: without it, 409 and nothing cancelled', async () => {
+    const irreversible = plan.operations.filter((o) => (o as { irreversible?: string | null }).irreversible);
+    if (provider === 'google') {
+      expect(irreversible).toEqual([]);
+      return;
+    }
+    expect(irreversible.map((o) => o.id).sort()).toEqual(
+      cancels()
+        .map((o) => o.id)
+        .sort(),
+    );
+    for (const op of irreversible)
+      expect((op as { irreversible?: string }).irreversible).toMatch(/cannot be undone.*cannot restore/);
+    const logBefore = (await p.requests()).length;
+    const refused = await p.h.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/plans/${plan.id}/apply`,
+      headers: p.writes,
+      payload: { confirm: true },
+    });
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json()).toMatchObject({
+      code: 'FL_IRREVERSIBLE_CONFIRMATION_REQUIRED',
+      message: expect.stringMatching(new RegExp(`cancels ${irreversible.length} 1:1 occurrence`)),
+    });
+    const still = (
+      await p.h.t.app.inject({ method: 'GET', url: '/api/v1/plan', headers: { cookie: p.cookie } })
+    ).json<Plan>();
+    expect(still).toMatchObject({ id: plan.id, state: 'preview' });
+    expect(shape(await p.calendar())).toEqual(shape(original));
+    const emails = (await p.requests(logBefore)).flatMap((e) => e.emailsSent ?? []);
+    expect(emails).toEqual([]);
+  }, 120_000);
+
+  it('applies (confirmed): exactly the planned occurrences are gone, each counterpart gets one cancellation with the message, the protected 1:1s stand', async () => {
     const logBefore = (await p.requests()).length;
     const res = await p.h.t.app.inject({
       method: 'POST',
       url: `/api/v1/plans/${plan.id}/apply`,
       headers: p.writes,
-      payload: { confirm: true },
+      // Google's cancellations can be undone, so only Microsoft needs the second confirmation.
+      payload: provider === 'google' ? { confirm: true } : { confirm: true, confirmIrreversible: true },
     });
     expect(res.statusCode, res.body).toBe(202);
     expect((await p.finished('plan')).state).toBe('applied');
@@ -193,13 +228,21 @@ describe.each<[Provider, string]>([
     expect(next.filter((o) => o.kind === 'cancelOccurrence' || o.kind === 'restoreOccurrence')).toEqual([]);
   }, 120_000);
 
-  it('undo brings the cancelled occurrences back on Google, each with its own agenda and status exactly as before; on Microsoft, which cannot un-cancel, it reports each one', async () => {
+  it('undo brings the cancelled occurrences back on Google, each with its own agenda and status exactly as before; on Microsoft, which cannot un-cancel, it says which cannot be undone and tries none', async () => {
     const res = await p.h.t.app.inject({
       method: 'POST',
       url: `/api/v1/runs/${plan.id}/undo`,
       headers: p.writes,
     });
     expect(res.statusCode, res.body).toBe(202);
+    const told = res.json<{ irreversible: { operationId: string; eventId: string; reason: string }[] }>();
+    expect(told.irreversible.map((o) => o.eventId).sort()).toEqual(
+      provider === 'google'
+        ? []
+        : cancels()
+            .map((o) => o.eventId)
+            .sort(),
+    );
     const run = await p.finished('undo');
     const back = await p.calendar();
     const gone = new Set(cancels().map((o) => o.eventId));
@@ -219,6 +262,10 @@ describe.each<[Provider, string]>([
     ).json<Plan>();
     const restores = undo.operations.filter((o) => o.kind === 'restoreOccurrence');
     expect(restores.map((o) => o.eventId).sort()).toEqual([...gone].sort());
-    for (const op of restores) expect(op.error ?? '').toMatch(/cannot restore/);
+    for (const op of restores) {
+      expect(op.status).toBe('skipped');
+      expect(op.error ?? '').toMatch(/cannot be undone.*cannot restore/);
+    }
+    expect(run.state).toBe('applied'); // the rest of the run is undone; nothing failed
   }, 180_000);
 });

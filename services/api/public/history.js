@@ -60,8 +60,13 @@ function runsList(runs, ctx, refresh) {
       undo.addEventListener(
         'click',
         busy(undo, async () => {
-          await api('POST', `/api/v1/runs/${run.id}/undo`);
-          announce('Undoing the run…');
+          const { irreversible = [] } = (await api('POST', `/api/v1/runs/${run.id}/undo`)) ?? {};
+          // Say plainly what the undo cannot bring back (Microsoft skip-week cancellations).
+          announce(
+            irreversible.length
+              ? `Undoing the run… ${irreversible.length} change(s) cannot be undone and stay as they are: ${irreversible[0].reason}.`
+              : 'Undoing the run…',
+          );
           await refresh();
         }),
       );

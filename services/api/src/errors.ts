@@ -72,6 +72,11 @@ export const Errors = {
     'This run would change %s events, more than your blast-radius limit; send confirm: true to go ahead',
     409,
   ),
+  IrreversibleConfirmationRequired: createError(
+    'FL_IRREVERSIBLE_CONFIRMATION_REQUIRED',
+    'This run cancels %s 1:1 occurrence(s) on Microsoft 365, which cannot be undone (Microsoft cannot restore a cancelled occurrence); send confirmIrreversible: true to go ahead',
+    409,
+  ),
   AlreadyUndone: createError('FL_ALREADY_UNDONE', 'This run was already undone', 409),
   RateLimited: createError('FL_RATE_LIMITED', 'Too many requests; retry later', 429),
   Internal: createError('FL_INTERNAL', 'Internal error', 500),

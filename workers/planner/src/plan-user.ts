@@ -77,7 +77,7 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
     // The same plan is stored already. Still a preview in autopilot means the job that stored it died
     // before starting it (this is its retry): finish that job's work. Every step is idempotent.
     if (current.state === 'preview' && autopilotFor(user, result.operations.length)) {
-      await followUp(deps.producers, userId, current.id, result);
+      await followUp(deps.producers, userId, current.id);
       await startRun(deps.db, deps.producers, userId, current.id, result.operations.length);
     }
     // Asked to plan again with nothing new: say so, so whoever asked gets this plan at once.

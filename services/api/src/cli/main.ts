@@ -11,7 +11,8 @@ import { weekDiff, type PlanOperationView } from './week-diff.js';
 
 const USAGE = `Usage: frontload <command> [options]
   plan [--refresh]               show the current plan as a diff of the week (--refresh plans again first)
-  apply [--ops id,id] [--confirm] apply the current plan (or chosen operations)
+  apply [--ops id,id] [--confirm] apply the current plan (or chosen operations); --confirm goes ahead
+                                 past the blast-radius limit and with changes that cannot be undone
   runs                           list runs
   undo <runId>                   undo a run
 Options: --url <api url>  --token <flp_…>  --zone <IANA zone for display>`;
@@ -133,7 +134,9 @@ async function run(argv: string[], settings: CliSettings, wait: WaitSettings): P
       const plan = await call<Plan>(base, token, 'GET', '/plan');
       const body = {
         ...(values.ops ? { operationIds: values.ops.split(',') } : {}),
-        ...(values.confirm ? { confirm: true } : {}),
+        // --confirm answers both questions the API may ask: past the blast radius, and changes
+        // that cannot be undone (Microsoft skip-week cancellations).
+        ...(values.confirm ? { confirm: true, confirmIrreversible: true } : {}),
       };
       const result = await call<{ runId: string; operations: number }>(
         base,
@@ -158,8 +161,14 @@ async function run(argv: string[], settings: CliSettings, wait: WaitSettings): P
     }
     case 'undo': {
       if (!positionals[1]) throw new Error('undo needs a run id (see `frontload runs`)');
-      await call(base, token, 'POST', `/runs/${positionals[1]}/undo`);
-      return `Undo of run ${positionals[1]} queued.`;
+      const { irreversible = [] } = await call<{ irreversible?: { eventId: string; reason: string }[] }>(
+        base,
+        token,
+        'POST',
+        `/runs/${positionals[1]}/undo`,
+      );
+      const kept = irreversible.map((o) => `\n  ${o.eventId}: ${o.reason}`).join('');
+      return `Undo of run ${positionals[1]} queued.${kept ? `\nCannot be undone (they stay as they are):${kept}` : ''}`;
     }
     default:
       return USAGE;

@@ -7,6 +7,7 @@
  */
 import { repositories, type Database, type OperationRow, type PlanRow } from '@frontload/db';
 import type { Producers } from '@frontload/jobs';
+import { irreversibleReason, type ProviderKind } from '@frontload/providers';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { Errors } from '../../errors.js';
@@ -21,11 +22,25 @@ const ApplyBody = Type.Object(
     ),
     /** Required when the run changes more events than the blast-radius limit. */
     confirm: Type.Optional(Type.Boolean()),
+    /** Required when the run makes changes that cannot be undone (Microsoft skip-week cancellations). */
+    confirmIrreversible: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 
-const operationView = (row: OperationRow) => ({
+/** The provider of each of the user's connections, by connection id. */
+async function providersOf(db: Database, userId: string): Promise<Map<string, ProviderKind>> {
+  const connections = await repositories(db).connections.listForUser(userId);
+  return new Map(connections.map((c) => [c.id, c.provider]));
+}
+
+/** Why an operation cannot be undone once applied (its provider cannot take it back), or undefined. */
+function irreversibleOf(row: OperationRow, providers: Map<string, ProviderKind>): string | undefined {
+  const provider = row.connection_id ? providers.get(row.connection_id) : undefined;
+  return provider && irreversibleReason(provider, row.kind);
+}
+
+const operationView = (row: OperationRow, providers: Map<string, ProviderKind>) => ({
   id: row.id,
   seq: row.seq,
   kind: row.kind,
@@ -35,9 +50,15 @@ const operationView = (row: OperationRow) => ({
   status: row.status,
   desired: row.desired,
   error: row.error,
+  /** Set when applying this operation cannot be undone: why, in the user's words. */
+  irreversible: irreversibleOf(row, providers) ?? null,
 });
 
-const planView = (plan: PlanRow, operations: OperationRow[]) => ({
+const planView = (
+  plan: PlanRow,
+  operations: OperationRow[],
+  providers: Map<string, ProviderKind> = new Map(),
+) => ({
   id: plan.id,
   kind: plan.kind,
   undoOf: plan.undo_of,
@@ -50,7 +71,7 @@ const planView = (plan: PlanRow, operations: OperationRow[]) => ({
   failureReason: plan.failure_reason ?? null,
   notes: plan.notes,
   metrics: plan.metrics,
-  operations: operations.map(operationView),
+  operations: operations.map((row) => operationView(row, providers)),
 });
 
 async function blastRadius(db: Database, userId: string): Promise<number> {
@@ -70,7 +91,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<{
   app.get('/plan', async (request) => {
     const plan = await repos.plans.currentPreview(request.user!.id);
     if (!plan) throw new Errors.NotFoundResource('A current plan');
-    return planView(plan, await repos.plans.operations(plan.id));
+    return planView(plan, await repos.plans.operations(plan.id), await providersOf(db, request.user!.id));
   });
 
   app.post('/plan', async (request, reply) => {
@@ -97,6 +118,11 @@ export const planRoutes: FastifyPluginAsyncTypebox<{
     if (unknown.length > 0) throw new Errors.OperationNotInPlan(unknown.join(', '));
     if (chosen.length > (await blastRadius(db, userId)) && request.body.confirm !== true) {
       throw new Errors.ConfirmationRequired(chosen.length);
+    }
+    const providers = await providersOf(db, userId);
+    const irreversible = operations.filter((o) => chosen.includes(o.id) && irreversibleOf(o, providers));
+    if (irreversible.length > 0 && request.body.confirmIrreversible !== true) {
+      throw new Errors.IrreversibleConfirmationRequired(irreversible.length);
     }
     const started = await db.transaction(async (tx) => {
       const t = repositories(tx);
@@ -126,7 +152,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<{
   app.get('/runs/:id', { schema: { params: IdParams } }, async (request) => {
     const run = await repos.plans.byIdForUser(request.user!.id, request.params.id);
     if (!run) throw new Errors.NotFoundResource('Run');
-    return planView(run, await repos.plans.operations(run.id));
+    return planView(run, await repos.plans.operations(run.id), await providersOf(db, request.user!.id));
   });
 
   app.post('/runs/:id/undo', { schema: { params: IdParams } }, async (request, reply) => {
@@ -144,6 +170,14 @@ export const planRoutes: FastifyPluginAsyncTypebox<{
     });
     // The job id is derived from the run, so two undo requests in a race still undo once.
     await producers.enqueueUndo({ runId: run.id });
-    return reply.status(202).send({ runId: run.id });
+    // What the undo cannot bring back, said before it runs (the undo run records each as skipped).
+    const providers = await providersOf(db, userId);
+    const irreversible = (await repos.plans.operations(run.id))
+      .filter((o) => o.status === 'applied')
+      .flatMap((o) => {
+        const reason = irreversibleOf(o, providers);
+        return reason ? [{ operationId: o.id, kind: o.kind, eventId: o.target_event_id, reason }] : [];
+      });
+    return reply.status(202).send({ runId: run.id, irreversible });
   });
 };
