@@ -1,6 +1,8 @@
 // Planner benchmark (not a timed test): median and p99 time per plan for 50-, 150- and 500-event
 // two-week horizons, and plans per second on one core. Writes bench/results/planner.json.
-// Run: node --conditions=@frontload/source --import tsx tests/bench/planner.bench.ts
+// Run: node --conditions=@frontload/source --import tsx tests/bench/planner.bench.ts [--sizes=150] [--out=file]
+// (--sizes: event counts to measure, default 50,150,500; --out: where to write, default the file above;
+// add --cpu-prof to node's flags for a CPU profile).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -163,7 +165,8 @@ function measure(size: number) {
   };
 }
 
-const sizes = [50, 150, 500].map(measure);
+const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const sizes = (flag('sizes') ?? '50,150,500').split(',').map(Number).map(measure);
 const at150 = sizes.find((s) => s.events === 150);
 const result = {
   measuredAt: new Date().toISOString(),
@@ -180,7 +183,9 @@ const result = {
     plansPerSecondAt150Cpu: (at150?.plansPerSecondCpu ?? 0) >= TARGETS.plansPerSecond,
   },
 };
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'planner.json');
+const out =
+  flag('out') ??
+  join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'planner.json');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 console.table(sizes);
