@@ -144,7 +144,7 @@ describe('the calendar Frontload writes to', () => {
   it("refuses another user's calendar, a disconnected one and a malformed body, changing nothing", async () => {
     const mine = await twoCalendars('mine@example.test');
     const theirs = await twoCalendars('theirs@example.test');
-    const patch = (id: string, payload: unknown) =>
+    const patch = (id: string, payload: Record<string, unknown>) =>
       t.app.inject({ method: 'PATCH', url: `/api/v1/connections/${id}`, headers: mine.headers, payload });
     const foreign = await patch(theirs.second, { writesHere: true });
     expect([foreign.statusCode, foreign.json().code]).toEqual([404, 'FL_NOT_FOUND']);
