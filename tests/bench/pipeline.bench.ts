@@ -120,7 +120,7 @@ if (first.rows[0]!.state === 'confirm_required' || first.rows[0]!.state === 'pre
     method: 'POST',
     url: `/api/v1/plans/${first.rows[0]!.id}/apply`,
     headers: await h.t.csrfHeaders(cookie),
-    payload: { confirm: true },
+    payload: { confirm: true, confirmIrreversible: true },
   });
   if (res.statusCode !== 202) throw new Error(`first apply answered ${res.statusCode}: ${res.body}`);
 }

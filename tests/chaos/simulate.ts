@@ -78,7 +78,10 @@ async function setUp(stack: Stack): Promise<Users> {
   for (const provider of PROVIDERS) {
     const headers = await writeHeaders(stack.apiUrl, cookies[provider]);
     const plan = await api(stack, headers, 'GET', '/api/v1/plan');
-    await api(stack, headers, 'POST', `/api/v1/plans/${String(plan.id)}/apply`, { confirm: true });
+    await api(stack, headers, 'POST', `/api/v1/plans/${String(plan.id)}/apply`, {
+      confirm: true,
+      confirmIrreversible: true,
+    });
     // Autopilot applies every plan from now on: switched on after the first preview was applied, a
     // plan job running in between cannot start that preview under the hand-applied one.
     await api(stack, headers, 'PATCH', '/api/v1/mode', { mode: 'autopilot' });

@@ -16,7 +16,7 @@ import { waitUntil } from '@frontload/testing';
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { shiftedMaster } from './__fixtures__/series.js';
+import { shiftedMaster } from '../../workers/planner/src/ledger/series-move.js';
 import { planUser } from '../../workers/planner/src/plan-user.js';
 import { startPipeline, type PipelineHarness, type Plan } from './pipeline-harness.js';
 import type { Provider } from './sync-harness.js';
@@ -84,7 +84,7 @@ class Script {
         method: 'POST',
         url: `/api/v1/plans/${plan.id}/apply`,
         headers: this.p.writes,
-        payload: { confirm: true },
+        payload: { confirm: true, confirmIrreversible: true },
       });
       expect(applied.statusCode, applied.body).toBe(202);
       const plans = repositories(this.p.h.t.db).plans;

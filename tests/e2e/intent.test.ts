@@ -16,7 +16,7 @@ import { waitUntil } from '@frontload/testing';
 import { planProcessors } from '@frontload/worker-planner';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftedMaster } from './__fixtures__/series.js';
+import { shiftedMaster } from '../../workers/planner/src/ledger/series-move.js';
 import { planUser } from '../../workers/planner/src/plan-user.js';
 import { startPipeline, type Op, type PipelineHarness, type Plan } from './pipeline-harness.js';
 import type { Provider } from './sync-harness.js';
@@ -58,7 +58,7 @@ describe.each<[Provider, string]>([
       method: 'POST',
       url: `/api/v1/plans/${planId}/apply`,
       headers: p.writes,
-      payload: { confirm: true },
+      payload: { confirm: true, confirmIrreversible: true },
     });
   /** Plans now, and answers the preview (none when nothing is left to do). */
   const planNow = async (): Promise<Plan | undefined> => {

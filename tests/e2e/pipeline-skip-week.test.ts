@@ -143,10 +143,11 @@ describe.each<[Provider, string]>([
     expect(await announced()).toEqual([]);
   }, 120_000);
 
-  it('says before apply which cancellations cannot be undone (Microsoft), and applies them only with the user’s confirmation: without it, 409 and nothing cancelled', async () => {
+  it('says before apply which cancellations cannot be undone (Microsoft), and applies them only with the user’s confirmation (autopilot waits too): without it, 409 and nothing cancelled', async () => {
     const irreversible = plan.operations.filter((o) => (o as { irreversible?: string | null }).irreversible);
     if (provider === 'google') {
       expect(irreversible).toEqual([]);
+      expect(plan.state).toBe('preview');
       return;
     }
     expect(irreversible.map((o) => o.id).sort()).toEqual(
@@ -156,6 +157,8 @@ describe.each<[Provider, string]>([
     );
     for (const op of irreversible)
       expect((op as { irreversible?: string }).irreversible).toMatch(/cannot be undone.*cannot restore/);
+    // The plan waits for the user (autopilot applies only a plan stored as 'preview').
+    expect(plan.state).toBe('confirm_required');
     const logBefore = (await p.requests()).length;
     const refused = await p.h.t.app.inject({
       method: 'POST',
@@ -171,7 +174,7 @@ describe.each<[Provider, string]>([
     const still = (
       await p.h.t.app.inject({ method: 'GET', url: '/api/v1/plan', headers: { cookie: p.cookie } })
     ).json<Plan>();
-    expect(still).toMatchObject({ id: plan.id, state: 'preview' });
+    expect(still).toMatchObject({ id: plan.id, state: 'confirm_required' });
     expect(shape(await p.calendar())).toEqual(shape(original));
     const emails = (await p.requests(logBefore)).flatMap((e) => e.emailsSent ?? []);
     expect(emails).toEqual([]);

@@ -48,7 +48,7 @@ describe.each<[Provider, string]>([
       method: 'POST',
       url: `/api/v1/plans/${plan.id}/apply`,
       headers: p.writes,
-      payload: { confirm: true },
+      payload: { confirm: true, confirmIrreversible: true },
     });
     expect(res.statusCode, res.body).toBe(202);
     expect((await p.finished('plan'))?.state).toBe('applied');

@@ -8,7 +8,7 @@ import { repositories, type ConnectionRow, type Database } from '@frontload/db';
 import { JobDeferredError, requeueRun, type Producers } from '@frontload/jobs';
 import { processMetrics } from '@frontload/metrics';
 import { contentHash, plan } from '@frontload/planner';
-import type { CalendarProvider } from '@frontload/providers';
+import { irreversibleReason, type CalendarProvider } from '@frontload/providers';
 import { buildPlannerInput } from './build-input.js';
 import type { FreeBusyCache } from './free-busy-cache.js';
 
@@ -92,7 +92,13 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
       horizon: { start: now, end: new Date(now.getTime() + 14 * 86_400_000) },
       notes: result.notes,
       metrics: { weeks: result.metrics, skipWeek: result.skipWeek, calendarWeeks: result.calendarMetrics },
-      state: result.requiresConfirmation ? 'confirm_required' : 'preview',
+      // Past the blast radius, or with changes that cannot be undone (Microsoft skip-week
+      // cancellations), the plan waits for the user's confirmation, in autopilot too.
+      state:
+        result.requiresConfirmation ||
+        result.operations.some((op) => irreversibleReason(connection.provider, op.kind))
+          ? 'confirm_required'
+          : 'preview',
       operations: result.operations.map((op) => ({
         kind: op.kind,
         connectionId: connection.id,
