@@ -1,6 +1,6 @@
 import { coveredMs, union, type Interval, type Operation, type PlanNote } from '@frontload/domain';
 import { findDuplicates } from './duplicates.js';
-import { planFocus, type Projection } from './focus.js';
+import { planFocus, type FocusPlan, type Projection } from './focus.js';
 import type { PlannerInput, PlanResult } from './input.js';
 import { computeMetrics, type ProjectedEvent } from './metrics.js';
 import { buildContext, type PlanContext } from './model.js';
@@ -44,6 +44,13 @@ function focusView(ctx: PlanContext, projected: readonly ProjectedEvent[]): Proj
   };
 }
 
+/** Which requests moved where, whatever their order: the same moves place focus the same way. */
+const placementKey = (placements: readonly Placement[]): string =>
+  placements
+    .map((p) => `${p.request.id}@${p.candidate.slots[0]?.start ?? ''}`)
+    .sort()
+    .join('|');
+
 /**
  * Plans one user's calendar: cancels the skip week's 1:1 occurrences, moves 1:1s the user organizes
  * into free first-half slots, then keeps the weekly focus target in free second-half time.
@@ -62,8 +69,18 @@ export function plan(input: PlannerInput): PlanResult {
   // Which 1:1s move decides which second-half time is left for focus: among equally many moves, the
   // local search in planMoves prefers the set that leaves the most focus time. Once every week meets
   // its target, no other set can do better.
+  const scored = new Map<string, FocusPlan>();
+  const focusFor = (placements: readonly Placement[]): FocusPlan => {
+    const key = placementKey(placements);
+    let focus = scored.get(key);
+    if (!focus) {
+      focus = planFocus(ctx, focusView(ctx, project(ctx, cancelled, placements)));
+      scored.set(key, focus);
+    }
+    return focus;
+  };
   const focusScore = (placements: readonly Placement[]): MoveScore => {
-    const focus = planFocus(ctx, focusView(ctx, project(ctx, cancelled, placements)));
+    const focus = focusFor(placements);
     return {
       value: coveredMs(focus.finalBlocks),
       canImprove: focus.notes.some((n) => n.code === 'focusShortfall'),
@@ -71,7 +88,8 @@ export function plan(input: PlannerInput): PlanResult {
   };
   const moves = planMoves(ctx, cancelled, excluded, focusScore);
   const projected = project(ctx, cancelled, moves.placements);
-  const focus = planFocus(ctx, focusView(ctx, projected));
+  // The local search usually placed focus for the final moves already.
+  const focus = focusFor(moves.placements);
 
   const skipWeek = skip.week;
   const operations: Operation[] = [
