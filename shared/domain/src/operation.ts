@@ -22,7 +22,8 @@ const etag = Type.Optional(Type.String());
 /**
  * Move a recurring 1:1 for good: from the occurrence originally at `fromOriginalStart` onwards, the
  * series meets on `weekday` at `startTime` in `zone`. `eventId` is that first occurrence, `before`/`after`
- * its slot. The adapter patches the series (or splits it, "this and following"); it never recreates it.
+ * its slot. A series with earlier occurrences is split ("this and following", see `split`); one without
+ * is patched whole.
  */
 export const MoveSeriesSchema = Type.Object(
   {
@@ -38,6 +39,12 @@ export const MoveSeriesSchema = Type.Object(
     counterpart: EmailAddress,
     before: TimeRangeSchema,
     after: TimeRangeSchema,
+    /**
+     * The series met before `fromOriginalStart`: it is split (ended just before, continued as a new
+     * series at the new time) so those occurrences keep their times; two emails. Otherwise the whole
+     * series moves; one email.
+     */
+    split: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

@@ -57,6 +57,16 @@ export function moveOperation(ctx: PlanContext, placement: Placement): MoveSerie
     const startTime = formatLocalTime(candidate.minute);
     const durationMinutes = Math.round((anchor.end - anchor.start) / MINUTE_MS);
     const fromOriginalStart = formatInstant(anchor.originalStart ?? anchor.start);
+    // Earlier occurrences in view keep their times: the series is ended before the anchor and continued.
+    const split = ctx.events.some(
+      (o) =>
+        o.event.seriesId === request.id &&
+        o.event.kind === 'occurrence' &&
+        (o.originalStart ?? o.start) < (anchor.originalStart ?? anchor.start),
+    );
+    const emailNote = split
+      ? ` Earlier 1:1s keep their times: the series ends before this one and continues at the new time, so ${counterpart} gets two emails (the series' update and the invitation to its continuation).`
+      : '';
     return {
       kind: 'moveSeries',
       key: operationKey('moveSeries', [
@@ -78,9 +88,10 @@ export function moveOperation(ctx: PlanContext, placement: Placement): MoveSerie
       counterpart,
       before,
       after,
-      reason: `Moves your recurring 1:1 with ${counterpart} to ${WEEKDAY_NAMES[weekday]}s at ${startTime}, starting with ${describeSlot(ctx.clock, anchor)} → ${describeSlot(ctx.clock, candidate.slots[0] ?? anchor)}: ${why}. Earlier 1:1s keep their times: the series ends before this one and continues at the new time, so ${counterpart} gets two emails (the series' update and the invitation to its continuation).`,
+      reason: `Moves your recurring 1:1 with ${counterpart} to ${WEEKDAY_NAMES[weekday]}s at ${startTime}, starting with ${describeSlot(ctx.clock, anchor)} → ${describeSlot(ctx.clock, candidate.slots[0] ?? anchor)}: ${why}.${emailNote}`,
       // Ending the old series and inviting to the continuing one: two emails to the counterpart.
-      emails: [counterpart, counterpart],
+      emails: split ? [counterpart, counterpart] : [counterpart],
+      ...(split ? { split } : {}),
     };
   }
   return {

@@ -1,9 +1,10 @@
 /**
- * Moving a recurring 1:1 for good without rewriting its past ("this and following"): the old series
- * ends just before the first occurrence that moves, so every earlier occurrence keeps its time in
- * the provider (and "last held 1:1" stays true), and a continuing series meets at the new time from
- * then on (CalendarProvider.splitSeries). The attendees get two emails: the old series' update and
- * the continuing series' invitation, which is what the planner's preview lists.
+ * Moving a recurring 1:1 for good without rewriting its past ("this and following"): when the series
+ * met before (the plan's `split`), the old series ends just before the first occurrence that moves,
+ * so every earlier occurrence keeps its time in the provider (and "last held 1:1" stays true), and a
+ * continuing series meets at the new time from then on (CalendarProvider.splitSeries). The attendees get two emails: the old series' update and
+ * the continuing series' invitation, which is what the planner's preview lists. A series that never
+ * met yet has no past to keep: it moves whole, with one email.
  *
  * The ledger records, before anything is written, the old series' rule exactly as the provider holds
  * it (`provider_result.series.rule`). A replay after a crash at any instant finds that record and
@@ -19,6 +20,21 @@ import type { ExecutionResult, RejoinSeries } from './ledger-operation.js';
 const local = (instant: string, zone: string) => Temporal.Instant.from(instant).toZonedDateTimeISO(zone);
 const sameWeekdayAndTime = (a: Temporal.ZonedDateTime, b: Temporal.ZonedDateTime) =>
   a.dayOfWeek === b.dayOfWeek && a.hour === b.hour && a.minute === b.minute;
+
+type Slot = { start: string; end: string };
+
+/** Where the master goes when its occurrence moves from `from` to `to` (a whole-series move). */
+export function shiftedMaster(master: CalendarEvent, from: Slot, to: Slot, zone: string): Slot {
+  const a = local(from.start, zone);
+  const b = local(to.start, zone);
+  const days = a.toPlainDate().until(b.toPlainDate()).days;
+  const start = local(master.start, zone).add({ days }).with({ hour: b.hour, minute: b.minute, second: 0 });
+  const durationMs = Date.parse(to.end) - Date.parse(to.start);
+  return {
+    start: start.toInstant().toString(),
+    end: Temporal.Instant.fromEpochMilliseconds(start.epochMilliseconds + durationMs).toString(),
+  };
+}
 
 /** The client id of the series that continues a moved one: derived from the operation, so a replay finds it. */
 export const continuingSeriesClientId = (op: MoveSeries) => `${op.key}:continues`;
@@ -53,6 +69,22 @@ async function split(
   return { status: 'applied', before, after: continuing, wrote: true };
 }
 
+/**
+ * A series with no earlier occurrence (the plan saw none: `op.split` unset) moves whole, "all events"
+ * like, with one email: its master moves by the same change of weekday and time of day.
+ */
+async function moveWhole(provider: CalendarProvider, op: MoveSeries, master: CalendarEvent) {
+  const target = shiftedMaster(master, op.before, op.after, op.zone);
+  const after = await provider.moveEvent({
+    id: op.seriesId,
+    ...target,
+    zone: op.zone,
+    seriesWeekday: local(op.after.start, op.zone).dayOfWeek,
+    notifyAttendees: true,
+  });
+  return { status: 'applied' as const, before: master, after, wrote: true };
+}
+
 export async function executeSeriesMove(
   provider: CalendarProvider,
   op: MoveSeries,
@@ -65,6 +97,8 @@ export async function executeSeriesMove(
   }
   // An earlier attempt recorded the rule and began writing: finish that split, checks already passed.
   if (ledger.rule !== undefined) return split(provider, op, master, ledger);
+  if (!op.split && sameWeekdayAndTime(local(master.start, op.zone), local(op.after.start, op.zone)))
+    return { status: 'applied', before: master, after: master, wrote: false };
   if (!sameWeekdayAndTime(local(master.start, op.zone), local(op.before.start, op.zone))) {
     return {
       status: 'skipped',
@@ -83,7 +117,7 @@ export async function executeSeriesMove(
   }
   const refused = await guard();
   if (refused) return { status: 'skipped', before: master, reason: refused, resync: false };
-  return split(provider, op, master, ledger);
+  return op.split ? split(provider, op, master, ledger) : moveWhole(provider, op, master);
 }
 
 /**
