@@ -41,6 +41,18 @@ function whatWasChecked(ctx: PlanContext, counterpart: string): string {
     : `${counterpart} is free then and it is inside your working hours (their working hours aren't visible, so yours were assumed for them)`;
 }
 
+/**
+ * Whether the series met before `anchor` (an earlier occurrence is in view): those occurrences keep
+ * their times, so the move ends the series before the anchor and continues it.
+ */
+function metBefore(ctx: PlanContext, seriesId: string, anchor: ParsedEvent): boolean {
+  const from = anchor.originalStart ?? anchor.start;
+  return ctx.events.some(
+    (o) =>
+      o.event.seriesId === seriesId && o.event.kind === 'occurrence' && (o.originalStart ?? o.start) < from,
+  );
+}
+
 /** The operation for a placed move: one series move, or one event move. */
 export function moveOperation(ctx: PlanContext, placement: Placement): MoveSeries | MoveOccurrence {
   const { request, candidate } = placement;
@@ -57,13 +69,7 @@ export function moveOperation(ctx: PlanContext, placement: Placement): MoveSerie
     const startTime = formatLocalTime(candidate.minute);
     const durationMinutes = Math.round((anchor.end - anchor.start) / MINUTE_MS);
     const fromOriginalStart = formatInstant(anchor.originalStart ?? anchor.start);
-    // Earlier occurrences in view keep their times: the series is ended before the anchor and continued.
-    const split = ctx.events.some(
-      (o) =>
-        o.event.seriesId === request.id &&
-        o.event.kind === 'occurrence' &&
-        (o.originalStart ?? o.start) < (anchor.originalStart ?? anchor.start),
-    );
+    const split = metBefore(ctx, request.id, anchor);
     const emailNote = split
       ? ` Earlier 1:1s keep their times: the series ends before this one and continues at the new time, so ${counterpart} gets two emails (the series' update and the invitation to its continuation).`
       : '';
