@@ -64,7 +64,7 @@ describe('plan', () => {
       const expected =
         op.kind === 'moveSeries' && op.split
           ? [op.counterpart, op.counterpart]
-          : op.kind === 'moveOccurrence' || op.kind === 'cancelOccurrence'
+          : op.kind === 'moveSeries' || op.kind === 'moveOccurrence' || op.kind === 'cancelOccurrence'
             ? [op.counterpart]
             : [];
       expect(op.emails).toEqual(expected);
