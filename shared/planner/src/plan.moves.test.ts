@@ -68,6 +68,20 @@ describe('moving 1:1s into the first half', () => {
     });
   });
 
+  it('splits a series that met before, so its past keeps its times, and lists the two emails that sends; one that never met moves whole with one email', () => {
+    const upcoming = [oneOnOne('w1', BOB, '2024-04-11T15:00'), oneOnOne('w2', BOB, '2024-04-18T15:00')];
+    const planWith = (events: ReturnType<typeof oneOnOne>[]) =>
+      mustPlan(
+        input({ horizonWeeks: 2, now: local('2024-04-06T09:00'), events, counterparts: [counterpart(BOB)] }),
+      ).operations[0];
+    const met = planWith([oneOnOne('w0', BOB, '2024-04-04T15:00'), ...upcoming]);
+    expect(met).toMatchObject({ kind: 'moveSeries', split: true, emails: [BOB, BOB] });
+    expect(met?.reason).toContain('Earlier 1:1s keep their times');
+    const fresh = planWith(upcoming);
+    expect(fresh).toMatchObject({ kind: 'moveSeries', emails: [BOB] });
+    expect(fresh).not.toHaveProperty('split');
+  });
+
   it('keeps the same local time for a series across a DST change', () => {
     const out = mustPlan(
       input({
