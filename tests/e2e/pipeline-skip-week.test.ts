@@ -6,46 +6,23 @@
  * planning again does nothing; undo brings the occurrences back where the provider allows it. The
  * skip week is announced to the user's webhooks once applied, never for the preview.
  */
-import { DEVELOPMENT_SEALING_KEY } from '@frontload/config';
 import type { CalendarEvent } from '@frontload/domain';
-import { createTokenVault } from '@frontload/security';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planUser } from '../../workers/planner/src/plan-user.js';
 import { shape, startPipeline, type Plan, type PipelineHarness } from './pipeline-harness.js';
-import { connectionRow, type Provider } from './sync-harness.js';
+import type { Provider } from './sync-harness.js';
+import {
+  agendaOf,
+  googleApi,
+  makeSkipWeekDue,
+  writeAgendas,
+  ZONE,
+  type GoogleEvent,
+} from './__fixtures__/skip-week.js';
 
-const ZONE = 'Europe/Berlin';
 /** The cancellation note the user chose; every skipped 1:1 must carry exactly this text. */
 const SKIP_MESSAGE = 'Skip week: let us check in async on Slack this time. Back to our usual slot next week!';
-
-const vault = createTokenVault(DEVELOPMENT_SEALING_KEY);
-/** The agenda the user keeps on each 1:1 series; a skipped occurrence must get it back on undo. */
-const agendaOf = (title: string) => `Agenda for ${title}: wins, blockers, career goals.`;
-
-type GoogleEvent = {
-  id: string;
-  summary?: string;
-  description?: string;
-  status?: string;
-  recurrence?: string[];
-  organizer?: { self?: boolean };
-};
-
-/** Calls the sandbox's Google Calendar API as the connected user, as their own calendar app would. */
-async function googleApi<T>(p: PipelineHarness, method: string, path: string, body?: unknown): Promise<T> {
-  const row = (await connectionRow(p.h, p.connectionId))!;
-  const tokens = vault.unseal(row.sealed_tokens, { userId: row.user_id, provider: 'google' }) as {
-    accessToken: string;
-  };
-  const res = await fetch(`${p.h.sandbox.url}/calendar/v3/calendars/primary${path}`, {
-    method,
-    headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<T>;
-}
 
 /** Whether an event starts in the week that begins on `monday` (YYYY-MM-DD) in ZONE. */
 const inWeek = (monday: string) => {
@@ -73,27 +50,7 @@ describe.each<[Provider, string]>([
   beforeAll(async () => {
     p = await startPipeline(provider, email);
     const api = p.h.t.app;
-    const prefs = (
-      await api.inject({ method: 'GET', url: '/api/v1/preferences', headers: { cookie: p.cookie } })
-    ).json<{ skipWeeks: Record<string, unknown> }>();
-    // The demo week is next week; the planner looks at this week and the next, so a last skip week
-    // five weeks before this Monday makes next week (six weeks on) the one due.
-    const today = Temporal.Now.zonedDateTimeISO(ZONE).toPlainDate();
-    const monday = today.subtract({ days: today.dayOfWeek - 1 });
-    const saved = await api.inject({
-      method: 'PUT',
-      url: '/api/v1/preferences',
-      headers: p.writes,
-      payload: {
-        ...prefs,
-        skipWeeks: {
-          ...prefs.skipWeeks,
-          message: SKIP_MESSAGE,
-          lastSkipWeek: monday.subtract({ weeks: 5 }).toString(),
-        },
-      },
-    });
-    expect(saved.statusCode, saved.body).toBe(200);
+    await makeSkipWeekDue(p, SKIP_MESSAGE);
     const { people } = (
       await api.inject({ method: 'GET', url: '/api/v1/people', headers: { cookie: p.cookie } })
     ).json<{ people: { email: string }[] }>();
@@ -105,14 +62,8 @@ describe.each<[Provider, string]>([
       payload: { protected: true },
     });
     expect(marked.statusCode, marked.body).toBe(200);
-    if (provider === 'google') {
-      // The user keeps an agenda on every recurring meeting they organize.
-      const { items } = await googleApi<{ items: GoogleEvent[] }>(p, 'GET', '/events?maxResults=2500');
-      const own = items.filter((e) => e.recurrence && e.organizer?.self && e.status !== 'cancelled');
-      for (const series of own) {
-        await googleApi(p, 'PATCH', `/events/${series.id}`, { description: agendaOf(series.summary ?? '') });
-      }
-    }
+    // The user keeps an agenda on every recurring meeting they organize.
+    if (provider === 'google') await writeAgendas(p);
     original = await p.calendar();
   }, 180_000);
   afterAll(async () => {
