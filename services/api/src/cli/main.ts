@@ -23,7 +23,7 @@ interface Plan {
   createdAt: string;
   /** When planning again last found this plan still current. */
   checkedAt?: string | null;
-  operations: PlanOperationView[];
+  operations: (PlanOperationView & { irreversible?: string | null })[];
   notes: { message: string }[];
 }
 
@@ -105,7 +105,11 @@ async function planCommand(
   }
   const unchanged = plan.checkedAt != null && Date.parse(plan.checkedAt) > Date.parse(plan.createdAt);
   const notes = plan.notes.map((n) => `  · ${n.message}`).join('\n');
-  return `Plan ${plan.id} (${plan.state}, ${plan.createdAt}${unchanged ? `; unchanged when planned again at ${plan.checkedAt}` : ''})\n${weekDiff(plan.operations, zone)}${notes ? `\nLeft alone:\n${notes}` : ''}`;
+  const final = plan.operations.filter((o) => o.irreversible);
+  const warning = final.length
+    ? `\n${final.length} change(s) cannot be undone (apply asks for --confirm): ${final[0]!.irreversible}`
+    : '';
+  return `Plan ${plan.id} (${plan.state}, ${plan.createdAt}${unchanged ? `; unchanged when planned again at ${plan.checkedAt}` : ''})\n${weekDiff(plan.operations, zone)}${notes ? `\nLeft alone:\n${notes}` : ''}${warning}`;
 }
 
 async function run(argv: string[], settings: CliSettings, wait: WaitSettings): Promise<string> {
