@@ -5,16 +5,22 @@
  * it was, every occurrence from the first moved one on meets at the new time, the counterparts got
  * exactly the emails the preview listed (the sandbox's email records), and undo restores the calendar.
  */
+import { repositories } from '@frontload/db';
 import type { CalendarEvent } from '@frontload/domain';
+import { waitUntil } from '@frontload/testing';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shiftedMaster } from '../../workers/planner/src/ledger/series-move.js';
 import { planUser } from '../../workers/planner/src/plan-user.js';
 import { shape, startPipeline, type Op, type PipelineHarness } from './pipeline-harness.js';
 import type { Provider } from './sync-harness.js';
 
 const ZONE = 'Europe/Berlin';
 const DAY = 86_400_000;
-type SeriesOp = Op & { desired: { seriesId: string; fromOriginalStart: string; after: { start: string } } };
+type Slot = { start: string; end: string };
+type SeriesOp = Op & {
+  desired: { seriesId: string; fromOriginalStart: string; before: Slot; after: Slot; counterpart: string };
+};
 
 const slot = (e: CalendarEvent) => ({ start: Date.parse(e.start), end: Date.parse(e.end) });
 const recipients = (emails: { to: string }[]) => emails.map((e) => e.to.toLowerCase()).sort();
@@ -110,5 +116,70 @@ describe.each<[Provider, string]>([
     expect(recipients(sent)).toEqual(
       recipients(run.operations.flatMap((o) => o.emails.map((to) => ({ to })))),
     );
+  }, 240_000);
+
+  it('the continuing series is Frontload’s: moved back by the user, it is an override, never moved again and nobody is emailed', async () => {
+    expect(await planUser(p.userId, p.deps)).toMatchObject({ outcome: 'stored' });
+    const again = (
+      await p.h.t.app.inject({ method: 'GET', url: '/api/v1/plan', headers: { cookie: p.cookie } })
+    ).json<{ id: string; operations: Op[] }>();
+    const res = await p.h.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/plans/${again.id}/apply`,
+      headers: p.writes,
+      payload: { confirm: true },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const state = await waitUntil(
+      async () => {
+        const run = await repositories(p.h.t.db).plans.byId(again.id);
+        return run && ['applied', 'partially_applied', 'stopped', 'failed'].includes(run.state)
+          ? run.state
+          : undefined;
+      },
+      { timeoutMs: 90_000, what: 'the second run to finish' },
+    );
+    expect(state).toBe('applied');
+    const rows = await repositories(p.h.t.db).plans.operations(again.id);
+    const row = rows.find((r) => r.kind === 'moveSeries' && r.status === 'applied')!;
+    const op = again.operations.find((o) => o.id === row.id) as SeriesOp;
+    const continuingId = (row.provider_result as { id: string }).id;
+    expect(continuingId).not.toBe(op.desired.seriesId);
+    await p.calendar();
+
+    // The user moves the continuing series back to the old weekday and time ("all events").
+    const connection = (await repositories(p.h.t.db).connections.byId(p.connectionId))!;
+    const user = await p.deps.providerFor(connection);
+    const master = (await user.getEvent(continuingId))!;
+    await user.moveEvent({
+      id: continuingId,
+      ...shiftedMaster(master, op.desired.after, op.desired.before, ZONE),
+      zone: ZONE,
+      seriesWeekday: Temporal.Instant.from(op.desired.before.start).toZonedDateTimeISO(ZONE).dayOfWeek,
+      notifyAttendees: false,
+    });
+    await p.calendar();
+    const logFrom = (await p.requests()).length;
+    for (let round = 0; round < 2; round++) {
+      await planUser(p.userId, p.deps);
+      const next = await p.h.t.app.inject({
+        method: 'GET',
+        url: '/api/v1/plan',
+        headers: { cookie: p.cookie },
+      });
+      const operations = next.statusCode === 200 ? next.json<{ operations: Op[] }>().operations : [];
+      const movesOfIt = operations.filter(
+        (o) =>
+          (o.kind === 'moveSeries' || o.kind === 'moveOccurrence') &&
+          (o.desired.seriesId === continuingId || o.desired.seriesId === op.desired.seriesId),
+      );
+      expect(movesOfIt.map((o) => o.reason)).toEqual([]);
+    }
+    const emails = (await p.requests(logFrom)).flatMap((e) => e.emailsSent ?? []);
+    expect(emails.filter((m) => m.to.toLowerCase() === op.desired.counterpart.toLowerCase())).toEqual([]);
+    const { overrides } = (
+      await p.h.t.app.inject({ method: 'GET', url: '/api/v1/overrides', headers: { cookie: p.cookie } })
+    ).json<{ overrides: { counterpart: string }[] }>();
+    expect(overrides.map((o) => o.counterpart)).toContain(op.desired.counterpart.toLowerCase());
   }, 240_000);
 });

@@ -192,6 +192,8 @@ function seriesLedgerOf(ctx: RunContext, row: OperationRow) {
       await plans.updateOperation(row.id, { status: 'intent', providerResult: { series } });
     },
     recorded: () => series,
+    // One per ledger operation: a later plan's move of the same series (after an undo) gets another.
+    clientId: `continues-${row.id}`,
     now: (ctx.deps.now?.() ?? new Date()).getTime(),
   };
 }

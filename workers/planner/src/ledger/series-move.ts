@@ -9,8 +9,8 @@
  * The ledger records, before anything is written, the old series' rule exactly as the provider holds
  * it (`provider_result.series.rule`). A replay after a crash at any instant finds that record and
  * finishes the same split (the provider ends the series at the same instant and finds the continuing
- * series by the id derived from the operation), and the undo hands the rule back to rejoin the series
- * and delete the continuing one.
+ * series by the id derived from the ledger operation), and the undo hands the rule back to rejoin
+ * the series and delete the continuing one.
  */
 import type { CalendarEvent, MoveSeries } from '@frontload/domain';
 import type { CalendarProvider, SeriesRule } from '@frontload/providers';
@@ -36,15 +36,17 @@ export function shiftedMaster(master: CalendarEvent, from: Slot, to: Slot, zone:
   };
 }
 
-/** The client id of the series that continues a moved one: derived from the operation, so a replay finds it. */
-export const continuingSeriesClientId = (op: MoveSeries) => `${op.key}:continues`;
-
 /** What the ledger holds of a series move in progress, and how it records the old rule. */
 export interface SeriesLedger {
   /** The old series' rule, when an earlier attempt recorded it (it got as far as writing). */
   rule?: SeriesRule;
   /** Records the old series' rule before the first write. */
   keep: (rule: SeriesRule) => Promise<void>;
+  /**
+   * The continuing series' client id: derived from the ledger operation, so a replay finds what an
+   * earlier attempt created, and never the id of one an undo deleted (Google refuses those).
+   */
+  clientId: string;
 }
 
 type Guard = () => Promise<string | undefined>;
@@ -59,7 +61,7 @@ async function split(
   const { continuing } = await provider.splitSeries({
     id: op.seriesId,
     from: op.fromOriginalStart,
-    clientId: continuingSeriesClientId(op),
+    clientId: ledger.clientId,
     start: op.after.start,
     end: op.after.end,
     zone: op.zone,
@@ -89,7 +91,7 @@ export async function executeSeriesMove(
   provider: CalendarProvider,
   op: MoveSeries,
   guard: Guard = noGuard,
-  ledger: SeriesLedger = { keep: () => Promise.resolve() },
+  ledger: SeriesLedger = { keep: () => Promise.resolve(), clientId: `${op.key}:continues` },
 ): Promise<ExecutionResult> {
   const master = await provider.getEvent(op.seriesId);
   if (!master || master.status === 'cancelled') {
