@@ -1,4 +1,4 @@
-import type { Interval, NoteCode, PlanNote } from '@frontload/domain';
+import { intersect, subtract, type Interval, type NoteCode, type PlanNote } from '@frontload/domain';
 import { assignSlots, type AssignRules, type Searchable } from './assign-slots.js';
 import { BusyIndex, type BusyEntry } from './busy-index.js';
 import type { ReasonCode } from './classify-one-on-one.js';
@@ -198,7 +198,10 @@ export function planMoves(
   });
 
   let { placed, unplaced } = placeRequests(groupRequests(ctx, movable, cancelled), rules, searchable);
-  if (score) ({ placed, unplaced } = improveForScore(placed, unplaced, score, rules));
+  if (score) {
+    const frees = (item: Searchable) => freesSecondHalfTime(ctx, space, item.request);
+    ({ placed, unplaced } = improveForScore(placed, unplaced, score, rules, frees));
+  }
   for (const item of unplaced) notes.push(...noFreeSlotNote(ctx, item));
   const placements: Placement[] = placed.map(({ item, candidate }) => ({ request: item.request, candidate }));
   // Chronological, so the ledger applies (and the preview lists) moves in calendar order.
@@ -276,8 +279,11 @@ function improveForScore(
   unplaced: Searchable[],
   score: (placements: readonly Placement[]) => MoveScore,
   rules: AssignRules,
+  frees: (item: Searchable) => boolean,
 ): { placed: Placed[]; unplaced: Searchable[] } {
-  const waiting = unplaced.filter((u) => u.candidates.length > 0);
+  // Moving a 1:1 whose slot frees no second-half working time cannot leave more focus: not worth a try.
+  const promising = new Set(unplaced.filter((u) => u.candidates.length > 0 && frees(u)));
+  const waiting = [...promising];
   if (waiting.length === 0 || placed.length === 0) return { placed, unplaced };
   const asPlacements = (list: readonly Placed[]) =>
     list.map(({ item, candidate }) => ({ request: item.request, candidate }));
@@ -290,7 +296,7 @@ function improveForScore(
   while (improved && tries < SWAP_BUDGET) {
     improved = false;
     search: for (const out of left) {
-      if (out.candidates.length === 0) continue;
+      if (!promising.has(out)) continue;
       for (const [index, moved] of current.entries()) {
         if (moved.item.request.events.length !== out.request.events.length) continue;
         const others = current.filter((_, i) => i !== index);
@@ -306,6 +312,8 @@ function improveForScore(
           best = value;
           current = trial;
           left = [...left.filter((u) => u !== out), moved.item];
+          if (moved.item.candidates.length > 0 && frees(moved.item)) promising.add(moved.item);
+          promising.delete(out);
           improved = canImprove;
           break search;
         }
@@ -314,4 +322,22 @@ function improveForScore(
     }
   }
   return { placed: current, unplaced: left };
+}
+
+/**
+ * Would moving the request free second-half working time that nothing else holds? Only then can
+ * moving it instead of another 1:1 leave more room for focus.
+ */
+function freesSecondHalfTime(ctx: PlanContext, space: SearchSpace, request: MoveRequest): boolean {
+  return request.events.some((e) => {
+    const week = weekContaining(ctx, e.start);
+    if (!week) return false;
+    const from = Math.max(e.start, week.firstHalfEnd, ctx.now);
+    if (from >= e.end) return false;
+    const working = intersect([{ start: from, end: e.end }], ctx.userWorking);
+    const others = space.userBusy.filter(
+      (b) => b.start < e.end && b.end > from && !(b.owner !== undefined && request.own.has(b.owner)),
+    );
+    return subtract(working, others).length > 0;
+  });
 }
