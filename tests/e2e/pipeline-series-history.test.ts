@@ -183,3 +183,82 @@ describe.each<[Provider, string]>([
     expect(overrides.map((o) => o.counterpart)).toContain(op.desired.counterpart.toLowerCase());
   }, 240_000);
 });
+
+describe.each<[Provider, string, string]>([
+  ['google', 'alex.tlm@sandbox.test', '/calendar/v3/'],
+  ['microsoft', 'alex.tlm@contoso.sandbox.test', '/v1.0/'],
+])('a series move on %s that fails halfway is finished by the retry', (provider, email, api) => {
+  let p: PipelineHarness;
+
+  beforeAll(async () => {
+    p = await startPipeline(provider, email);
+    await p.h.advance(14 * DAY);
+  }, 240_000);
+  afterAll(async () => {
+    await p?.h.sandbox.control('DELETE', '/faults').catch(() => undefined);
+    await p?.close();
+  });
+
+  it('after the continuing series was created and the old one not yet ended, the retry ends it once, creates nothing twice, sends only the previewed emails, and undo still restores the calendar', async () => {
+    const original = await p.calendar();
+    expect(await planUser(p.userId, p.deps)).toMatchObject({ outcome: 'stored' });
+    const plan = (
+      await p.h.t.app.inject({ method: 'GET', url: '/api/v1/plan', headers: { cookie: p.cookie } })
+    ).json<{ id: string; operations: Op[] }>();
+    const moves = plan.operations.filter((o): o is SeriesOp => o.kind === 'moveSeries');
+    expect(moves.length).toBeGreaterThan(0);
+    // The first series move's second write (ending the old series) fails once: the job is retried.
+    await p.h.sandbox.control('POST', '/faults', {
+      provider,
+      route: `PATCH ${api}*`,
+      accountId: p.accountId,
+      status: 503,
+      count: 1,
+    });
+    const logBefore = (await p.requests()).length;
+    const res = await p.h.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/plans/${plan.id}/apply`,
+      headers: p.writes,
+      payload: { confirm: true },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const state = await waitUntil(
+      async () => {
+        const run = await repositories(p.h.t.db).plans.byId(plan.id);
+        return run && ['applied', 'partially_applied', 'stopped', 'failed'].includes(run.state)
+          ? run.state
+          : undefined;
+      },
+      { timeoutMs: 120_000, what: 'the run to finish after its retry' },
+    );
+    expect(state).toBe('applied');
+    const log = await p.requests(logBefore);
+    expect(log.filter((e) => (e as { status?: number }).status === 503).length).toBe(1);
+    const after = await p.calendar();
+    const now = p.h.deps.now().getTime();
+    for (const op of moves) {
+      const series = op.desired.seriesId;
+      const title = original.find((e) => e.seriesId === series)!.title;
+      const continuations = new Set(
+        after.filter((e) => e.title === title && e.seriesId !== series).map((e) => e.seriesId),
+      );
+      expect(continuations.size).toBe(1);
+      const past = (events: CalendarEvent[]) =>
+        events.filter((e) => e.seriesId === series && Date.parse(e.start) < now).map(slot);
+      expect(past(after)).toEqual(past(original));
+    }
+    expect(recipients(log.flatMap((e) => e.emailsSent ?? []))).toEqual(
+      recipients(plan.operations.flatMap((o) => o.emails.map((to) => ({ to })))),
+    );
+
+    const undo = await p.h.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/runs/${plan.id}/undo`,
+      headers: p.writes,
+    });
+    expect(undo.statusCode, undo.body).toBe(202);
+    expect((await p.finished('undo')).state).toBe('applied');
+    expect(shape(await p.calendar())).toEqual(shape(original));
+  }, 240_000);
+});
