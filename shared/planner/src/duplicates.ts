@@ -17,15 +17,26 @@ export function findDuplicates(ctx: PlanContext): Set<string> {
   const duplicates = new Set<string>();
   for (const same of bySlot.values()) {
     if (same.length < 2) continue;
-    const groups = new Map<string, string[]>();
+    // Guests are compared (sorted, lowercased) only among events that also share end and title.
+    const byEndAndTitle = new Map<string, ParsedEvent[]>();
     for (const e of same) {
-      const signature = `${e.end}|${e.event.title}|${e.event.attendees
-        .map((a) => a.email.toLowerCase())
-        .sort()
-        .join(',')}`;
-      groups.set(signature, [...(groups.get(signature) ?? []), e.id]);
+      const key = `${e.end}|${e.event.title}`;
+      const group = byEndAndTitle.get(key);
+      if (group) group.push(e);
+      else byEndAndTitle.set(key, [e]);
     }
-    for (const ids of groups.values()) if (ids.length > 1) ids.forEach((id) => duplicates.add(id));
+    for (const candidates of byEndAndTitle.values()) {
+      if (candidates.length < 2) continue;
+      const groups = new Map<string, string[]>();
+      for (const e of candidates) {
+        const guests = e.event.attendees
+          .map((a) => a.email.toLowerCase())
+          .sort()
+          .join(',');
+        groups.set(guests, [...(groups.get(guests) ?? []), e.id]);
+      }
+      for (const ids of groups.values()) if (ids.length > 1) ids.forEach((id) => duplicates.add(id));
+    }
   }
   return duplicates;
 }
