@@ -132,15 +132,12 @@ export async function executeSeriesRejoin(
   op: RejoinSeries,
   now: number,
 ): Promise<ExecutionResult> {
-  const master = await provider.getEvent(op.seriesId);
-  if (!master || master.status === 'cancelled') {
-    return { status: 'skipped', before: master, reason: 'the series no longer exists', resync: true };
-  }
+  // The old series is read by rejoinSeries itself (gone: not_found, and the ledger skips the undo).
   const continuing = await provider.getEvent(op.eventId);
   if (continuing === undefined || continuing.status === 'cancelled') {
     // Deleted already: a replay after the rejoin landed, or the user deleted it (then the rule is all that is left to restore).
     const after = await provider.rejoinSeries({ id: op.seriesId, rule: op.rule, continuingId: op.eventId });
-    return { status: 'applied', before: master, after, wrote: true };
+    return { status: 'applied', before: continuing, after, wrote: true };
   }
   if (op.etag !== undefined && continuing.etag !== undefined && continuing.etag !== op.etag) {
     return {
