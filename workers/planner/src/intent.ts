@@ -42,7 +42,10 @@ export interface Evidence {
   readonly applied: boolean;
   /** Epoch ms: when it was applied, or when the plan that showed it was made. */
   readonly at: number;
-  /** The provider's id of the event the write produced (a created block's real id, a moved series' master). */
+  /**
+   * The provider's id of the event the write produced: a created block's real id, a moved series'
+   * master, or for a split series the series that continues it (Frontload's from then on).
+   */
   readonly resultId?: string | undefined;
   /** The event's etag before the write and after it (applied operations). */
   readonly beforeEtag?: string | undefined;
