@@ -262,3 +262,62 @@ describe.each<[Provider, string, string]>([
     expect(shape(await p.calendar())).toEqual(shape(original));
   }, 240_000);
 });
+
+describe('undoing a series move once the continuing series has met (google)', () => {
+  let p: PipelineHarness;
+
+  beforeAll(async () => {
+    p = await startPipeline('google', 'alex.tlm@sandbox.test');
+    await p.h.advance(14 * DAY);
+  }, 240_000);
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('leaves the split in place with the reason, so the meetings held at the new time stay in the calendar', async () => {
+    expect(await planUser(p.userId, p.deps)).toMatchObject({ outcome: 'stored' });
+    const plan = (
+      await p.h.t.app.inject({ method: 'GET', url: '/api/v1/plan', headers: { cookie: p.cookie } })
+    ).json<{ id: string; operations: Op[] }>();
+    const moves = plan.operations.filter((o): o is SeriesOp => o.kind === 'moveSeries');
+    expect(moves.length).toBeGreaterThan(0);
+    const res = await p.h.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/plans/${plan.id}/apply`,
+      headers: p.writes,
+      payload: { confirm: true },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    expect((await p.finished('plan')).state).toBe('applied');
+    // A week and a bit later every continuing series has met at its new time.
+    const last = Math.max(...moves.map((o) => Date.parse(o.desired.after.end)));
+    await p.h.advance(last - p.h.deps.now().getTime() + 3_600_000);
+    const held = (await p.calendar()).filter(
+      (e) =>
+        e.kind === 'occurrence' &&
+        moves.some((o) => Date.parse(e.start) === Date.parse(o.desired.after.start)),
+    );
+    expect(held.length).toBe(moves.length);
+
+    const undo = await p.h.t.app.inject({
+      method: 'POST',
+      url: `/api/v1/runs/${plan.id}/undo`,
+      headers: p.writes,
+    });
+    expect(undo.statusCode, undo.body).toBe(202);
+    const run = await p.finished('undo');
+    const ops = (
+      await p.h.t.app.inject({ method: 'GET', url: `/api/v1/runs/${run.id}`, headers: { cookie: p.cookie } })
+    ).json<{ operations: Op[] }>().operations;
+    const rejoins = ops.filter((o) => o.kind === 'rejoinSeries');
+    expect(rejoins.map((o) => [o.status, o.error])).toEqual(
+      moves.map(() => [
+        'skipped',
+        'the series has met at its new time already; undoing the move would rewrite that past',
+      ]),
+    );
+    const after = await p.calendar();
+    for (const e of held)
+      expect(after.find((a) => a.id === e.id)).toMatchObject({ start: e.start, end: e.end });
+  }, 240_000);
+});
