@@ -15,7 +15,7 @@ import type { Database } from '@frontload/db';
 import type { Producers } from '@frontload/jobs';
 import type { OAuth } from '@frontload/providers';
 import type { TokenVault } from '@frontload/security';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 
@@ -122,10 +122,11 @@ describe('deployment files', () => {
       });
     }
     expect([...paths].sort()).toEqual(['/healthz', '/readyz']);
-    // Only the route table is read; no dependency is called.
+    // Only the route table is read; no dependency is called (the Redis client never connects).
+    const redis = new Redis({ lazyConnect: true });
     const app = await buildApp({
       db: {} as Database,
-      redis: {} as Redis,
+      redis,
       producers: {} as Producers,
       oauth: {} as OAuth,
       vault: {} as TokenVault,
@@ -134,6 +135,7 @@ describe('deployment files', () => {
       for (const path of paths) expect(app.hasRoute({ method: 'GET', url: path }), path).toBe(true);
     } finally {
       await app.close();
+      redis.disconnect();
     }
   });
 });

@@ -48,6 +48,8 @@ export interface AppDependencies {
   queuePrefix?: string;
   /** SESSION_SECRET: keys the HMAC binding CSRF tokens to their session; a development value by default. */
   sessionSecret?: string;
+  /** Proxies whose X-Forwarded-For is believed (`TRUST_PROXY`); none by default, so a client cannot pick its address. */
+  trustProxy?: readonly string[];
   /** Bearer token `/metrics` requires (`METRICS_TOKEN`); unset, it is open. */
   metricsToken?: string;
   /** Provider-verified emails of users who may open the queue dashboard (`ADMIN_EMAILS`). */
@@ -73,6 +75,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     logger: deps.logger ?? false,
     bodyLimit: 256 * 1024,
     requestIdHeader: 'x-request-id',
+    trustProxy: deps.trustProxy?.length ? [...deps.trustProxy] : false,
     frameworkErrors,
     // Bodies are validated by schema; unknown properties are an error, not silently dropped.
     // `safeText` (plugins/input-guard.ts) refuses NUL and unpaired surrogates in any string.
@@ -110,9 +113,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(pushRoutes, { db: deps.db, producers: deps.producers });
   await app.register(async (site) => {
     await site.register(openapi);
-    // Only routes that ask for it (auth) are limited; the limit is per client address.
+    // Only routes that ask for it (auth) are limited; the limit is per client address, counted in
+    // Redis so that every API replica shares one budget per client.
     await site.register(rateLimit, {
       global: false,
+      redis: deps.redis,
+      nameSpace: `${queuePrefix}:rate-limit:`,
+      // While Redis is unreachable the sign-in routes are served unlimited rather than failing.
+      skipOnError: true,
       // Its own code, so that clients can tell "slow down" from a bad request.
       errorResponseBuilder: () => new Errors.RateLimited(),
     });

@@ -40,6 +40,9 @@ const app = await buildApp({
   vault: createTokenVault(env.TOKEN_SEALING_KEYS),
   publicUrl: env.PUBLIC_URL,
   sessionSecret: env.SESSION_SECRET,
+  trustProxy: env.TRUST_PROXY.split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== ''),
   queuePrefix: env.QUEUE_PREFIX,
   adminEmails: env.ADMIN_EMAILS.split(',').filter((email) => email.trim() !== ''),
   adminSubjects: env.ADMIN_SUBJECTS.split(',').filter((subject) => subject.trim() !== ''),

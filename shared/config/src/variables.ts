@@ -155,6 +155,12 @@ export const apiVariables = {
     description:
       'Comma-separated provider:subject of the accounts whose users may open the queue dashboard: google:<sub> or microsoft:<object id (oid)>. Empty: nobody beyond ADMIN_EMAILS.',
   }),
+  TRUST_PROXY: Type.String({
+    pattern: '^[0-9A-Fa-f:./, ]*$',
+    default: '',
+    description:
+      'Comma-separated addresses or CIDRs of the reverse proxies in front of the API whose X-Forwarded-For names the client (rate limits, logs). Empty: no proxy is trusted and the socket address is the client.',
+  }),
   ...providerVariables,
   ...webhookVariables,
 } satisfies Record<string, TSchema>;
