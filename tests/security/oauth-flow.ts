@@ -2,7 +2,9 @@
  * One sign-in or connect flow against the API in process (`app.inject`) and the sandbox's consent
  * page, as one browser goes through it: the cookies `/start` sets come back to the callback.
  */
-import type { TestApp } from '@frontload/api/testing';
+import { buildTestApp, type TestApp } from '@frontload/api/testing';
+import { startSandbox, type RunningSandbox, type SandboxAccountInput } from '@frontload/testing';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface FlowResult {
   /** The callback's answer. */
@@ -11,6 +13,39 @@ export interface FlowResult {
   body: string;
   /** `name=value` of the session cookie the callback set, if any. */
   session: string | undefined;
+}
+
+export interface SandboxApp {
+  sandbox: RunningSandbox;
+  t: TestApp;
+  /** The sandbox account made for the suite (empty without `account`). */
+  accountId: string;
+}
+
+/**
+ * A sandbox and the API in process against it for the enclosing `describe`: started before its tests
+ * (with `account` made in the sandbox first, in Europe/Berlin), closed after them. The object returned
+ * is filled in once started; `app` is passed on to `buildTestApp`.
+ */
+export function useSandboxApp(
+  options: {
+    account?: Omit<SandboxAccountInput, 'timeZone'>;
+    app?: Omit<NonNullable<Parameters<typeof buildTestApp>[0]>, 'sandboxUrl'>;
+  } = {},
+): SandboxApp {
+  const env = { accountId: '' } as SandboxApp;
+  beforeAll(async () => {
+    env.sandbox = await startSandbox();
+    if (options.account) {
+      env.accountId = (await env.sandbox.createAccount({ ...options.account, timeZone: 'Europe/Berlin' })).id;
+    }
+    env.t = await buildTestApp({ sandboxUrl: env.sandbox.url, ...options.app });
+  });
+  afterAll(async () => {
+    await env.t?.close();
+    await env.sandbox?.close();
+  });
+  return env;
 }
 
 /** Answers the sandbox consent page at `authorizeUrl` for `accountId`; returns the callback URL. */

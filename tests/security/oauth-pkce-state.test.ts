@@ -4,38 +4,19 @@
  * started it.
  */
 import { createHash } from 'node:crypto';
-import { buildTestApp, type TestApp } from '@frontload/api/testing';
-import { startSandbox, type RunningSandbox } from '@frontload/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approveConsent } from './oauth-flow.js';
+import { describe, expect, it } from 'vitest';
+import { approveConsent, useSandboxApp } from './oauth-flow.js';
 
 describe('PKCE and single-use state at sign-in', () => {
-  let sandbox: RunningSandbox;
-  let t: TestApp;
-  let accountId: string;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-    accountId = (
-      await sandbox.createAccount({
-        provider: 'microsoft',
-        email: 'sam@sandbox.test',
-        name: 'Sam',
-        timeZone: 'Europe/Berlin',
-      })
-    ).id;
-    t = await buildTestApp({ sandboxUrl: sandbox.url });
-  });
-  afterAll(async () => {
-    await t.close();
-    await sandbox.close();
-  });
+  const env = useSandboxApp({ account: { provider: 'microsoft', email: 'sam@sandbox.test', name: 'Sam' } });
 
   it('sends only the S256 challenge of a verifier kept server-side, and a callback works once', async () => {
-    const start = await t.app.inject({ method: 'GET', url: '/auth/microsoft/start' });
+    const start = await env.t.app.inject({ method: 'GET', url: '/auth/microsoft/start' });
     expect(start.statusCode).toBe(302);
     const authorize = new URL(String(start.headers.location));
-    const { rows } = await t.db.query<{ code_verifier: string }>('select code_verifier from oauth_states');
+    const { rows } = await env.t.db.query<{ code_verifier: string }>(
+      'select code_verifier from oauth_states',
+    );
     const verifier = rows[0]!.code_verifier;
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize.searchParams.get('code_challenge')).toBe(
@@ -44,35 +25,25 @@ describe('PKCE and single-use state at sign-in', () => {
     const sent = [authorize.href, ...start.cookies.map((c) => c.value)].join(' ');
     expect(sent).not.toContain(verifier);
 
-    const callback = await approveConsent(authorize, accountId, 'microsoft');
+    const callback = await approveConsent(authorize, env.accountId, 'microsoft');
     const cookie = start.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
     const url = `${callback.pathname}${callback.search}`;
-    const first = await t.app.inject({ method: 'GET', url, headers: { cookie } });
+    const first = await env.t.app.inject({ method: 'GET', url, headers: { cookie } });
     expect(first.statusCode, first.body).toBe(303);
-    const replay = await t.app.inject({ method: 'GET', url, headers: { cookie } });
+    const replay = await env.t.app.inject({ method: 'GET', url, headers: { cookie } });
     expect(replay.statusCode).toBe(400);
     expect(replay.json()).toMatchObject({ code: 'FL_OAUTH_STATE_INVALID' });
-    const { rows: connections } = await t.db.query('select id from connections');
+    const { rows: connections } = await env.t.db.query('select id from connections');
     expect(connections).toHaveLength(1);
   });
 });
 
 describe('the nonce cookie over https', () => {
-  let sandbox: RunningSandbox;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-    t = await buildTestApp({ sandboxUrl: sandbox.url, publicUrl: 'https://frontload.example' });
-  });
-  afterAll(async () => {
-    await t.close();
-    await sandbox.close();
-  });
+  const env = useSandboxApp({ app: { publicUrl: 'https://frontload.example' } });
 
   /** Starts a flow; returns its nonce cookie and the callback URL the provider would send back. */
   async function start() {
-    const res = await t.app.inject({ method: 'GET', url: '/auth/microsoft/start' });
+    const res = await env.t.app.inject({ method: 'GET', url: '/auth/microsoft/start' });
     expect(res.statusCode).toBe(302);
     const state = new URL(String(res.headers.location)).searchParams.get('state')!;
     return { nonce: res.cookies[0]!, callback: `/auth/microsoft/callback?state=${state}&code=some-code` };
@@ -90,7 +61,7 @@ describe('the nonce cookie over https', () => {
     });
     expect(first.nonce.domain).toBeUndefined();
     // The same value under the unprefixed name (which a sibling host could have set) does not count.
-    const plain = await t.app.inject({
+    const plain = await env.t.app.inject({
       method: 'GET',
       url: first.callback,
       headers: { cookie: `fl_oauth=${first.nonce.value}` },
@@ -100,7 +71,7 @@ describe('the nonce cookie over https', () => {
     // Under its own name it passes the browser check, and the flow goes on to the code exchange
     // (where the made-up code is refused).
     const second = await start();
-    const prefixed = await t.app.inject({
+    const prefixed = await env.t.app.inject({
       method: 'GET',
       url: second.callback,
       headers: { cookie: `__Host-fl_oauth=${second.nonce.value}` },

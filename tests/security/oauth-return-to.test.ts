@@ -4,35 +4,14 @@
  * CR and LF broke the callback's redirect with a 500 after the connection was made), as is anything
  * that resolves to another origin; a path in any script is kept, percent-encoded.
  */
-import { buildTestApp, type TestApp } from '@frontload/api/testing';
-import { startSandbox, type RunningSandbox } from '@frontload/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFlow } from './oauth-flow.js';
+import { describe, expect, it } from 'vitest';
+import { runFlow, useSandboxApp } from './oauth-flow.js';
 
 describe('returnTo is a path on this site, never an open redirect or a 500', () => {
-  let sandbox: RunningSandbox;
-  let t: TestApp;
-  let accountId: string;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-    accountId = (
-      await sandbox.createAccount({
-        provider: 'google',
-        email: 'alex@sandbox.test',
-        name: 'Alex',
-        timeZone: 'Europe/Berlin',
-      })
-    ).id;
-    t = await buildTestApp({ sandboxUrl: sandbox.url });
-  });
-  afterAll(async () => {
-    await t.close();
-    await sandbox.close();
-  });
+  const env = useSandboxApp({ account: { provider: 'google', email: 'alex@sandbox.test', name: 'Alex' } });
 
   const states = async () =>
-    (await t.db.query<{ n: number }>('select count(*)::int as n from oauth_states')).rows[0]!.n;
+    (await env.t.db.query<{ n: number }>('select count(*)::int as n from oauth_states')).rows[0]!.n;
 
   // As they arrive in the query string (already percent-encoded where a browser would encode them).
   const refused = {
@@ -52,7 +31,7 @@ describe('returnTo is a path on this site, never an open redirect or a 500', () 
   for (const [name, query] of Object.entries(refused)) {
     it(`refuses ${name} with a 400 naming the field, and stores no state`, async () => {
       const before = await states();
-      const res = await t.app.inject({ method: 'GET', url: `/auth/google/start?returnTo=${query}` });
+      const res = await env.t.app.inject({ method: 'GET', url: `/auth/google/start?returnTo=${query}` });
       expect(res.statusCode, res.body).toBe(400);
       const body = res.json<{ code: string; details: { path: string }[] }>();
       expect(body.code).toBe('FL_VALIDATION_FAILED');
@@ -63,13 +42,13 @@ describe('returnTo is a path on this site, never an open redirect or a 500', () 
   }
 
   it('keeps a path in any script, percent-encoded, and redirects there after the callback (no 500)', async () => {
-    const result = await runFlow(t, 'google', accountId, { returnTo: '/wochen/日本?notiz=grüße#ü' });
+    const result = await runFlow(env.t, 'google', env.accountId, { returnTo: '/wochen/日本?notiz=grüße#ü' });
     expect(result.status, result.body).toBe(303);
     expect(result.location).toBe('/wochen/%E6%97%A5%E6%9C%AC?notiz=gr%C3%BC%C3%9Fe#%C3%BC');
   });
 
   it('accepts an absolute URL on its own origin and keeps only its path', async () => {
-    const result = await runFlow(t, 'google', accountId, {
+    const result = await runFlow(env.t, 'google', env.accountId, {
       returnTo: 'http://localhost:3000/settings?tab=1',
     });
     expect(result.status, result.body).toBe(303);
