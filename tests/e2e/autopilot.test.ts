@@ -3,19 +3,12 @@
  * preview having been applied by hand first, and the run is recorded and can be undone like any other.
  */
 import { repositories } from '@frontload/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planUser } from '../../workers/planner/src/plan-user.js';
-import { startPipeline, type PipelineHarness } from './pipeline-harness.js';
+import { usePipeline } from './pipeline-harness.js';
 
 describe('autopilot', () => {
-  let p: PipelineHarness;
-
-  beforeAll(async () => {
-    p = await startPipeline('google', 'alex.tlm@sandbox.test');
-  }, 180_000);
-  afterAll(async () => {
-    await p?.close();
-  });
+  const p = usePipeline('google', 'alex.tlm@sandbox.test');
 
   it('applies the next plan once switched on, with no preview ever applied by hand, and the run can be undone', async () => {
     const { h, deps, userId, cookie, writes } = p;

@@ -5,19 +5,12 @@
 import { repositories } from '@frontload/db';
 import { JobDeferredError } from '@frontload/jobs';
 import { waitUntil } from '@frontload/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planUser } from '../../workers/planner/src/plan-user.js';
-import { startPipeline, type PipelineHarness } from './pipeline-harness.js';
+import { usePipeline } from './pipeline-harness.js';
 
 describe('applying a plan after the user changed one of its 1:1s', () => {
-  let p: PipelineHarness;
-
-  beforeAll(async () => {
-    p = await startPipeline('google', 'alex.tlm@sandbox.test');
-  }, 180_000);
-  afterAll(async () => {
-    await p?.close();
-  });
+  const p = usePipeline('google', 'alex.tlm@sandbox.test');
 
   it('skips the changed series with a reason, applies the rest, and queues a re-sync', async () => {
     const { h, deps, userId, connectionId } = p;

@@ -14,6 +14,7 @@ import { createTokenVault } from '@frontload/security';
 import { sandboxOAuthSettings } from '@frontload/api/testing';
 import { waitUntil } from '@frontload/testing';
 import { applyProcessors, type PlannerDeps } from '@frontload/worker-planner';
+import { afterAll, beforeAll } from 'vitest';
 import { startSyncHarness, type Provider, type SyncHarness } from './sync-harness.js';
 
 /** An operation as `/api/v1/plan` and `/api/v1/runs/:id` show it. */
@@ -133,6 +134,34 @@ export async function startPipeline(provider: Provider, email: string): Promise<
       await h.close();
     },
   };
+}
+
+/**
+ * One pipeline for the enclosing `describe`: started before its tests (then `ready` runs on it),
+ * closed after them (`beforeClose` first). The object returned is filled in once the pipeline started.
+ */
+export function usePipeline(
+  provider: Provider,
+  email: string,
+  options: {
+    ready?: (p: PipelineHarness) => Promise<unknown>;
+    beforeClose?: (p: PipelineHarness) => Promise<unknown>;
+    timeoutMs?: number;
+  } = {},
+): PipelineHarness {
+  const p = {} as PipelineHarness;
+  let started: PipelineHarness | undefined;
+  beforeAll(async () => {
+    started = await startPipeline(provider, email);
+    Object.assign(p, started);
+    await options.ready?.(p);
+  }, options.timeoutMs ?? 180_000);
+  afterAll(async () => {
+    if (!started) return;
+    await options.beforeClose?.(started);
+    await started.close();
+  });
+  return p;
 }
 
 /** The user's own events (not ours) reduced to what a person sees: title and times. */

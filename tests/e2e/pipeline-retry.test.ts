@@ -4,19 +4,12 @@
  */
 import { repositories } from '@frontload/db';
 import { waitUntil } from '@frontload/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planUser } from '../../workers/planner/src/plan-user.js';
-import { startPipeline, type PipelineHarness } from './pipeline-harness.js';
+import { usePipeline } from './pipeline-harness.js';
 
 describe('autopilot: the retry of a plan job that died after storing its plan', () => {
-  let p: PipelineHarness;
-
-  beforeAll(async () => {
-    p = await startPipeline('google', 'alex.tlm@sandbox.test');
-  }, 180_000);
-  afterAll(async () => {
-    await p?.close();
-  });
+  const p = usePipeline('google', 'alex.tlm@sandbox.test');
 
   it('starts the stored plan and gets it applied, once', async () => {
     const { h, deps, userId } = p;

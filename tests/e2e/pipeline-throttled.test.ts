@@ -6,19 +6,12 @@
  */
 import { repositories } from '@frontload/db';
 import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planUser } from '../../workers/planner/src/plan-user.js';
-import { startPipeline, type Op, type PipelineHarness } from './pipeline-harness.js';
+import { usePipeline, type Op } from './pipeline-harness.js';
 
 describe('applying a plan while Graph throttles the mailbox', () => {
-  let p: PipelineHarness;
-
-  beforeAll(async () => {
-    p = await startPipeline('microsoft', 'alex.tlm@contoso.sandbox.test');
-  }, 180_000);
-  afterAll(async () => {
-    await p?.close();
-  });
+  const p = usePipeline('microsoft', 'alex.tlm@contoso.sandbox.test');
 
   it('a rate limit mid-apply defers the job; every operation is applied, none failed', async () => {
     expect(await planUser(p.userId, p.deps)).toMatchObject({ outcome: 'stored' });

@@ -11,9 +11,9 @@ import { startWorker } from '@frontload/jobs';
 import { createLogger } from '@frontload/logging';
 import { waitUntil } from '@frontload/testing';
 import { planProcessors } from '@frontload/worker-planner';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planUser } from '../../workers/planner/src/plan-user.js';
-import { startPipeline, type Op, type PipelineHarness } from './pipeline-harness.js';
+import { usePipeline, type Op } from './pipeline-harness.js';
 import type { Provider } from './sync-harness.js';
 
 /** The most provider requests a run may make per operation, whatever happens on the way. */
@@ -27,15 +27,8 @@ describe.each<[Provider, string]>([
   ['google', 'alex.tlm@sandbox.test'],
   ['microsoft', 'alex.tlm@contoso.sandbox.test'],
 ])('plan, apply, undo, plan, apply on %s', (provider, email) => {
-  let p: PipelineHarness;
+  const p = usePipeline(provider, email);
   let firstRun: RunView;
-
-  beforeAll(async () => {
-    p = await startPipeline(provider, email);
-  }, 180_000);
-  afterAll(async () => {
-    await p?.close();
-  });
 
   const run = async (id: string): Promise<RunView> =>
     (
@@ -130,14 +123,7 @@ describe.each<[Provider, string]>([
 });
 
 describe('a run the provider will not let progress, on google', () => {
-  let p: PipelineHarness;
-
-  beforeAll(async () => {
-    p = await startPipeline('google', 'alex.tlm@sandbox.test');
-  }, 180_000);
-  afterAll(async () => {
-    await p?.close();
-  });
+  const p = usePipeline('google', 'alex.tlm@sandbox.test');
 
   it('ends failed with its reason, each refused create tried under two ids once, within the request bound', async () => {
     expect(await planUser(p.userId, p.deps)).toMatchObject({ outcome: 'stored' });
@@ -194,27 +180,26 @@ describe('a run the provider will not let progress, on google', () => {
 });
 
 describe('after an undo in autopilot, with the plan worker running, on google', () => {
-  let p: PipelineHarness;
   let stopPlanner: () => Promise<void>;
-
-  beforeAll(async () => {
-    p = await startPipeline('google', 'alex.tlm@sandbox.test');
-    const planner = startWorker({
-      queue: 'plan',
-      processors: planProcessors(p.deps),
-      connectionUrl: 'redis://127.0.0.1:6379',
-      prefix: p.h.t.prefix,
-      concurrency: 1,
-      logger,
-    });
-    stopPlanner = () => planner.close();
-    await p.h.t.db.query(`update users set mode = 'autopilot', preview_confirmed_at = now() where id = $1`, [
-      p.userId,
-    ]);
-  }, 180_000);
-  afterAll(async () => {
-    await stopPlanner?.();
-    await p?.close();
+  const p = usePipeline('google', 'alex.tlm@sandbox.test', {
+    ready: async (pipeline) => {
+      const planner = startWorker({
+        queue: 'plan',
+        processors: planProcessors(pipeline.deps),
+        connectionUrl: 'redis://127.0.0.1:6379',
+        prefix: pipeline.h.t.prefix,
+        concurrency: 1,
+        logger,
+      });
+      stopPlanner = () => planner.close();
+      await pipeline.h.t.db.query(
+        `update users set mode = 'autopilot', preview_confirmed_at = now() where id = $1`,
+        [pipeline.userId],
+      );
+    },
+    beforeClose: async () => {
+      await stopPlanner?.();
+    },
   });
 
   const runsOf = async (kind: 'plan' | 'undo') =>
