@@ -9,10 +9,10 @@ import { repositories } from '@frontload/db';
 import type { CalendarEvent } from '@frontload/domain';
 import { waitUntil } from '@frontload/testing';
 import { Temporal } from 'temporal-polyfill';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { shiftedMaster } from '../../workers/planner/src/ledger/series-move.js';
 import { planUser } from '../../workers/planner/src/plan-user.js';
-import { shape, startPipeline, type Op, type PipelineHarness } from './pipeline-harness.js';
+import { shape, usePipeline, type Op, type PipelineHarness } from './pipeline-harness.js';
 import type { Provider } from './sync-harness.js';
 
 const ZONE = 'Europe/Berlin';
@@ -29,29 +29,62 @@ const wallTime = (instant: string) => {
   return [at.dayOfWeek, at.hour, at.minute];
 };
 
+type Preview = { id: string; operations: Op[] };
+
+/** A new plan is stored for the user; its preview as `/api/v1/plan` shows it. */
+async function preview(p: PipelineHarness): Promise<Preview> {
+  expect(await planUser(p.userId, p.deps)).toMatchObject({ outcome: 'stored' });
+  return (
+    await p.h.t.app.inject({ method: 'GET', url: '/api/v1/plan', headers: { cookie: p.cookie } })
+  ).json<Preview>();
+}
+
+/** Asks for plan `id` to be applied; the API takes it. */
+async function applyPlan(p: PipelineHarness, id: string): Promise<void> {
+  const res = await p.h.t.app.inject({
+    method: 'POST',
+    url: `/api/v1/plans/${id}/apply`,
+    headers: p.writes,
+    payload: { confirm: true },
+  });
+  expect(res.statusCode, res.body).toBe(202);
+}
+
+/** Asks for run `id` to be undone; the API takes it. */
+async function undoRun(p: PipelineHarness, id: string): Promise<void> {
+  const res = await p.h.t.app.inject({ method: 'POST', url: `/api/v1/runs/${id}/undo`, headers: p.writes });
+  expect(res.statusCode, res.body).toBe(202);
+}
+
+/** The state plan `id` ends in. */
+const ended = (p: PipelineHarness, id: string, timeoutMs: number, what: string) =>
+  waitUntil(
+    async () => {
+      const run = await repositories(p.h.t.db).plans.byId(id);
+      return run && ['applied', 'partially_applied', 'stopped', 'failed'].includes(run.state)
+        ? run.state
+        : undefined;
+    },
+    { timeoutMs, what },
+  );
+
 describe.each<[Provider, string]>([
   ['google', 'alex.tlm@sandbox.test'],
   ['microsoft', 'alex.tlm@contoso.sandbox.test'],
 ])('series moves on %s keep past occurrences where they were', (provider, email) => {
-  let p: PipelineHarness;
   let original: CalendarEvent[];
   let plan: { id: string; operations: Op[] };
   let moves: SeriesOp[];
-
-  beforeAll(async () => {
-    p = await startPipeline(provider, email);
-    await p.h.advance(14 * DAY);
-    original = await p.calendar();
-  }, 240_000);
-  afterAll(async () => {
-    await p?.close();
+  const p = usePipeline(provider, email, {
+    ready: async (pipeline) => {
+      await pipeline.h.advance(14 * DAY);
+      original = await pipeline.calendar();
+    },
+    timeoutMs: 240_000,
   });
 
   it('moves each recurring 1:1 from its next occurrence on, leaving every past occurrence at its time, with exactly the emails the preview listed', async () => {
-    expect(await planUser(p.userId, p.deps)).toMatchObject({ outcome: 'stored' });
-    plan = (
-      await p.h.t.app.inject({ method: 'GET', url: '/api/v1/plan', headers: { cookie: p.cookie } })
-    ).json<{ id: string; operations: Op[] }>();
+    plan = await preview(p);
     moves = plan.operations.filter((o): o is SeriesOp => o.kind === 'moveSeries');
     expect(moves.length).toBeGreaterThan(0);
     const now = p.h.deps.now().getTime();
@@ -60,13 +93,7 @@ describe.each<[Provider, string]>([
     for (const op of moves) expect(pastOf(original, op.desired.seriesId).length).toBeGreaterThanOrEqual(2);
 
     const logBefore = (await p.requests()).length;
-    const res = await p.h.t.app.inject({
-      method: 'POST',
-      url: `/api/v1/plans/${plan.id}/apply`,
-      headers: p.writes,
-      payload: { confirm: true },
-    });
-    expect(res.statusCode, res.body).toBe(202);
+    await applyPlan(p, plan.id);
     expect((await p.finished('plan'))?.state).toBe('applied');
     const sent = (await p.requests(logBefore)).flatMap((e) => e.emailsSent ?? []);
     const after = await p.calendar();
@@ -97,12 +124,7 @@ describe.each<[Provider, string]>([
 
   it('undo restores the series exactly (the old rule back, the continuing series gone), with the emails its operations listed', async () => {
     const logBefore = (await p.requests()).length;
-    const res = await p.h.t.app.inject({
-      method: 'POST',
-      url: `/api/v1/runs/${plan.id}/undo`,
-      headers: p.writes,
-    });
-    expect(res.statusCode, res.body).toBe(202);
+    await undoRun(p, plan.id);
     const undo = await p.finished('undo');
     expect(undo.state).toBe('applied');
     const sent = (await p.requests(logBefore)).flatMap((e) => e.emailsSent ?? []);
@@ -119,26 +141,9 @@ describe.each<[Provider, string]>([
   }, 240_000);
 
   it('the continuing series is Frontload’s: moved back by the user, it is an override, never moved again and nobody is emailed', async () => {
-    expect(await planUser(p.userId, p.deps)).toMatchObject({ outcome: 'stored' });
-    const again = (
-      await p.h.t.app.inject({ method: 'GET', url: '/api/v1/plan', headers: { cookie: p.cookie } })
-    ).json<{ id: string; operations: Op[] }>();
-    const res = await p.h.t.app.inject({
-      method: 'POST',
-      url: `/api/v1/plans/${again.id}/apply`,
-      headers: p.writes,
-      payload: { confirm: true },
-    });
-    expect(res.statusCode, res.body).toBe(202);
-    const state = await waitUntil(
-      async () => {
-        const run = await repositories(p.h.t.db).plans.byId(again.id);
-        return run && ['applied', 'partially_applied', 'stopped', 'failed'].includes(run.state)
-          ? run.state
-          : undefined;
-      },
-      { timeoutMs: 90_000, what: 'the second run to finish' },
-    );
+    const again = await preview(p);
+    await applyPlan(p, again.id);
+    const state = await ended(p, again.id, 90_000, 'the second run to finish');
     expect(state).toBe('applied');
     const rows = await repositories(p.h.t.db).plans.operations(again.id);
     const row = rows.find((r) => r.kind === 'moveSeries' && r.status === 'applied')!;
@@ -188,23 +193,15 @@ describe.each<[Provider, string, string]>([
   ['google', 'alex.tlm@sandbox.test', '/calendar/v3/'],
   ['microsoft', 'alex.tlm@contoso.sandbox.test', '/v1.0/'],
 ])('a series move on %s that fails halfway is finished by the retry', (provider, email, api) => {
-  let p: PipelineHarness;
-
-  beforeAll(async () => {
-    p = await startPipeline(provider, email);
-    await p.h.advance(14 * DAY);
-  }, 240_000);
-  afterAll(async () => {
-    await p?.h.sandbox.control('DELETE', '/faults').catch(() => undefined);
-    await p?.close();
+  const p = usePipeline(provider, email, {
+    ready: (pipeline) => pipeline.h.advance(14 * DAY),
+    beforeClose: (pipeline) => pipeline.h.sandbox.control('DELETE', '/faults').catch(() => undefined),
+    timeoutMs: 240_000,
   });
 
   it('after the continuing series was created and the old one not yet ended, the retry ends it once, creates nothing twice, sends only the previewed emails, and undo still restores the calendar', async () => {
     const original = await p.calendar();
-    expect(await planUser(p.userId, p.deps)).toMatchObject({ outcome: 'stored' });
-    const plan = (
-      await p.h.t.app.inject({ method: 'GET', url: '/api/v1/plan', headers: { cookie: p.cookie } })
-    ).json<{ id: string; operations: Op[] }>();
+    const plan = await preview(p);
     const moves = plan.operations.filter((o): o is SeriesOp => o.kind === 'moveSeries');
     expect(moves.length).toBeGreaterThan(0);
     // The first series move's second write (ending the old series) fails once: the job is retried.
@@ -216,22 +213,8 @@ describe.each<[Provider, string, string]>([
       count: 1,
     });
     const logBefore = (await p.requests()).length;
-    const res = await p.h.t.app.inject({
-      method: 'POST',
-      url: `/api/v1/plans/${plan.id}/apply`,
-      headers: p.writes,
-      payload: { confirm: true },
-    });
-    expect(res.statusCode, res.body).toBe(202);
-    const state = await waitUntil(
-      async () => {
-        const run = await repositories(p.h.t.db).plans.byId(plan.id);
-        return run && ['applied', 'partially_applied', 'stopped', 'failed'].includes(run.state)
-          ? run.state
-          : undefined;
-      },
-      { timeoutMs: 120_000, what: 'the run to finish after its retry' },
-    );
+    await applyPlan(p, plan.id);
+    const state = await ended(p, plan.id, 120_000, 'the run to finish after its retry');
     expect(state).toBe('applied');
     const log = await p.requests(logBefore);
     expect(log.filter((e) => (e as { status?: number }).status === 503).length).toBe(1);
@@ -252,42 +235,23 @@ describe.each<[Provider, string, string]>([
       recipients(plan.operations.flatMap((o) => o.emails.map((to) => ({ to })))),
     );
 
-    const undo = await p.h.t.app.inject({
-      method: 'POST',
-      url: `/api/v1/runs/${plan.id}/undo`,
-      headers: p.writes,
-    });
-    expect(undo.statusCode, undo.body).toBe(202);
+    await undoRun(p, plan.id);
     expect((await p.finished('undo')).state).toBe('applied');
     expect(shape(await p.calendar())).toEqual(shape(original));
   }, 240_000);
 });
 
 describe('undoing a series move once the continuing series has met (google)', () => {
-  let p: PipelineHarness;
-
-  beforeAll(async () => {
-    p = await startPipeline('google', 'alex.tlm@sandbox.test');
-    await p.h.advance(14 * DAY);
-  }, 240_000);
-  afterAll(async () => {
-    await p?.close();
+  const p = usePipeline('google', 'alex.tlm@sandbox.test', {
+    ready: (pipeline) => pipeline.h.advance(14 * DAY),
+    timeoutMs: 240_000,
   });
 
   it('leaves the split in place with the reason, so the meetings held at the new time stay in the calendar', async () => {
-    expect(await planUser(p.userId, p.deps)).toMatchObject({ outcome: 'stored' });
-    const plan = (
-      await p.h.t.app.inject({ method: 'GET', url: '/api/v1/plan', headers: { cookie: p.cookie } })
-    ).json<{ id: string; operations: Op[] }>();
+    const plan = await preview(p);
     const moves = plan.operations.filter((o): o is SeriesOp => o.kind === 'moveSeries');
     expect(moves.length).toBeGreaterThan(0);
-    const res = await p.h.t.app.inject({
-      method: 'POST',
-      url: `/api/v1/plans/${plan.id}/apply`,
-      headers: p.writes,
-      payload: { confirm: true },
-    });
-    expect(res.statusCode, res.body).toBe(202);
+    await applyPlan(p, plan.id);
     expect((await p.finished('plan')).state).toBe('applied');
     // A week and a bit later every continuing series has met at its new time.
     const last = Math.max(...moves.map((o) => Date.parse(o.desired.after.end)));
@@ -299,12 +263,7 @@ describe('undoing a series move once the continuing series has met (google)', ()
     );
     expect(held.length).toBe(moves.length);
 
-    const undo = await p.h.t.app.inject({
-      method: 'POST',
-      url: `/api/v1/runs/${plan.id}/undo`,
-      headers: p.writes,
-    });
-    expect(undo.statusCode, undo.body).toBe(202);
+    await undoRun(p, plan.id);
     const run = await p.finished('undo');
     const ops = (
       await p.h.t.app.inject({ method: 'GET', url: `/api/v1/runs/${run.id}`, headers: { cookie: p.cookie } })
