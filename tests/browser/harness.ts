@@ -19,6 +19,7 @@ import {
   startSandbox,
   type RunningSandbox,
   type SpawnedProcess,
+  waitUntil,
 } from '@frontload/testing';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
@@ -177,6 +178,38 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
 export async function consent(page: Page, email: string, allowLabel: RegExp): Promise<void> {
   await page.getByLabel(new RegExp(email.replace(/[.]/g, '\\.'))).check();
   await page.getByRole('button', { name: allowLabel }).click();
+}
+
+/** Reloads the page and waits until the app has drawn it. */
+export async function reloadPage(page: Page): Promise<void> {
+  await page.reload();
+  await page.locator('body[data-ready="true"]').waitFor();
+}
+
+/**
+ * From the start page: follows the link `connectLink`, consents as `email` with `allowLabel`, and
+ * waits until the sync worker has filled the mirror and the week is drawn.
+ */
+export async function connectAndShowWeek(
+  stack: Stack,
+  page: Page,
+  connectLink: string,
+  email: string,
+  allowLabel: RegExp,
+): Promise<void> {
+  await page.goto(stack.url);
+  await page.getByRole('link', { name: connectLink }).click();
+  await page.waitForURL(new RegExp(`^${stack.sandbox.url}`));
+  await consent(page, email, allowLabel);
+  await page.waitForURL(`${stack.url}/`);
+  await page.locator('body[data-ready="true"]').waitFor();
+  await waitUntil(
+    async () => {
+      await reloadPage(page);
+      return (await page.locator('#week .event').count()) > 0 || undefined;
+    },
+    { timeoutMs: 45_000, intervalMs: 1_500, what: 'the synced week to be drawn' },
+  );
 }
 
 /** Signs a new user in by giving the browser a session cookie, for journeys that are not about OAuth. */

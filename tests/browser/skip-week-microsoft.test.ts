@@ -4,17 +4,18 @@
  * applies the plan.
  */
 import type { Dialog, Page } from 'playwright-core';
-import { waitUntil } from '@frontload/testing';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consent, launchBrowser, startStack, withWorkerLogs, type Stack } from './harness.js';
+import {
+  connectAndShowWeek,
+  launchBrowser,
+  reloadPage,
+  startStack,
+  withWorkerLogs,
+  type Stack,
+} from './harness.js';
 
 const ALEX = 'alex.tlm@contoso.sandbox.test';
-
-async function reloadPage(page: Page): Promise<void> {
-  await page.reload();
-  await page.locator('body[data-ready="true"]').waitFor();
-}
 
 describe('browser: skip week on Microsoft 365 asks before cancellations that cannot be undone', () => {
   let stack: Stack;
@@ -38,19 +39,7 @@ describe('browser: skip week on Microsoft 365 asks before cancellations that can
       const irreversible = /cannot restore/.test(dialog.message());
       void (irreversible && !acceptIrreversible ? dialog.dismiss() : dialog.accept());
     });
-    await page.goto(stack.url);
-    await page.getByRole('link', { name: 'Connect Microsoft 365' }).click();
-    await page.waitForURL(new RegExp(`^${stack.sandbox.url}`));
-    await consent(page, ALEX, /^Accept$/);
-    await page.waitForURL(`${stack.url}/`);
-    await page.locator('body[data-ready="true"]').waitFor();
-    await waitUntil(
-      async () => {
-        await reloadPage(page);
-        return (await page.locator('#week .event').count()) > 0 || undefined;
-      },
-      { timeoutMs: 45_000, intervalMs: 1_500, what: 'the synced week to be drawn' },
-    );
+    await connectAndShowWeek(stack, page, 'Connect Microsoft 365', ALEX, /^Accept$/);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -4,12 +4,12 @@
  * the People section, and the next preview keeps that person's 1:1 while still skipping the others.
  */
 import type { Page } from 'playwright-core';
-import { waitUntil } from '@frontload/testing';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  consent,
+  connectAndShowWeek,
   launchBrowser,
+  reloadPage,
   screenshot,
   seriousA11yViolations,
   startStack,
@@ -19,11 +19,6 @@ import {
 
 const ALEX = 'alex.tlm@sandbox.test';
 const PRIYA = 'priya.natarajan@sandbox.test';
-
-async function reloadPage(page: Page): Promise<void> {
-  await page.reload();
-  await page.locator('body[data-ready="true"]').waitFor();
-}
 
 describe('browser: skip week and protected people', () => {
   let stack: Stack;
@@ -52,20 +47,7 @@ describe('browser: skip week and protected people', () => {
     stack = await startStack({ seedDemo: true, workers: ['sync', 'planner'] });
     browser = await launchBrowser();
     page = await browser.context.newPage();
-    await page.goto(stack.url);
-    await page.getByRole('link', { name: 'Connect Google Calendar' }).click();
-    await page.waitForURL(new RegExp(`^${stack.sandbox.url}`));
-    await consent(page, ALEX, /^Allow$/);
-    await page.waitForURL(`${stack.url}/`);
-    await page.locator('body[data-ready="true"]').waitFor();
-    // The sync worker fills the mirror in the background; wait until the week is drawn.
-    await waitUntil(
-      async () => {
-        await reloadPage(page);
-        return (await page.locator('#week .event').count()) > 0 || undefined;
-      },
-      { timeoutMs: 45_000, intervalMs: 1_500, what: 'the synced week to be drawn' },
-    );
+    await connectAndShowWeek(stack, page, 'Connect Google Calendar', ALEX, /^Allow$/);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
