@@ -73,6 +73,8 @@ describe('applying a plan after the user changed one of its 1:1s', () => {
   it('a plan asked for while one of the user’s runs is being applied waits for the run, and gets the run applied if its job was lost', async () => {
     const { h, deps, userId } = p;
     const plans = repositories(h.t.db).plans;
+    // The resync the previous run asked for lands first (until then a plan waits for that listing).
+    await h.idle(60_000);
     await planUser(userId, deps);
     const preview = (await plans.currentPreview(userId))!;
     // As if the planner died between marking the run applying and enqueuing its apply job.

@@ -32,6 +32,8 @@ export type PlanOutcome =
 const ACTIVE_RUN_MS = 10 * 60_000;
 /** How long a plan waits before looking again. */
 const RUN_WAIT_MS = 2_000;
+/** How long a plan waits for a pending full listing before looking again. */
+const LISTING_WAIT_MS = 5_000;
 
 export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutcome> {
   const repos = repositories(deps.db);
@@ -47,6 +49,13 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
     // The run's job may be gone (its planner was killed before enqueuing it): asking again is harmless.
     await requeueRun(deps.producers, running);
     throw new JobDeferredError(`run ${running.id} is still being applied`, RUN_WAIT_MS);
+  }
+  // A full listing is pending (a run moved or rejoined a series, whose occurrences come back only in
+  // one, or the first listing has not finished): the mirror does not yet show the calendar as it is,
+  // and a plan made from it would be stale. The sync that lists everything queues the plan again.
+  if (connection.full_synced_at === null) {
+    await deps.producers.enqueueSync({ connectionId: connection.id, reason: 'resync' });
+    throw new JobDeferredError(`connection ${connection.id} waits for a full listing`, LISTING_WAIT_MS);
   }
   const input = await buildPlannerInput(
     {
