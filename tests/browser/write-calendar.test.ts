@@ -6,7 +6,7 @@
 import { repositories } from '@frontload/db';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signInAs, startStack, type Stack } from './harness.js';
+import { launchBrowser, seriousA11yViolations, signInAs, startStack, type Stack } from './harness.js';
 
 const EMAIL = 'two-calendars@example.com';
 
@@ -49,8 +49,10 @@ describe('browser: the calendar Frontload writes to', () => {
   it('shows the first connected calendar as the one written to, and moves the writes to the one the user picks', async () => {
     await expect.poll(() => row('google').textContent()).toContain('Frontload writes here');
     expect(await row('microsoft').textContent()).toContain('Its busy time counts; nothing is written to it.');
+    // The button's accessible name starts with its visible text (axe: label-content-name-mismatch).
+    expect(await seriousA11yViolations(page)).toEqual([]);
 
-    await row('microsoft').getByRole('button', { name: 'Have Frontload write to home@example.com' }).click();
+    await row('microsoft').getByRole('button', { name: 'Write here instead: home@example.com' }).click();
     await expect.poll(() => row('microsoft').textContent()).toContain('Frontload writes here');
     expect(await row('google').textContent()).toContain('Its busy time counts; nothing is written to it.');
     const planning = await repositories(stack.t.db).connections.forPlanning(userId);

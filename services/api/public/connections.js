@@ -55,7 +55,7 @@ function writeTarget(connection, refresh) {
   if (connection.writesHere) return h('span', { className: 'badge writes-here' }, 'Frontload writes here');
   if (connection.status === 'disconnected') return null;
   const button = h('button', { type: 'button', className: 'secondary' }, 'Write here instead');
-  button.setAttribute('aria-label', `Have Frontload write to ${connection.accountEmail}`);
+  button.setAttribute('aria-label', `Write here instead: ${connection.accountEmail}`);
   button.addEventListener(
     'click',
     busy(button, () => writeHere(connection, refresh)),
