@@ -21,6 +21,8 @@ import {
   type SpawnedProcess,
   waitUntil,
 } from '@frontload/testing';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -127,6 +129,46 @@ export async function startStack(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Waits until the workers have nothing left to do for this stack: no sync or plan job waiting,
+ * running or delayed (the schedules' own future jobs aside), and the newest plan unchanged across
+ * two looks. A journey that reads a preview and then acts on it calls this first, so a replan
+ * still on its way (after a save, a push, "Plan now") cannot supersede the plan it acts on.
+ */
+export async function settle(stack: Stack, timeoutMs = 60_000): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  const queues = ['sync', 'plan'].map((name) => new Queue(name, { connection: redis, prefix: stack.t.prefix }));
+  const busy = async () => {
+    for (const queue of queues) {
+      const jobs = await queue.getJobs(['waiting', 'active', 'prioritized', 'delayed']);
+      if (jobs.some((job) => !job.repeatJobKey && !job.id?.startsWith('repeat:'))) return true;
+    }
+    return false;
+  };
+  const newestPlan = async () =>
+    (
+      await stack.t.db.query<{ id: string }>(
+        `select id from plans where kind = 'plan' order by created_at desc, id desc limit 1`,
+      )
+    ).rows[0]?.id ?? null;
+  try {
+    let last: string | null | undefined;
+    await waitUntil(
+      async () => {
+        if (await busy()) return (last = undefined), false;
+        const newest = await newestPlan();
+        const steady = last !== undefined && newest === last;
+        last = newest;
+        return steady;
+      },
+      { timeoutMs, intervalMs: 1_500, what: 'the sync and plan queues to settle' },
+    );
+  } finally {
+    await Promise.all(queues.map((queue) => queue.close()));
+    redis.disconnect();
+  }
 }
 
 /** Runs a check; when it fails, the workers' recent output is added to the error to show why. */

@@ -10,6 +10,7 @@ import {
   connectAndShowWeek,
   launchBrowser,
   reloadPage,
+  settle,
   startStack,
   withWorkerLogs,
   type Stack,
@@ -64,6 +65,10 @@ describe('browser: skip week on Microsoft 365 asks before cancellations that can
         )
         .toBeGreaterThan(0),
     );
+    // The save and "Plan now" each asked for a plan; the next test acts on the newest, so wait for it.
+    await settle(stack);
+    await reloadPage(page);
+    expect(await cancellations().count()).toBeGreaterThan(0);
     for (const text of await cancellations().allTextContents())
       expect(text).toMatch(/Cannot be undone: .*cannot restore a cancelled occurrence/);
     expect(await page.locator('.irreversible-warning').textContent()).toMatch(
