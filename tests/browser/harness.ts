@@ -139,7 +139,9 @@ export async function startStack(
  */
 export async function settle(stack: Stack, timeoutMs = 60_000): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-  const queues = ['sync', 'plan'].map((name) => new Queue(name, { connection: redis, prefix: stack.t.prefix }));
+  const queues = ['sync', 'plan'].map(
+    (name) => new Queue(name, { connection: redis, prefix: stack.t.prefix }),
+  );
   const busy = async () => {
     for (const queue of queues) {
       const jobs = await queue.getJobs(['waiting', 'active', 'prioritized', 'delayed']);
@@ -157,7 +159,7 @@ export async function settle(stack: Stack, timeoutMs = 60_000): Promise<void> {
     let last: string | null | undefined;
     await waitUntil(
       async () => {
-        if (await busy()) return (last = undefined), false;
+        if (await busy()) return ((last = undefined), false);
         const newest = await newestPlan();
         const steady = last !== undefined && newest === last;
         last = newest;
