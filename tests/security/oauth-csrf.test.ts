@@ -63,7 +63,8 @@ describe('OAuth flows are bound to the browser that started them (two Chromium p
     await consent(victimPage, VICTIM, /^Allow$/);
     const response = await answer;
     expect(response.status()).toBe(403);
-    expect(await response.json()).toMatchObject({ code: 'FL_OAUTH_BROWSER_MISMATCH' });
+    // A navigation gets the error page in plain words; it names the same code.
+    expect(await response.text()).toContain('error FL_OAUTH_BROWSER_MISMATCH (HTTP 403)');
 
     expect(await connectionsOf(VICTIM)).toEqual([]);
     const attackerConnections = await stack.t.db.query('select id from connections where user_id = $1', [
@@ -100,7 +101,7 @@ describe('OAuth flows are bound to the browser that started them (two Chromium p
     const victimPage = await victimBrowser.context.newPage();
     const response = await victimPage.goto(stolenCallback!);
     expect(response?.status()).toBe(403);
-    expect(await response?.json()).toMatchObject({ code: 'FL_OAUTH_BROWSER_MISMATCH' });
+    expect(await response?.text()).toContain('error FL_OAUTH_BROWSER_MISMATCH (HTTP 403)');
     expect(await sessionCookie(victimBrowser.context)).toBeUndefined();
     // Not signed in as the attacker: the page offers sign-in, it shows no account.
     const me = await victimPage.request.get(`${stack.url}/api/v1/me`);

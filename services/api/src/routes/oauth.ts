@@ -9,7 +9,8 @@
  * browser does not hold (someone else's consent link cannot sign a victim in, nor attach a victim's
  * calendar to someone else's account). A connect flow, started while signed in, must also come back
  * to the same signed-in user. Users are found by the provider account's (issuer, subject), never by
- * an email claim.
+ * an email claim. A refusal reached by a browser navigation is shown as a page in plain words
+ * (oauth-error-page.ts); API clients get the coded JSON body as from every other route.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { repositories, type Database, type Repositories } from '@frontload/db';
@@ -20,6 +21,7 @@ import type { FastifyError, FastifyReply } from 'fastify';
 import { generateCodeVerifier, generateState } from 'arctic';
 import Type from 'typebox';
 import { Errors } from '../errors.js';
+import { oauthErrorHandler } from './oauth-error-page.js';
 
 const STATE_TTL_MS = 10 * 60_000;
 /** The cookie that binds a flow to its browser (`__Host-` prefixed over https). */
@@ -131,6 +133,9 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (
     secure: options.secureCookies,
   } as const;
   const clearNonce = (reply: FastifyReply) => reply.clearCookie(nonceCookie, cookieOptions);
+
+  // A browser navigation that fails (Deny, a used or expired link, a provider error) ends on a page.
+  app.setErrorHandler(oauthErrorHandler(providers));
 
   app.get(
     '/auth/:provider/start',
