@@ -1,7 +1,8 @@
 /**
  * Journey 5 in a real browser: a preference the server refuses is shown next to its field, with
- * the field marked invalid, and nothing is saved; a valid change then saves. Also the skip-week
- * email preview follows the message as it is typed.
+ * the field marked invalid, and nothing is saved; a valid change then saves. Also the preview of
+ * what a skip-week cancellation sends follows the message as it is typed: the message word for word,
+ * as the planner puts it into each cancellation, with no subject or signature Frontload never sends.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,11 +70,21 @@ describe('browser: preferences form', () => {
     expect(await storedRows()).toEqual([]);
   });
 
-  it('previews the skip-week email as the message is typed, then saves a valid form', async () => {
+  it('previews the skip-week note as the message is typed, word for word with no invented subject or signature, then saves a valid form', async () => {
     await page.locator('#pref-workingHours-end').fill('17:00');
-    const message = 'No 1:1 this week — take the time back. Ping me if anything is urgent.';
+    const message = 'No 1:1 this week — take the time back.\nPing me if anything is urgent.';
     await page.getByLabel('Cancellation message').fill(message);
-    expect(await page.locator('#skip-email-preview').textContent()).toContain(message);
+    const preview = page.locator('#skip-email-preview');
+    // The note is the message exactly; the provider's notice carries it and Frontload adds nothing.
+    expect(await page.locator('#skip-email-note').textContent()).toBe(message);
+    expect(await preview.textContent()).toContain(
+      'Frontload adds this note to it, word for word, and nothing else',
+    );
+    expect(await preview.textContent()).not.toMatch(/Subject:|via Frontload|prefs@example\.com/);
+    await page.getByLabel('Cancellation message').fill('');
+    expect(await page.locator('#skip-email-note').count()).toBe(0);
+    expect(await preview.textContent()).toContain('No note yet');
+    await page.getByLabel('Cancellation message').fill(message);
     await page.getByRole('button', { name: 'Save preferences' }).click();
     await expect.poll(() => page.locator('#status').textContent()).toBe('Preferences saved.');
     const rows = await storedRows();

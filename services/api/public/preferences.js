@@ -1,7 +1,7 @@
 /**
  * Every field of PreferencesSchema as a form. The server is the only validator (the form is
  * `novalidate`): a refused save shows each error next to its field, links them with
- * aria-describedby, and saves nothing. The skip-week message has a live preview of the email.
+ * aria-describedby, and saves nothing. The skip-week message has a live preview of what is sent.
  */
 import { api, ApiError } from './api.js';
 import { announce, h, replace } from './dom.js';
@@ -236,11 +236,23 @@ function showErrors(form, details, message) {
   form.querySelector('[aria-invalid="true"]')?.focus();
 }
 
-function emailPreview(ctx, message) {
+/**
+ * What a skip-week cancellation really sends: Frontload cancels the occurrence through the calendar
+ * provider, which mails its own cancellation notice (subject and layout its own, naming the 1:1);
+ * the message goes with it word for word, as the occurrence's description on Google and as
+ * the cancellation's comment on Microsoft 365 (shared/providers google-writes.ts, graph-writes.ts).
+ * Frontload adds no subject, greeting or signature, so the preview shows none.
+ */
+function emailPreview(message) {
   return [
-    h('p', {}, h('strong', {}, 'Subject: '), 'Canceled: 1:1 (skip week)'),
-    h('p', { className: 'pre' }, message || '(empty message)'),
-    h('p', { className: 'muted' }, `— ${ctx.me.name || ctx.me.email}, via Frontload`),
+    h(
+      'p',
+      {},
+      'Each person whose 1:1 is skipped gets the cancellation notice of your calendar (Google Calendar or Microsoft 365), with a subject of its own naming the 1:1. Frontload adds this note to it, word for word, and nothing else:',
+    ),
+    message
+      ? h('blockquote', { className: 'pre', id: 'skip-email-note' }, message)
+      : h('p', { className: 'muted' }, 'No note yet: write one above (a note is required to save).'),
   ];
 }
 
@@ -265,7 +277,7 @@ export async function renderPreferences(root, ctx) {
   const preview = h(
     'div',
     { className: 'email-preview', id: 'skip-email-preview', 'aria-live': 'polite' },
-    emailPreview(ctx, prefs.skipWeeks.message),
+    emailPreview(prefs.skipWeeks.message),
   );
   const form = h(
     'form',
@@ -282,7 +294,7 @@ export async function renderPreferences(root, ctx) {
     h(
       'section',
       { 'aria-labelledby': 'skip-preview-title', className: 'preview-box' },
-      h('h3', { id: 'skip-preview-title' }, 'Skip-week email preview'),
+      h('h3', { id: 'skip-preview-title' }, 'What a skip-week cancellation sends'),
       preview,
     ),
     h('p', { className: 'form-summary error', role: 'alert' }),
@@ -290,7 +302,7 @@ export async function renderPreferences(root, ctx) {
   );
   form
     .querySelector(`#${idOf('skipWeeks.message')}`)
-    .addEventListener('input', (e) => replace(preview, emailPreview(ctx, e.target.value)));
+    .addEventListener('input', (e) => replace(preview, emailPreview(e.target.value)));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const button = form.querySelector('button[type=submit]');
