@@ -3,7 +3,8 @@
  * Between the plan and its run, the user marks one report protected (whose 1:1 the skip week cancels)
  * and another fixed (whose series the plan moves), a third report's calendar fills up at the new time
  * of their 1:1, and a meeting lands on the slot of a planned focus block; in a second calendar, the
- * clock runs on until a planned move falls inside the freeze window. Each such operation is skipped
+ * clock runs on until a planned move falls inside the freeze window; in a third, the user accepts a
+ * meeting (with someone else) at a planned 1:1's new time. Each such operation is skipped
  * with its reason and writes nothing; the rest of the run applies; the counterparts' availability is
  * read with one free/busy request for the whole run. The freeze window is checked on Microsoft too.
  */
@@ -273,5 +274,59 @@ describe.each<[Provider, string]>([
       .flatMap((e) => e.emailsSent ?? [])
       .map((m) => m.to.toLowerCase());
     for (const op of early) expect(mailed).not.toContain(desiredOf(op).counterpart!.toLowerCase());
+  }, 180_000);
+});
+
+/** A busy meeting with a customer on `slot` that the user organizes, in Graph's shape. */
+const graphMeetingOn = (slot: Slot, title: string) => ({
+  subject: title,
+  start: { dateTime: new Date(slot.start).toISOString().slice(0, 19), timeZone: 'UTC' },
+  end: { dateTime: new Date(slot.end).toISOString().slice(0, 19), timeZone: 'UTC' },
+  attendees: [{ emailAddress: { address: 'dana@customer.sandbox.test' }, type: 'required' }],
+});
+
+describe.each<[Provider, string]>([
+  ['google', EMAIL],
+  ['microsoft', 'alex.tlm@contoso.sandbox.test'],
+])('apply-time guard on %s: the user took the new time of a planned 1:1 move', (provider, email) => {
+  let p: PipelineHarness;
+
+  beforeAll(async () => {
+    p = await startPipeline(provider, email);
+  }, 180_000);
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('does not move the 1:1 onto a meeting the user accepted after the plan: the move is skipped with its reason, the 1:1 stays and nobody is emailed about it', async () => {
+    const plan = await currentPlan(p);
+    const move = plan.operations.find((o) => o.kind === 'moveSeries' || o.kind === 'moveOccurrence')!;
+    expect(move, 'the plan moves a 1:1').toBeDefined();
+    const { before, after, counterpart } = desiredOf(move);
+    // Someone outside the 1:1 books the user at its new time: the counterpart's free/busy stays free.
+    const meeting =
+      provider === 'google'
+        ? meetingOn(after!, email, 'Customer escalation')
+        : graphMeetingOn(after!, 'Customer escalation');
+    await startRun(p, plan.id);
+    await p.h.sandbox.control('POST', `/accounts/${p.accountId}/events`, { events: [meeting] });
+    await p.calendar(); // the meeting reaches the mirror
+    const logFrom = (await p.requests()).length;
+    const run = await finishRun(p, plan.id);
+
+    expect(run.operations.find((o) => o.id === move.id)).toMatchObject({
+      status: 'skipped',
+      error: expect.stringContaining('"Customer escalation" is there now'),
+    });
+    const calendar = await p.calendar();
+    const oneOnOne = (e: CalendarEvent) =>
+      e.attendees.some((a) => a.email.toLowerCase() === counterpart!.toLowerCase());
+    const at = (slot: Slot) => (e: CalendarEvent) => Date.parse(e.start) === Date.parse(slot.start);
+    expect(calendar.filter(oneOnOne).some(at(before!)), 'the 1:1 is where it was').toBe(true);
+    expect(calendar.filter(oneOnOne).some(at(after!)), 'the 1:1 is not on the meeting').toBe(false);
+    const mailed = (await p.requests(logFrom))
+      .flatMap((e) => e.emailsSent ?? [])
+      .map((m) => m.to.toLowerCase());
+    expect(mailed).not.toContain(counterpart!.toLowerCase());
   }, 180_000);
 });

@@ -111,4 +111,13 @@ describe('apply-time guard', () => {
       slotRefusal(op, [meeting('gone', slot(30.5), { status: 'cancelled' })], new Set()),
     ).toBeUndefined();
   });
+  it("refuses a 1:1's move onto a meeting the user now holds, but not because of the 1:1 itself", () => {
+    const op = move(slot(48), slot(72, 60)) as Extract<LedgerOperation, { kind: 'moveOccurrence' }>;
+    expect(slotRefusal(op, [meeting('escalation', slot(72.5, 30))], new Set())).toContain(
+      'the new time is no longer free in your calendar: "escalation" is there now',
+    );
+    // Moved by half an hour, the 1:1 overlaps its own new time where it is now.
+    const itself = meeting('e1', slot(71.5, 60));
+    expect(slotRefusal(op, [itself], new Set())).toBeUndefined();
+  });
 });

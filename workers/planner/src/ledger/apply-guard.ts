@@ -3,8 +3,9 @@
  * written the facts it was planned on are checked again as they are now: the clock (nothing in the
  * past, no 1:1 touched inside the freeze window, by the planner's own rule), the people settings
  * (a protected person's 1:1 is not cancelled, a fixed person's is not moved), the counterpart's
- * free/busy at a 1:1's new time (read once per run, in one call), and, for a focus block, that its
- * slot is still free in the mirror. A refusal skips that operation with its reason; the run goes on.
+ * free/busy at a 1:1's new time (read once per run, in one call), and, for a focus block or a 1:1's
+ * new time, that the slot is still free in the user's calendar (the mirror). A refusal skips that
+ * operation with its reason; the run goes on.
  */
 import { repositories, type Database } from '@frontload/db';
 import { type CalendarEvent, type CounterpartAvailability } from '@frontload/domain';
@@ -55,25 +56,35 @@ export function guardRefusal(op: LedgerOperation, facts: GuardFacts): string | u
 }
 
 /**
- * Why a focus block may not go into `op.after` now: an event holding the user's time is there in
- * the mirror. `vacated` are events this run moved or cancelled (their mirror rows may still show the
- * old time until the resync).
+ * Why a focus block may not go into `op.after`, or a 1:1 be moved there, now: an event holding the
+ * user's time is there in the mirror (a meeting they accepted after the plan, say). The counterpart's
+ * free/busy does not show a meeting the counterpart is not in, so a move is checked here too; the 1:1
+ * being moved does not count against its own new time. `vacated` are events this run moved or
+ * cancelled (their mirror rows may still show the old time until the resync).
  */
 export function slotRefusal(
-  op: Extract<LedgerOperation, { kind: 'createFocusBlock' | 'updateFocusBlock' }>,
+  op: Extract<
+    LedgerOperation,
+    { kind: 'createFocusBlock' | 'updateFocusBlock' | 'moveSeries' | 'moveOccurrence' }
+  >,
   events: readonly CalendarEvent[],
   vacated: ReadonlySet<string>,
 ): string | undefined {
+  const moving = new Set(isMove(op) ? [op.eventId, op.seriesId].filter((id) => id !== undefined) : []);
+  const away = (id: string | undefined) => id !== undefined && (vacated.has(id) || moving.has(id));
   const taken = events.find(
     (e) =>
       holdsUserTime(e) &&
       e.tag === undefined &&
       !e.allDay &&
-      !vacated.has(e.id) &&
-      !(e.seriesId !== undefined && vacated.has(e.seriesId)) &&
+      !away(e.id) &&
+      !away(e.seriesId) &&
       overlaps(e, op.after),
   );
-  return taken ? `the slot is no longer free: "${taken.title}" is there now` : undefined;
+  if (!taken) return undefined;
+  return isMove(op)
+    ? `the new time is no longer free in your calendar: "${taken.title}" is there now`
+    : `the slot is no longer free: "${taken.title}" is there now`;
 }
 
 /** The run's facts for {@link guardRefusal}: settings from the database, one free/busy call. */

@@ -141,6 +141,16 @@ async function refusedNow(
   if (op.kind === 'createFocusBlock' || op.kind === 'updateFocusBlock') {
     return slotRefusal(op, await eventsAround(ctx.deps.db, connectionId, op.after), ctx.vacated);
   }
+  if (op.kind === 'moveSeries' || op.kind === 'moveOccurrence') {
+    // A 1:1 the plan moves or cancels later in this run may still be at the new time: the plan frees it.
+    const freed = new Set(ctx.vacated);
+    for (const other of ctx.pending)
+      if (other.key !== op.key && ['moveSeries', 'moveOccurrence', 'cancelOccurrence'].includes(other.kind)) {
+        freed.add(other.eventId);
+        if ('seriesId' in other && other.seriesId !== undefined) freed.add(other.seriesId);
+      }
+    return slotRefusal(op, await eventsAround(ctx.deps.db, connectionId, op.after), freed);
+  }
   return undefined;
 }
 
