@@ -1,8 +1,8 @@
 /**
  * One complete Frontload stack for a chaos run, every part a real process or server: the provider
  * sandbox (frozen clock), Postgres (a throwaway database), a private Redis with an append-only file
- * (so it can be restarted as production's would be), the API (services/api/src/main.ts) and the
- * sync, planner and notifier workers (__fixtures__/worker.ts, on the simulated clock). The stack's
+ * (so it can be restarted as production's would be), the API (__fixtures__/api.ts: production's
+ * process, its OAuth on the simulated clock) and the sync, planner and notifier workers (__fixtures__/worker.ts, on the simulated clock). The stack's
  * handles are the faults' actuators: SIGKILL a worker, restart Redis, drop Postgres connections.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,7 +22,7 @@ import {
   type RunningSandbox,
   type TestDatabase,
 } from '@frontload/testing';
-import { REPO_ROOT, spawnBundled, type SpawnedProcess } from '@frontload/testing/spawn';
+import { spawnBundled, type SpawnedProcess } from '@frontload/testing/spawn';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -31,7 +31,7 @@ import { writeClock } from './sim-clock.js';
 export const WORKER_KINDS = ['sync', 'planner', 'notifier'] as const;
 export type WorkerKind = (typeof WORKER_KINDS)[number];
 const fixture = fileURLToPath(new URL('./__fixtures__/worker.ts', import.meta.url));
-const apiEntry = join(REPO_ROOT, 'services/api/src/main.ts');
+const apiEntry = fileURLToPath(new URL('./__fixtures__/api.ts', import.meta.url));
 /** Where the sandbox sends the browser back after consent (the API's PUBLIC_URL). */
 export const PUBLIC_URL = 'http://localhost:3000';
 const QUEUE_NAMES = Object.values(QUEUES);
@@ -129,6 +129,7 @@ async function build(
   };
   // One-file builds: a seed starts a dozen processes, and under tsx each start cost ~2.4 s of CPU.
   const api = await spawnBundled(apiEntry, {
+    args: [clockPath],
     env: { ...baseEnv, HOST: '127.0.0.1', PORT: String(apiPort) },
   });
   const workers = new Map<WorkerKind, SpawnedProcess>();

@@ -67,7 +67,8 @@ export function sandboxPlannerDeps(h: SyncHarness): PlannerDeps {
           producers: h.deps.producers,
           now: h.deps.now,
           vault: createTokenVault(DEVELOPMENT_SEALING_KEY),
-          oauth: createOAuth(sandboxOAuthSettings(h.sandbox.url)),
+          // On the harness's clock, as the sandbox issues id_tokens on it.
+          oauth: createOAuth(sandboxOAuthSettings(h.sandbox.url), () => h.deps.now().getTime()),
           apiBaseUrls: { google: h.sandbox.url, microsoft: h.sandbox.url },
         },
         connection,

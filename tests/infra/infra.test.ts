@@ -259,20 +259,33 @@ describe('compose, as rendered, from a browser on the host', () => {
   });
 
   it('has the API send the browser to a Microsoft sign-in page the host resolves', async () => {
+    // The API reads the sign-in page from the sandbox's discovery document (Google's is checked in
+    // the test above: the API uses its authorization_endpoint as it is). Here the test, on the host,
+    // stands in for the API container and reaches the sandbox on its local port; Microsoft's issuer
+    // is Entra's name, wherever its documents are fetched from.
     const env = envOf('api');
-    const oauth = createOAuth({
-      publicUrl: env.PUBLIC_URL!,
-      google: { clientId: 'c', clientSecret: 's', oauthBaseUrl: env.GOOGLE_OAUTH_BASE_URL! },
-      microsoft: {
-        clientId: 'c',
-        clientSecret: 's',
-        tenant: env.MICROSOFT_TENANT ?? 'common',
-        loginBaseUrl: env.MICROSOFT_LOGIN_BASE_URL!,
-        browserLoginBaseUrl: env.MICROSOFT_LOGIN_BROWSER_URL,
-      },
+    const sandboxEnv = envOf('sandbox');
+    const sandbox = await startSandbox({
+      publicUrl: sandboxEnv.SANDBOX_PUBLIC_URL!,
+      ...(sandboxEnv.SANDBOX_BROWSER_URL ? { browserUrl: sandboxEnv.SANDBOX_BROWSER_URL } : {}),
     });
-    const signIn = await oauth.authorizationUrl('microsoft', 'state', 'verifier'.repeat(6));
-    expect(browserProblem(signIn.href, 'sandbox')).toBeUndefined();
-    expect(browserProblem(signIn.searchParams.get('redirect_uri')!, 'api')).toBeUndefined();
+    try {
+      const oauth = createOAuth({
+        publicUrl: env.PUBLIC_URL!,
+        google: { clientId: 'c', clientSecret: 's', oauthBaseUrl: env.GOOGLE_OAUTH_BASE_URL! },
+        microsoft: {
+          clientId: 'c',
+          clientSecret: 's',
+          tenant: env.MICROSOFT_TENANT ?? 'common',
+          loginBaseUrl: sandbox.url,
+          browserLoginBaseUrl: env.MICROSOFT_LOGIN_BROWSER_URL,
+        },
+      });
+      const signIn = await oauth.authorizationUrl('microsoft', 'state', 'verifier'.repeat(6));
+      expect(browserProblem(signIn.href, 'sandbox')).toBeUndefined();
+      expect(browserProblem(signIn.searchParams.get('redirect_uri')!, 'api')).toBeUndefined();
+    } finally {
+      await sandbox.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
-import { CodeChallengeMethod, generateCodeVerifier, OAuth2Client, OAuth2RequestError } from 'arctic';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   authorize,
@@ -158,7 +158,7 @@ describe('Microsoft identity platform v2 (authorize + token)', () => {
   });
 });
 
-describe('a standard OIDC client (arctic, as shared/providers uses it) against the sandbox', () => {
+describe('a standard OIDC client (openid-client, as shared/providers uses it) against the sandbox', () => {
   let sandbox: Sandbox;
   let accountId: string;
 
@@ -168,17 +168,26 @@ describe('a standard OIDC client (arctic, as shared/providers uses it) against t
   });
   afterAll(async () => sandbox.close());
 
-  it('signs in with discovery, PKCE and a verifiable id_token, then refreshes with rotation', async () => {
-    const discovery = (await (
-      await fetch(`${sandbox.base}/common/v2.0/.well-known/openid-configuration`)
-    ).json()) as {
-      authorization_endpoint: string;
-      token_endpoint: string;
-      jwks_uri: string;
-      issuer: string;
-    };
-    const client = new OAuth2Client(CLIENT_ID, CLIENT_SECRET, REDIRECT_URI);
-    const verifier = generateCodeVerifier();
+  /** Discovers the multi-tenant issuer as Frontload does: Entra's name, the sandbox's documents. */
+  const discover = () =>
+    oidc.discovery(
+      new URL('https://login.microsoftonline.com/common/v2.0'),
+      CLIENT_ID,
+      // The sandbox's clock starts at START_MS; the id_token's times are checked against it.
+      { client_secret: CLIENT_SECRET, [oidc.clockSkew]: Math.round((START_MS - Date.now()) / 1000) },
+      oidc.ClientSecretPost(CLIENT_SECRET),
+      {
+        [oidc.customFetch]: (url, options) =>
+          fetch(url.replace('https://login.microsoftonline.com', sandbox.base), options),
+        execute: [oidc.allowInsecureRequests],
+      },
+    );
+
+  it('signs in with discovery, PKCE and an id_token checked against its own tenant, then refreshes with rotation', async () => {
+    const config = await discover();
+    const metadata = config.serverMetadata();
+    expect(metadata.issuer).toBe('https://login.microsoftonline.com/{tenantid}/v2.0');
+    const verifier = oidc.randomPKCECodeVerifier();
     const scopes = [
       'openid',
       'email',
@@ -188,37 +197,50 @@ describe('a standard OIDC client (arctic, as shared/providers uses it) against t
       'Calendars.ReadWrite',
       'MailboxSettings.Read',
     ];
-    const url = client.createAuthorizationURLWithPKCE(
-      discovery.authorization_endpoint,
-      'state-1',
-      CodeChallengeMethod.S256,
-      verifier,
-      scopes,
-    );
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: scopes.join(' '),
+      state: 'state-1',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
     const redirect = await completeConsent(url, accountId);
     expect(redirect.searchParams.get('state')).toBe('state-1');
-    const tokens = await client.validateAuthorizationCode(
-      discovery.token_endpoint,
-      redirect.searchParams.get('code') ?? '',
-      verifier,
-    );
-    const { payload } = await jwtVerify(tokens.idToken(), createRemoteJWKSet(new URL(discovery.jwks_uri)), {
-      issuer: discovery.issuer,
+    const tokens = await oidc.authorizationCodeGrant(config, redirect, {
+      pkceCodeVerifier: verifier,
+      expectedState: 'state-1',
+      idTokenExpected: true,
+    });
+    const claims = tokens.claims()!;
+    expect(claims.iss).toBe(`https://login.microsoftonline.com/${String(claims.tid)}/v2.0`);
+    const { payload } = await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(metadata.jwks_uri!)), {
+      issuer: claims.iss,
       audience: CLIENT_ID,
       currentDate: new Date(START_MS),
     });
     expect(payload.oid).toBe(accountId);
     expect(payload.email).toBe('priya@fabrikam.example');
     expect(payload.preferred_username).toBe('priya@fabrikam.example');
-    const refreshed = await client.refreshAccessToken(discovery.token_endpoint, tokens.refreshToken(), []);
-    expect(refreshed.refreshToken()).not.toBe(tokens.refreshToken());
-    const me = (await graphClient(sandbox.base, refreshed.accessToken()).api('/me').get()) as { id: string };
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+    const me = (await graphClient(sandbox.base, refreshed.access_token).api('/me').get()) as { id: string };
     expect(me.id).toBe(accountId);
-    const stale = await client
-      .refreshAccessToken(discovery.token_endpoint, tokens.refreshToken(), [])
-      .catch((e: unknown) => e);
-    expect(stale).toBeInstanceOf(OAuth2RequestError);
-    expect((stale as OAuth2RequestError).code).toBe('invalid_grant');
+    const stale = await oidc.refreshTokenGrant(config, tokens.refresh_token!).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(oidc.ResponseBodyError);
+    expect((stale as oidc.ResponseBodyError).error).toBe('invalid_grant');
+  });
+
+  it("names a tenant's own issuer in its discovery document, and the template only for common and organizations", async () => {
+    const issuerAt = async (tenant: string) =>
+      (
+        (await (await fetch(`${sandbox.base}/${tenant}/v2.0/.well-known/openid-configuration`)).json()) as {
+          issuer: string;
+        }
+      ).issuer;
+    const tenant = '7c3f1a52-0b7e-4d8e-9f21-3a6b5c4d2e10';
+    expect(await issuerAt(tenant)).toBe(`https://login.microsoftonline.com/${tenant}/v2.0`);
+    expect(await issuerAt('common')).toBe('https://login.microsoftonline.com/{tenantid}/v2.0');
+    expect(await issuerAt('organizations')).toBe('https://login.microsoftonline.com/{tenantid}/v2.0');
   });
 
   it("gives an account of another tenant that tenant's tid and issuer, the sandbox's own tenant otherwise", async () => {
@@ -239,9 +261,9 @@ describe('a standard OIDC client (arctic, as shared/providers uses it) against t
     };
     const guestClaims = await claimsOf(guest.id);
     expect(guestClaims.tid).toBe(otherTenant);
-    expect(guestClaims.iss).toBe(`${sandbox.base}/${otherTenant}/v2.0`);
+    expect(guestClaims.iss).toBe(`https://login.microsoftonline.com/${otherTenant}/v2.0`);
     const home = await claimsOf(accountId);
     expect(home.tid).not.toBe(otherTenant);
-    expect(home.iss).toBe(`${sandbox.base}/${String(home.tid)}/v2.0`);
+    expect(home.iss).toBe(`https://login.microsoftonline.com/${String(home.tid)}/v2.0`);
   });
 });

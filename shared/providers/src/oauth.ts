@@ -1,17 +1,13 @@
 /**
- * OAuth for both providers with arctic's generic client, so the endpoints come from configuration
- * (the sandbox in development, the real hosts in production) while PKCE, state and token parsing
- * stay in the library. Google's endpoints are read from its OpenID discovery document (its token
- * endpoint lives on another host than its authorization endpoint); Microsoft's follow the
- * `/{tenant}/oauth2/v2.0/…` convention of the identity platform.
+ * OAuth and OpenID Connect for both providers with openid-client: discovery, PKCE, the id_token's
+ * checks (issuer, audience, expiry), refresh and revocation stay in the library. Google is found at
+ * its discovery URL (`oauthBaseUrl`; its token endpoint lives on another host than its authorization
+ * endpoint). Microsoft is always the identity platform's issuer,
+ * `https://login.microsoftonline.com/{tenant}/v2.0`, so a multi-tenant id_token is checked against its
+ * own tenant's issuer; its documents are fetched from `loginBaseUrl` (the sandbox in development, the
+ * real host in production).
  */
-import {
-  CodeChallengeMethod,
-  OAuth2Client,
-  OAuth2RequestError,
-  decodeIdToken,
-  type OAuth2Tokens,
-} from 'arctic';
+import * as oidc from 'openid-client';
 import { googleError } from './google/google-errors.js';
 import { graphError } from './microsoft/graph-errors.js';
 import { ProviderError, type ProviderKind, isProviderError } from './provider-error.js';
@@ -99,67 +95,111 @@ export function identityFromClaims(
   return issuer && subject ? { issuer, subject, email, emailVerified: false, name } : undefined;
 }
 
-interface Endpoints {
-  authorization: string;
-  token: string;
-  revocation?: string;
-}
+/** The identity platform's issuer host, as its id_tokens and discovery documents name it. */
+export const MICROSOFT_LOGIN_HOST = 'https://login.microsoftonline.com';
 
 const trim = (url: string) => url.replace(/\/+$/, '');
 
+/** A random `state` and PKCE code verifier for one authorization request. */
+export function newAuthorizationSecrets(): { state: string; codeVerifier: string } {
+  return { state: oidc.randomState(), codeVerifier: oidc.randomPKCECodeVerifier() };
+}
+
 export function createOAuth(settings: OAuthSettings, now: () => number = Date.now) {
   const redirect = (p: ProviderKind) => `${trim(settings.publicUrl)}/auth/${p}/callback`;
-  const clients: Record<ProviderKind, OAuth2Client> = {
-    google: new OAuth2Client(settings.google.clientId, settings.google.clientSecret, redirect('google')),
-    microsoft: new OAuth2Client(
-      settings.microsoft.clientId,
-      settings.microsoft.clientSecret,
-      redirect('microsoft'),
-    ),
-  };
-  let googleEndpoints: Promise<Endpoints> | undefined;
+  const microsoftBase = trim(settings.microsoft.loginBaseUrl);
 
-  async function discoverGoogle(): Promise<Endpoints> {
-    const url = `${trim(settings.google.oauthBaseUrl)}/.well-known/openid-configuration`;
-    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    if (!response.ok)
-      throw new ProviderError('transient', 'google', `OpenID discovery failed: HTTP ${response.status}`);
-    const doc = (await response.json()) as {
-      authorization_endpoint: string;
-      token_endpoint: string;
-      revocation_endpoint?: string;
+  /** Where each provider's issuer is discovered. */
+  const servers: Record<ProviderKind, URL> = {
+    google: new URL(trim(settings.google.oauthBaseUrl)),
+    microsoft: new URL(`${MICROSOFT_LOGIN_HOST}/${settings.microsoft.tenant}/v2.0`),
+  };
+  /** Plain http only where the configuration points at one (the sandbox); production is https. */
+  const insecure: Record<ProviderKind, boolean> = {
+    google: servers.google.protocol === 'http:',
+    microsoft: microsoftBase.startsWith('http:'),
+  };
+
+  /** Requests to Microsoft's login host go to `loginBaseUrl` (the same host in production). */
+  const fetchFor =
+    (provider: ProviderKind): oidc.CustomFetch =>
+    (url, options) => {
+      const target =
+        provider === 'microsoft' && url.startsWith(MICROSOFT_LOGIN_HOST)
+          ? `${microsoftBase}${url.slice(MICROSOFT_LOGIN_HOST.length)}`
+          : url;
+      return fetch(target, { ...options, signal: options.signal ?? AbortSignal.timeout(10_000) });
     };
-    return {
-      authorization: doc.authorization_endpoint,
-      token: doc.token_endpoint,
-      ...(doc.revocation_endpoint ? { revocation: doc.revocation_endpoint } : {}),
-    };
+
+  /** Each provider's discovery document, fetched once (again after a failure). */
+  const documents = new Map<ProviderKind, Promise<Response>>();
+  function discoveryResponse(provider: ProviderKind, url: string, options: oidc.CustomFetchOptions) {
+    let pending = documents.get(provider);
+    if (!pending) {
+      pending = fetchFor(provider)(url, options).then(async (response) => {
+        if (!response.ok) throw new Error(`OpenID discovery failed: HTTP ${response.status}`);
+        return response;
+      });
+      pending.catch(() => documents.delete(provider));
+      documents.set(provider, pending);
+    }
+    return pending.then((response) => response.clone());
   }
 
-  function endpoints(provider: ProviderKind): Promise<Endpoints> {
-    if (provider === 'google') {
-      googleEndpoints ??= discoverGoogle().catch((error: unknown) => {
-        googleEndpoints = undefined; // retry discovery next time
-        throw error;
-      });
-      return googleEndpoints;
+  /**
+   * The provider's configuration, its clock set to `now` (a test's clock may run ahead of the wall
+   * clock, as the sandbox's does; in production the two are the same).
+   */
+  async function configuration(provider: ProviderKind): Promise<oidc.Configuration> {
+    const { clientId, clientSecret } = settings[provider];
+    const fetchProvider = fetchFor(provider);
+    const metadata: Partial<oidc.ClientMetadata> = {
+      client_secret: clientSecret,
+      [oidc.clockSkew]: Math.round((now() - Date.now()) / 1000),
+    };
+    try {
+      return await oidc.discovery(
+        servers[provider],
+        clientId,
+        metadata,
+        oidc.ClientSecretPost(clientSecret),
+        {
+          [oidc.customFetch]: (url, options) =>
+            url.includes('/.well-known/openid-configuration')
+              ? discoveryResponse(provider, url, options)
+              : fetchProvider(url, options),
+          ...(insecure[provider] ? { execute: [oidc.allowInsecureRequests] } : {}),
+        },
+      );
+    } catch (error) {
+      throw new ProviderError(
+        'transient',
+        provider,
+        `OpenID discovery failed: ${(error as Error).message}`,
+        {},
+        { cause: error },
+      );
     }
-    const { loginBaseUrl, browserLoginBaseUrl, tenant } = settings.microsoft;
-    const path = `/${tenant}/oauth2/v2.0`;
-    return Promise.resolve({
-      authorization: `${trim(browserLoginBaseUrl ?? loginBaseUrl)}${path}/authorize`,
-      token: `${trim(loginBaseUrl)}${path}/token`,
-    });
   }
 
   function mapError(provider: ProviderKind, error: unknown): never {
-    if (error instanceof OAuth2RequestError) {
-      const body = { error: error.code, error_description: error.description ?? '' };
+    if (error instanceof oidc.ResponseBodyError) {
+      const body = { error: error.error, error_description: error.error_description ?? '' };
       throw provider === 'google'
-        ? googleError(400, body, null, now(), error)
-        : graphError(400, body, null, now(), error);
+        ? googleError(error.status, body, null, now(), error)
+        : graphError(error.status, body, null, now(), error);
     }
     if (isProviderError(error)) throw error;
+    // The library refused what the provider answered (an id_token for another client or issuer,
+    // expired, malformed): asking again will not change it.
+    if (error instanceof oidc.ClientError && error.code !== 'OAUTH_TIMEOUT' && error.code !== 'OAUTH_ABORT')
+      throw new ProviderError(
+        'permanent',
+        provider,
+        `OAuth response refused: ${error.message}`,
+        {},
+        { cause: error },
+      );
     throw new ProviderError(
       'transient',
       provider,
@@ -169,67 +209,68 @@ export function createOAuth(settings: OAuthSettings, now: () => number = Date.no
     );
   }
 
-  function toTokenSet(tokens: OAuth2Tokens): TokenSet {
+  function toTokenSet(tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers): TokenSet {
     return {
-      accessToken: tokens.accessToken(),
-      ...(tokens.hasRefreshToken() ? { refreshToken: tokens.refreshToken() } : {}),
-      expiresAt: now() + tokens.accessTokenExpiresInSeconds() * 1000,
-      scopes: tokens.hasScopes() ? tokens.scopes() : [],
+      accessToken: tokens.access_token,
+      ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
+      expiresAt: now() + (tokens.expiresIn() ?? 3600) * 1000,
+      scopes: tokens.scope ? tokens.scope.split(' ').filter(Boolean) : [],
     };
   }
 
   return {
     async authorizationUrl(provider: ProviderKind, state: string, codeVerifier: string): Promise<URL> {
-      const { authorization } = await endpoints(provider);
-      const url = clients[provider].createAuthorizationURLWithPKCE(
-        authorization,
+      const config = await configuration(provider);
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: redirect(provider),
+        response_type: 'code',
+        scope: OAUTH_SCOPES[provider].join(' '),
         state,
-        CodeChallengeMethod.S256,
-        codeVerifier,
-        OAUTH_SCOPES[provider],
-      );
-      if (provider === 'google') {
+        code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+        code_challenge_method: 'S256',
         // A refresh token on every consent, and earlier grants kept (PROVIDERS.md §1).
-        url.searchParams.set('access_type', 'offline');
-        url.searchParams.set('prompt', 'consent');
-        url.searchParams.set('include_granted_scopes', 'true');
-      }
+        ...(provider === 'google'
+          ? { access_type: 'offline', prompt: 'consent', include_granted_scopes: 'true' }
+          : {}),
+      });
+      const browserBase = provider === 'microsoft' ? settings.microsoft.browserLoginBaseUrl : undefined;
+      if (browserBase && url.href.startsWith(microsoftBase))
+        return new URL(`${trim(browserBase)}${url.href.slice(microsoftBase.length)}`);
       return url;
     },
 
+    /** The route has checked `state` against the browser's own; this exchanges the code. */
     async exchangeCode(
       provider: ProviderKind,
       code: string,
       codeVerifier: string,
     ): Promise<TokenSet & { identity: OAuthIdentity }> {
-      const { token } = await endpoints(provider);
-      const tokens = await clients[provider]
-        .validateAuthorizationCode(token, code, codeVerifier)
+      const config = await configuration(provider);
+      const callback = new URL(redirect(provider));
+      callback.searchParams.set('code', code);
+      const tokens = await oidc
+        .authorizationCodeGrant(config, callback, { pkceCodeVerifier: codeVerifier, idTokenExpected: true })
         .catch((e: unknown) => mapError(provider, e));
-      const claims = decodeIdToken(tokens.idToken()) as Record<string, unknown>;
-      // The id_token came straight from the token endpoint over TLS; it must still be meant for us.
-      const audience = ([] as unknown[]).concat(claims.aud);
-      if (!audience.includes(settings[provider].clientId))
-        throw new ProviderError('permanent', provider, 'id_token is meant for another client');
-      const identity = identityFromClaims(provider, claims);
+      // Issuer, audience, expiry and signature algorithm were checked by the library.
+      const identity = identityFromClaims(provider, { ...tokens.claims() });
       if (!identity) throw new ProviderError('permanent', provider, 'id_token lacks an issuer or a subject');
       return { ...toTokenSet(tokens), identity };
     },
 
     /** Microsoft rotates the refresh token on every refresh: callers must store the new one. */
     async refresh(provider: ProviderKind, refreshToken: string): Promise<TokenSet> {
-      const { token } = await endpoints(provider);
-      const tokens = await clients[provider]
-        .refreshAccessToken(token, refreshToken, [])
+      const config = await configuration(provider);
+      const tokens = await oidc
+        .refreshTokenGrant(config, refreshToken)
         .catch((e: unknown) => mapError(provider, e));
       return toTokenSet(tokens);
     },
 
     /** Google has an RFC 7009 revocation endpoint; Microsoft has none (tokens are dropped on our side). */
     async revoke(provider: ProviderKind, token: string): Promise<void> {
-      const { revocation } = await endpoints(provider);
-      if (!revocation) return;
-      await clients[provider].revokeToken(revocation, token).catch((e: unknown) => mapError(provider, e));
+      const config = await configuration(provider);
+      if (!config.serverMetadata().revocation_endpoint) return;
+      await oidc.tokenRevocation(config, token).catch((e: unknown) => mapError(provider, e));
     },
   };
 }

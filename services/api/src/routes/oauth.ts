@@ -15,10 +15,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { repositories, type Database, type Repositories } from '@frontload/db';
 import { isProviderError, type ProviderKind } from '@frontload/providers/errors';
-import type { OAuth, OAuthIdentity, TokenSet } from '@frontload/providers/oauth';
+import {
+  newAuthorizationSecrets,
+  type OAuth,
+  type OAuthIdentity,
+  type TokenSet,
+} from '@frontload/providers/oauth';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply } from 'fastify';
-import { generateCodeVerifier, generateState } from 'arctic';
 import Type from 'typebox';
 import { Errors } from '../errors.js';
 import { oauthErrorHandler } from './oauth-error-page.js';
@@ -151,8 +155,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<OAuthRouteOptions> = async (
     async (request, reply) => {
       const provider = providerOf(request.params.provider);
       const returnTo = returnPath(request.query.returnTo, options.publicUrl);
-      const state = generateState();
-      const codeVerifier = generateCodeVerifier();
+      const { state, codeVerifier } = newAuthorizationSecrets();
       const nonce = randomBytes(32).toString('base64url');
       await repos.oauthStates.create({
         stateHash: hash(state),

@@ -22,7 +22,25 @@ export interface EntraKeys {
   signIdToken(input: IdTokenInput): Promise<string>;
 }
 
-export const issuerOf = (core: SandboxCore): string => `${core.baseUrl()}/${TENANT_ID}/v2.0`;
+/**
+ * Entra's issuers are on its login host whichever host served the document: a tenant's id_tokens
+ * carry `https://login.microsoftonline.com/{tid}/v2.0`, and the multi-tenant documents (`common`,
+ * `organizations`) name the template `{tenantid}`, which a client fills from the token's `tid`.
+ * The sandbox says the same, so a client checks its id_tokens exactly as it checks Entra's.
+ */
+export const ENTRA_ISSUER_HOST = 'https://login.microsoftonline.com';
+/** The tenant Microsoft personal accounts sign in under. */
+const CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+
+export const issuerOfTenant = (tenantId: string): string => `${ENTRA_ISSUER_HOST}/${tenantId}/v2.0`;
+
+/** The issuer a tenant path's discovery document names. */
+export function issuerOfPath(tenant: string): string {
+  const lower = tenant.toLowerCase();
+  if (lower === 'common' || lower === 'organizations') return issuerOfTenant('{tenantid}');
+  if (lower === 'consumers') return issuerOfTenant(CONSUMERS_TENANT);
+  return issuerOfTenant(tenant);
+}
 
 const has = (scopes: string[], scope: string): boolean => scopes.some((s) => s.toLowerCase() === scope);
 
@@ -48,7 +66,7 @@ export async function createEntraKeys(core: SandboxCore): Promise<EntraKeys> {
       };
       return new SignJWT(claims)
         .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
-        .setIssuer(`${core.baseUrl()}/${tenantId}/v2.0`)
+        .setIssuer(issuerOfTenant(tenantId))
         .setAudience(clientId)
         .setSubject(sub)
         .setIssuedAt(iat)
@@ -72,7 +90,7 @@ export function registerOidcRoutes(app: FastifyInstance, core: SandboxCore, keys
         id_token_signing_alg_values_supported: ['RS256'],
         response_types_supported: ['code'],
         scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-        issuer: issuerOf(core),
+        issuer: issuerOfPath(request.params.tenant),
         // The sign-in page is for the browser; every other endpoint is called by servers.
         authorization_endpoint: `${core.browserUrl()}/${encodeURIComponent(request.params.tenant)}/oauth2/v2.0/authorize`,
         code_challenge_methods_supported: ['plain', 'S256'],
