@@ -8,7 +8,7 @@ import { loadConfigOrExit, type ApiEnv } from '@frontload/config';
 import { openDatabase } from '@frontload/db';
 import { createProducers, createRedisConnection } from '@frontload/jobs';
 import { loggerOptions } from '@frontload/logging';
-import { createOAuth } from '@frontload/providers/oauth';
+import { createOAuth, oauthSettingsFromEnv } from '@frontload/providers/oauth';
 import { createTokenVault } from '@frontload/security';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
@@ -27,24 +27,7 @@ export async function runApiProcess(options: ApiProcessOptions = {}): Promise<vo
   });
   const redis = createRedisConnection(env.REDIS_URL, { role: 'producer' });
   const producers = createProducers(redis, env.QUEUE_PREFIX);
-  const oauth = createOAuth(
-    {
-      publicUrl: env.PUBLIC_URL,
-      google: {
-        clientId: env.GOOGLE_CLIENT_ID,
-        clientSecret: env.GOOGLE_CLIENT_SECRET,
-        oauthBaseUrl: env.GOOGLE_OAUTH_BASE_URL,
-      },
-      microsoft: {
-        clientId: env.MICROSOFT_CLIENT_ID,
-        clientSecret: env.MICROSOFT_CLIENT_SECRET,
-        tenant: env.MICROSOFT_TENANT,
-        loginBaseUrl: env.MICROSOFT_LOGIN_BASE_URL,
-        browserLoginBaseUrl: env.MICROSOFT_LOGIN_BROWSER_URL,
-      },
-    },
-    options.oauthNow,
-  );
+  const oauth = createOAuth(oauthSettingsFromEnv(env), options.oauthNow);
   const app = await buildApp({
     db,
     redis,

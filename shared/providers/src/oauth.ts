@@ -95,6 +95,38 @@ export function identityFromClaims(
   return issuer && subject ? { issuer, subject, email, emailVerified: false, name } : undefined;
 }
 
+/** The configuration variables OAuth is built from (`@frontload/config`'s names). */
+export interface OAuthEnv {
+  PUBLIC_URL: string;
+  GOOGLE_CLIENT_ID: string;
+  GOOGLE_CLIENT_SECRET: string;
+  GOOGLE_OAUTH_BASE_URL: string;
+  MICROSOFT_CLIENT_ID: string;
+  MICROSOFT_CLIENT_SECRET: string;
+  MICROSOFT_TENANT: string;
+  MICROSOFT_LOGIN_BASE_URL: string;
+  MICROSOFT_LOGIN_BROWSER_URL?: string | undefined;
+}
+
+/** OAuth settings from the configuration, as the API and every worker read them. */
+export function oauthSettingsFromEnv(env: OAuthEnv): OAuthSettings {
+  return {
+    publicUrl: env.PUBLIC_URL,
+    google: {
+      clientId: env.GOOGLE_CLIENT_ID,
+      clientSecret: env.GOOGLE_CLIENT_SECRET,
+      oauthBaseUrl: env.GOOGLE_OAUTH_BASE_URL,
+    },
+    microsoft: {
+      clientId: env.MICROSOFT_CLIENT_ID,
+      clientSecret: env.MICROSOFT_CLIENT_SECRET,
+      tenant: env.MICROSOFT_TENANT,
+      loginBaseUrl: env.MICROSOFT_LOGIN_BASE_URL,
+      browserLoginBaseUrl: env.MICROSOFT_LOGIN_BROWSER_URL,
+    },
+  };
+}
+
 /** The identity platform's issuer host, as its id_tokens and discovery documents name it. */
 export const MICROSOFT_LOGIN_HOST = 'https://login.microsoftonline.com';
 
