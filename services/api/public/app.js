@@ -14,6 +14,15 @@ import { renderWebhooks } from './webhooks.js';
 import { renderAccount } from './account.js';
 
 const SECTIONS = ['week', 'preferences', 'people', 'history', 'webhooks', 'account'];
+const RENDERERS = {
+  connect: renderConnections,
+  week: renderWeek,
+  preferences: renderPreferences,
+  people: renderPeople,
+  history: renderHistory,
+  webhooks: renderWebhooks,
+  account: renderAccount,
+};
 
 async function loadSection(name, render, ctx) {
   const body = document.getElementById(`${name}-body`);
@@ -45,6 +54,8 @@ async function main() {
   const { connections } = await api('GET', '/api/v1/connections');
   const calendarZone = connections.find((c) => c.timeZone)?.timeZone;
   const ctx = { me, timeZone: me.timeZone && me.timeZone !== 'UTC' ? me.timeZone : (calendarZone ?? 'UTC') };
+  // Draws a section again after something elsewhere changed it (an apply, an undo, a disconnect).
+  ctx.refresh = (name) => loadSection(name, RENDERERS[name], ctx);
   document.getElementById('nav').hidden = false;
   for (const name of SECTIONS) document.getElementById(name).hidden = false;
   const signOutButton = h(
@@ -53,15 +64,7 @@ async function main() {
     'Sign out',
   );
   replace(document.getElementById('whoami'), h('span', {}, me.email), signOutButton);
-  await Promise.all([
-    loadSection('connect', renderConnections, ctx),
-    loadSection('week', renderWeek, ctx),
-    loadSection('preferences', renderPreferences, ctx),
-    loadSection('people', renderPeople, ctx),
-    loadSection('history', renderHistory, ctx),
-    loadSection('webhooks', renderWebhooks, ctx),
-    loadSection('account', renderAccount, ctx),
-  ]);
+  await Promise.all(Object.keys(RENDERERS).map((name) => ctx.refresh(name)));
   document.body.dataset.ready = 'true';
 }
 

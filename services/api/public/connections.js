@@ -5,6 +5,7 @@
  */
 import { api, ApiError } from './api.js';
 import { announce, busy, formatWhen, h, replace } from './dom.js';
+import { follow } from './runs.js';
 
 const PROVIDERS = [
   { id: 'google', label: 'Connect Google Calendar' },
@@ -28,12 +29,26 @@ function connectButtons() {
   );
 }
 
-async function disconnect(connection, removeFocusBlocks, refresh) {
+/**
+ * Disconnects at once; the sync worker then cleans up (stops push, removes our focus blocks if asked,
+ * deletes the connection and records it). When that is done, the accounts, the week and History
+ * are drawn again.
+ */
+async function disconnect(connection, removeFocusBlocks, ctx, refresh) {
   try {
     const query = removeFocusBlocks ? '?removeFocusBlocks=true' : '';
     await api('DELETE', `/api/v1/connections/${connection.id}${query}`);
     announce(`Disconnected ${connection.accountEmail}.`);
-    await refresh();
+    await Promise.all([refresh(), ctx.refresh?.('history')]);
+    follow(
+      `disconnect:${connection.id}`,
+      `removing ${connection.accountEmail}`,
+      async () => {
+        const { connections } = await api('GET', '/api/v1/connections');
+        return !connections.some((c) => c.id === connection.id);
+      },
+      () => Promise.all([refresh(), ctx.refresh?.('history'), ctx.refresh?.('week')]),
+    );
   } catch (error) {
     // Older servers have no disconnect route yet: say so rather than fail silently.
     if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {
@@ -69,7 +84,7 @@ function connectionItem(connection, ctx, refresh) {
   const disconnectButton = h('button', { type: 'button', className: 'secondary' }, 'Disconnect');
   disconnectButton.addEventListener(
     'click',
-    busy(disconnectButton, () => disconnect(connection, removeOurs.checked, refresh)),
+    busy(disconnectButton, () => disconnect(connection, removeOurs.checked, ctx, refresh)),
   );
   disconnectButton.setAttribute('aria-label', `Disconnect ${connection.accountEmail}`);
   const disconnectControls = h(

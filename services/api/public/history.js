@@ -1,92 +1,167 @@
 /**
- * History: the audit log in words, and plan runs with undo when the server has the runs API
- * (issue 6); without it the runs list is left out.
+ * History: the audit log in sentences, and plan runs with Undo where it can act (a finished run not
+ * undone yet) when the server has the runs API; without it the runs list is left out.
  */
-import { api, ApiError } from './api.js';
+import { api } from './api.js';
 import { announce, busy, formatWhen, h, replace } from './dom.js';
+import {
+  canUndo,
+  follow,
+  loadRun,
+  loadRuns,
+  noteUndoRequested,
+  outcomeText,
+  undoOf,
+  undoPending,
+} from './runs.js';
 
+const PROVIDER_NAME = { google: 'Google Calendar', microsoft: 'Microsoft 365' };
+const WHO = { user: 'You', planner: 'Planner', autopilot: 'Autopilot', system: 'Frontload' };
+
+const account = (d) =>
+  [PROVIDER_NAME[d.provider], d.account].filter(Boolean).join(' ') || 'a calendar account';
+const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+const onOff = (value) => (value ? 'on' : 'off');
+
+/** Each audit action as a sentence, from its details. */
 const ACTIONS = {
-  'connection.created': 'Connected a calendar',
-  'connection.reconnected': 'Reconnected a calendar',
-  'preferences.updated': 'Changed preferences',
-  'mode.changed': 'Switched mode',
-  'person.updated': 'Changed a person’s settings',
-  'api_token.created': 'Created an API token',
-  'api_token.revoked': 'Revoked an API token',
-  'webhook.created': 'Added a webhook endpoint',
-  'webhook.updated': 'Changed a webhook endpoint',
-  'webhook.secret_rotated': 'Rotated a webhook secret',
-  'run.started': 'Applied a plan',
-  'run.undo_requested': 'Asked to undo a run',
+  'connection.created': (d) => `Connected ${account(d)}.`,
+  'connection.reconnected': (d) => `Reconnected ${account(d)}.`,
+  'connection.deleted': (d) =>
+    `Removed ${account(d)} from Frontload after it was disconnected${
+      typeof d.eventsRemoved === 'number'
+        ? `, deleting ${count(d.eventsRemoved, 'upcoming focus block', 'upcoming focus blocks')} from it`
+        : ''
+    }.`,
+  'connection.write_target': () => 'Chose a different calendar for Frontload to write to.',
+  'preferences.updated': () => 'Changed preferences.',
+  'mode.changed': (d) =>
+    d.mode === 'autopilot'
+      ? 'Turned autopilot on: new plans are applied as soon as they are made.'
+      : 'Switched to preview mode: nothing changes until you apply.',
+  'person.updated': (d) => {
+    const changes = [
+      typeof d.protected === 'boolean' ? `protected ${onOff(d.protected)}` : '',
+      typeof d.fixed === 'boolean' ? `fixed time ${onOff(d.fixed)}` : '',
+    ].filter(Boolean);
+    return `Changed ${d.email ?? 'a person'}${changes.length ? `: ${changes.join(', ')}` : ''}.`;
+  },
+  'override.detected': (d) =>
+    `Noticed you moved “${d.title ?? 'a 1:1'}” yourself; Frontload leaves it where you put it.`,
+  'override.released': (d) => `Let Frontload manage “${d.title ?? 'a 1:1'}” again.`,
+  'api_token.created': () => 'Created an API token.',
+  'api_token.revoked': () => 'Revoked an API token.',
+  'webhook.created': (d) => `Added the webhook endpoint ${d.url ?? ''}`.trim() + '.',
+  'webhook.updated': (d) =>
+    typeof d.enabled === 'boolean'
+      ? `Turned a webhook endpoint ${onOff(d.enabled)}.`
+      : 'Changed a webhook endpoint.',
+  'webhook.secret_rotated': () => 'Rotated a webhook endpoint’s signing secret.',
+  'webhook.disabled': (d) =>
+    d.reason === '410 Gone'
+      ? 'Turned a webhook endpoint off: its receiver answered 410 Gone, asking not to be called again.'
+      : `Turned a webhook endpoint off: ${d.reason ?? 'its deliveries kept failing'}.`,
+  'plan.rejected': (d) => {
+    const problems = (Array.isArray(d.errors) ? d.errors : []).map((e) => e?.message).filter(Boolean);
+    return `Could not make a plan from your calendar and settings${
+      problems.length ? `: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}` : ''
+    }.`;
+  },
+  'run.started': (d) =>
+    `Started applying a plan${typeof d.operations === 'number' ? ` (${count(d.operations, 'change', 'changes')})` : ''}.`,
+  'run.undo_requested': () => 'Asked to undo a run.',
 };
 
-/** Runs that finished (fully or not) can be undone, as the runs API allows. */
-const UNDOABLE = new Set(['applied', 'partially_applied', 'stopped', 'failed']);
+/** An action the page has no sentence for yet, in words rather than its code. */
+const unknownAction = (action) => `${action.replace(/[._]+/g, ' ')}.`.replace(/^./, (c) => c.toUpperCase());
+
+function describeEntry(entry) {
+  const sentence = ACTIONS[entry.action];
+  return sentence ? sentence(entry.details ?? {}) : unknownAction(entry.action);
+}
+
 const STATE_TEXT = {
-  applying: 'applying…',
+  applying: 'being applied…',
   applied: 'applied',
   partially_applied: 'partly applied',
   stopped: 'stopped (blast radius)',
   failed: 'failed',
 };
 
-function detailText(details) {
-  return Object.entries(details ?? {})
-    .filter(([key]) => key !== 'id' && key !== 'connectionId')
-    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : value}`)
-    .join(', ');
+/** A run's line: when, what, how it stands, and whether (and how) it was undone. */
+function runText(run, runs, when) {
+  const undo = undoOf(run, runs);
+  const undone = undo
+    ? ` · ${undo.state === 'applying' ? 'being undone…' : 'undone'}`
+    : undoPending(run, runs)
+      ? ' · undo requested…'
+      : '';
+  const what = run.kind === 'undo' ? 'Undo of an earlier run' : 'Plan run';
+  const state = STATE_TEXT[run.state] ?? run.state;
+  return `${when} · ${what} · ${state}${run.failureReason ? ` (${run.failureReason})` : ''}${undone} `;
 }
 
-async function loadRuns() {
-  try {
-    return (await api('GET', '/api/v1/runs')).runs ?? [];
-  } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return null;
-    throw error;
-  }
+/**
+ * Asks to undo a run, says what it cannot bring back, and follows the undo until it ends: then the
+ * page says how it ended and draws the week and History again.
+ */
+async function undoRun(run, ctx) {
+  const { irreversible = [] } = (await api('POST', `/api/v1/runs/${run.id}/undo`)) ?? {};
+  noteUndoRequested(run.id);
+  // Say plainly what the undo cannot bring back (Microsoft skip-week cancellations).
+  announce(
+    irreversible.length
+      ? `Undoing the run… ${irreversible.length} change(s) cannot be undone and stay as they are: ${irreversible[0].reason}.`
+      : 'Undoing the run…',
+  );
+  await Promise.all([ctx.refresh?.('history'), ctx.refresh?.('week')]);
+  let finished;
+  follow(
+    `undo:${run.id}`,
+    'undoing the run',
+    async () => {
+      const undo = undoOf(run, (await loadRuns()) ?? []);
+      if (!undo || undo.state === 'applying') return false;
+      finished = await loadRun(undo.id);
+      return true;
+    },
+    async () => {
+      announce(outcomeText(finished));
+      await Promise.all([ctx.refresh?.('history'), ctx.refresh?.('week')]);
+    },
+  );
 }
 
-function runsList(runs, ctx, refresh) {
+function runsList(runs, ctx) {
   return h(
     'ul',
     { className: 'runs', 'aria-label': 'Plan runs' },
     runs.map((run) => {
       const when = formatWhen(run.appliedAt ?? run.createdAt, ctx.timeZone);
-      const undo = h(
-        'button',
-        { type: 'button', className: 'secondary', 'aria-label': `Undo the run of ${when}` },
-        'Undo',
-      );
-      undo.addEventListener(
-        'click',
-        busy(undo, async () => {
-          const { irreversible = [] } = (await api('POST', `/api/v1/runs/${run.id}/undo`)) ?? {};
-          // Say plainly what the undo cannot bring back (Microsoft skip-week cancellations).
-          announce(
-            irreversible.length
-              ? `Undoing the run… ${irreversible.length} change(s) cannot be undone and stay as they are: ${irreversible[0].reason}.`
-              : 'Undoing the run…',
-          );
-          await refresh();
-        }),
-      );
-      return h(
-        'li',
-        { 'data-run-id': run.id, 'data-state': run.state },
-        `${when} · ${run.kind === 'undo' ? 'undo' : 'run'} · ${STATE_TEXT[run.state] ?? run.state}${run.failureReason ? ` (${run.failureReason})` : ''} `,
-        run.kind !== 'undo' && UNDOABLE.has(run.state) ? undo : null,
-      );
+      let undo = null;
+      // Offered only where it can act: a finished plan run not undone yet.
+      if (canUndo(run, runs)) {
+        undo = h(
+          'button',
+          { type: 'button', className: 'secondary', 'aria-label': `Undo the run of ${when}` },
+          'Undo',
+        );
+        undo.addEventListener(
+          'click',
+          busy(undo, () => undoRun(run, ctx)),
+        );
+      }
+      return h('li', { 'data-run-id': run.id, 'data-state': run.state }, runText(run, runs, when), undo);
     }),
   );
 }
 
 /** Renders the history section. */
 export async function renderHistory(root, ctx) {
-  const refresh = () => renderHistory(root, ctx);
   const [{ entries }, runs] = await Promise.all([api('GET', '/api/v1/audit'), loadRuns()]);
   replace(
     root,
-    runs && runs.length ? [h('h3', {}, 'Runs'), runsList(runs, ctx, refresh)] : null,
+    runs && runs.length ? [h('h3', {}, 'Runs'), runsList(runs, ctx)] : null,
     h('h3', {}, 'Audit log'),
     entries.length === 0
       ? h('p', {}, 'Nothing yet.')
@@ -100,7 +175,7 @@ export async function renderHistory(root, ctx) {
             h(
               'tr',
               {},
-              ['When', 'Who', 'What', 'Details'].map((c) => h('th', { scope: 'col' }, c)),
+              ['When', 'Who', 'What'].map((c) => h('th', { scope: 'col' }, c)),
             ),
           ),
           h(
@@ -111,9 +186,8 @@ export async function renderHistory(root, ctx) {
                 'tr',
                 {},
                 h('td', {}, formatWhen(e.at, ctx.timeZone)),
-                h('td', {}, e.actor),
-                h('td', {}, ACTIONS[e.action] ?? e.action),
-                h('td', {}, detailText(e.details)),
+                h('td', {}, WHO[e.actor] ?? e.actor),
+                h('td', { 'data-action': e.action }, describeEntry(e)),
               ),
             ),
           ),

@@ -1,3 +1,4 @@
+/* global document */
 /**
  * The week grid: the two weeks the planner plans in the user's zone (this week and next; on a weekend
  * the coming week and the one after), working days as columns, the first and second halves shaded,
@@ -5,8 +6,9 @@
  * meter under each week, and the preview/autopilot switch.
  */
 import { api } from './api.js';
-import { busy, h, replace, announce } from './dom.js';
+import { busy, formatWhen, h, replace, announce } from './dom.js';
 import { OP_KINDS, describeOp, loadPlan, opKey, opTip, planMetrics, planPanel } from './plan.js';
+import { follow, loadRun, loadRuns, outcomeText, progressText } from './runs.js';
 import {
   addDays,
   dayLabel,
@@ -299,6 +301,55 @@ function modeSwitch(ctx) {
   return button;
 }
 
+/**
+ * The run the panel tells about: one being applied (or undone) now, else, without a preview, the
+ * newest run, so that the panel after "Apply all" says what happened instead of "no preview yet".
+ */
+async function runToShow(plan) {
+  const runs = (await loadRuns()) ?? [];
+  const shown = runs.find((r) => r.state === 'applying') ?? (plan ? undefined : runs[0]);
+  return shown ? loadRun(shown.id) : undefined;
+}
+
+/** What the run shown is doing, or how it ended (said only when there is no preview to review). */
+function runStatus(run, timeZone) {
+  if (run.state === 'applying') {
+    return h('p', { className: 'run-status', 'data-run-id': run.id }, progressText(run));
+  }
+  const when = formatWhen(run.appliedAt ?? run.createdAt, timeZone);
+  return h(
+    'p',
+    { className: 'run-status', 'data-run-id': run.id },
+    `Last run, ${when}: ${outcomeText(run)} No new plan preview since then; the grid shows your calendar as it is.`,
+  );
+}
+
+/**
+ * Follows a run being applied: its progress line is kept current, and when it ends the page says how
+ * and draws the week and History again.
+ */
+function followRun(run, ctx) {
+  let finished;
+  follow(
+    `run:${run.id}`,
+    run.kind === 'undo' ? 'undoing the run' : 'applying the plan',
+    async () => {
+      const now = await loadRun(run.id);
+      if (now.state === 'applying') {
+        const line = document.querySelector(`#week .run-status[data-run-id="${run.id}"]`);
+        if (line) line.textContent = progressText(now);
+        return false;
+      }
+      finished = now;
+      return true;
+    },
+    async () => {
+      announce(outcomeText(finished));
+      await Promise.all([ctx.refresh?.('week'), ctx.refresh?.('history')]);
+    },
+  );
+}
+
 /** Renders the week section. */
 export async function renderWeek(root, ctx) {
   const prefs = await api('GET', '/api/v1/preferences');
@@ -310,6 +361,7 @@ export async function renderWeek(root, ctx) {
   const to = new Date(Date.parse(`${addDays(weekStart, 14)}T00:00:00Z`) + 14 * HOUR_MS).toISOString();
   const query = new URLSearchParams({ from, to });
   const [{ events }, plan] = await Promise.all([api('GET', `/api/v1/events?${query}`), loadPlan()]);
+  const run = await runToShow(plan);
   const state = { selected: new Set((plan?.operations ?? []).map(opKey)) };
   const view = {
     prefs,
@@ -319,7 +371,11 @@ export async function renderWeek(root, ctx) {
     showPlan: plan !== null,
   };
   const panel = h('div', { className: 'plan-panel' });
-  planPanel(panel, plan, state, ctx.timeZone, () => renderWeek(root, ctx));
+  // After an apply the run is followed here and History shows it at once.
+  const onApplied = () => Promise.all([renderWeek(root, ctx), ctx.refresh?.('history')]);
+  if (plan || !run) planPanel(panel, plan, state, ctx.timeZone, onApplied);
+  if (run) panel.prepend(runStatus(run, ctx.timeZone));
+  if (run?.state === 'applying') followRun(run, ctx);
   replace(
     root,
     h('div', { className: 'toolbar' }, modeSwitch(ctx), planNow(), legend()),
