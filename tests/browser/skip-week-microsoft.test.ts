@@ -27,9 +27,16 @@ describe('browser: skip week on Microsoft 365 asks before cancellations that can
   let acceptIrreversible = false;
 
   const cancellations = () => page.locator('#week .op-item.op-cancel');
+  /**
+   * The plans still current or applied. A preview superseded before this suite acts (the plan after
+   * the first sync, when the saved preferences come after its debounce) is left out.
+   */
   const plans = async () =>
-    (await stack.t.db.query<{ id: string; state: string }>(`select id, state from plans where kind = 'plan'`))
-      .rows;
+    (
+      await stack.t.db.query<{ id: string; state: string }>(
+        `select id, state from plans where kind = 'plan' and state <> 'superseded'`,
+      )
+    ).rows;
 
   beforeAll(async () => {
     stack = await startStack({ seedDemo: true, workers: ['sync', 'planner'] });
