@@ -1,6 +1,7 @@
 /**
- * A sign-in that fails, in a real browser: Deny on Google's consent page, Cancel on Microsoft's, a
- * callback link opened again (the back button after a sign-in) and a made-up one each end on a page
+ * A sign-in that fails, in a real browser: Deny on Google's consent page, Cancel on Microsoft's, Allow
+ * on an earlier consent page gone back to after starting again, a callback link opened again (the
+ * back button after a sign-in) and a made-up one each end on a page
  * in plain words with the same status code as before, and its "Back to Frontload" link leads to the
  * settings page. An API client asking for JSON still gets the coded body.
  */
@@ -88,6 +89,28 @@ describe('browser: a failed sign-in ends on a page that says what happened', () 
     );
     expect(await page.getByRole('link', { name: 'Back to Frontload' }).getAttribute('href')).toBe('/');
     expect(await connections()).toBe(0);
+  });
+
+  it('going back to an earlier consent page after starting again: Allow there ends on a 403 page, as only the newest sign-in of this browser can finish', async () => {
+    await openConsent('Connect Google Calendar');
+    const earlier = page.url();
+    await page.goBack();
+    await page.getByRole('link', { name: 'Connect Google Calendar' }).click();
+    await page.waitForURL(new RegExp(`^${stack.sandbox.url}`));
+    // Back twice, to the first consent page (its flow's nonce cookie was replaced by the second's).
+    await page.goto(earlier);
+    const answer = callbackAnswer('google');
+    await consent(page, ALEX, /^Allow$/);
+    expect((await answer).status()).toBe(403);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+      'This sign-in cannot be finished here',
+    );
+    expect(await page.locator('main').textContent()).toContain(
+      'another sign-in was started in this browser after it',
+    );
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(await connections()).toBe(0);
+    expect((await browser.context.cookies(stack.url)).some((c) => c.name === 'fl_session')).toBe(false);
   });
 
   it('a callback link opened again after signing in (the back button) is a 400 page telling to start again, and the user stays signed in', async () => {

@@ -85,11 +85,31 @@ describe('OAuth failures: a page in plain words for a browser, the coded JSON fo
     const { state } = await start();
     const page = await callback(`state=${state}&code=x`, NAVIGATION);
     expect(page.statusCode).toBe(403);
-    expect(page.body).toContain('A sign-in has to finish in the browser that started it');
+    expect(page.body).toContain('This sign-in cannot be finished here');
     const again = await start();
     const json = await callback(`state=${again.state}&code=x`, 'application/json');
     expect(json.statusCode).toBe(403);
     expect(json.json()).toMatchObject({ code: 'FL_OAUTH_BROWSER_MISMATCH' });
+  });
+
+  it('too many sign-in starts from one address: a browser gets a 429 page asking to wait, a JSON client FL_RATE_LIMITED', async () => {
+    const from = { remoteAddress: '192.0.2.77' };
+    const answers = [];
+    for (let i = 0; i < 31; i++)
+      answers.push(await t.app.inject({ method: 'GET', url: '/auth/google/start', ...from }));
+    expect(answers.filter((a) => a.statusCode === 302)).toHaveLength(30);
+    const page = await t.app.inject({
+      method: 'GET',
+      url: '/auth/google/start',
+      headers: { accept: NAVIGATION },
+      ...from,
+    });
+    expect(page.statusCode).toBe(429);
+    expect(page.body).toContain('Too many sign-in attempts');
+    expect(page.body).toContain('Wait a minute, then start again.');
+    const json = await t.app.inject({ method: 'GET', url: '/auth/google/start', ...from });
+    expect(json.statusCode).toBe(429);
+    expect(json.json()).toMatchObject({ code: 'FL_RATE_LIMITED' });
   });
 
   it('/start navigations: an unknown provider is a 404 page and a foreign returnTo a 400 page; JSON clients keep the codes', async () => {

@@ -61,8 +61,8 @@ function explain(failure: OAuthFailure): Explanation {
       };
     case 'FL_OAUTH_BROWSER_MISMATCH':
       return {
-        title: 'A sign-in has to finish in the browser that started it',
-        text: `This sign-in was started in another browser, or more than 10 minutes ago. To keep your account safe, Frontload finishes a sign-in only in the browser where it began. ${nothing} Start again from this browser.`,
+        title: 'This sign-in cannot be finished here',
+        text: `It was started in another browser, or more than 10 minutes ago, or another sign-in was started in this browser after it (for example when going back to an earlier sign-in page). To keep your account safe, Frontload finishes only the newest sign-in this browser started. ${nothing} Start again from this browser.`,
       };
     case 'FL_OAUTH_USER_MISMATCH':
       return {
