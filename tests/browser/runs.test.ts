@@ -36,6 +36,7 @@ describe('browser: runs and History say what is true, without a reload', () => {
   /** The planner worker process: stopped, it leaves a run `applying` for as long as the test looks. */
   const planner = () => stack.workers[1]!.child;
   const auditTexts = () => page.locator('#audit-log tbody td[data-action]').allTextContents();
+  /** The run applied by hand in the first test (the oldest listed). */
   const firstRun = () => page.locator('#history li[data-run-id]').last();
 
   beforeAll(async () => {
@@ -99,7 +100,7 @@ describe('browser: runs and History say what is true, without a reload', () => {
     expect(await auditTexts()).toContain(`Started applying a plan (${changes(planned)}).`);
   }, 150_000);
 
-  it('Undo is withdrawn as soon as it is asked for; the undone run never offers it again, and the week goes back without a reload', async () => {
+  it('Undo is withdrawn as soon as it is asked for; the undone run never offers it again, nor does a failed run that changed nothing, and the week goes back without a reload', async () => {
     await firstRun().getByRole('button', { name: /^Undo/ }).click();
     await expect.poll(status).toBe('Undoing the run…');
     // Gone from the run at once (before the worker has made the undo run), never offered on the undo itself.
@@ -121,7 +122,34 @@ describe('browser: runs and History say what is true, without a reload', () => {
     const runId = (await firstRun().getAttribute('data-run-id'))!;
     const again = await stack.t.app.inject({ method: 'POST', url: `/api/v1/runs/${runId}/undo`, headers });
     expect(again.statusCode).toBe(409);
+    // A run that failed before changing anything has nothing to undo either.
+    const plans = repositories(stack.t.db).plans;
+    const connectionId = (await stack.t.db.query<{ id: string }>('select id from connections')).rows[0]!.id;
+    const failed = await plans.create({
+      userId,
+      inputsHash: 'a run that changed nothing',
+      horizon: { start: new Date(), end: new Date(Date.now() + 7 * 86_400_000) },
+      notes: [],
+      metrics: { weeks: [] },
+      state: 'applying',
+      operations: [
+        {
+          kind: 'createFocusBlock',
+          connectionId,
+          targetEventId: 'fl-failed',
+          desired: { kind: 'createFocusBlock', key: 'k-failed', eventId: 'fl-failed' },
+          reason: 'focus block',
+          emails: [],
+          key: 'k-failed',
+        },
+      ],
+    });
+    const [op] = await plans.operations(failed.id);
+    await plans.updateOperation(op!.id, { status: 'failed', error: 'the calendar could not be reached' });
+    await plans.fail(failed.id, 'the calendar could not be reached');
     await reloadPage(page);
+    const failedRun = page.locator(`#history li[data-run-id="${failed.id}"]`);
+    expect(await failedRun.textContent()).toContain('Plan run · failed (the calendar could not be reached)');
     expect(await page.locator('#history').getByRole('button', { name: /^Undo/ }).count()).toBe(0);
   }, 120_000);
 

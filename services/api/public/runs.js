@@ -35,11 +35,18 @@ export function noteUndoRequested(runId) {
 export const undoOf = (run, runs) => runs.find((r) => r.kind === 'undo' && r.undoOf === run.id);
 
 /**
- * Whether Undo can act on a run: a plan run that finished and has not been undone (nor asked to be).
- * Anything else is refused by the server (an undo of an undo, a run still applying, a second undo).
+ * Whether Undo can act on a run: a plan run that finished with changes still applied, and has not
+ * been undone (nor asked to be). The server refuses an undo of an undo, of a run still applying and a
+ * second undo; an undo of a run that changed nothing would change nothing.
  */
 export function canUndo(run, runs) {
-  return run.kind !== 'undo' && FINISHED.has(run.state) && !undoOf(run, runs) && !undoRequested.has(run.id);
+  return (
+    run.kind !== 'undo' &&
+    FINISHED.has(run.state) &&
+    (run.appliedOperations === undefined || run.appliedOperations > 0) &&
+    !undoOf(run, runs) &&
+    !undoRequested.has(run.id)
+  );
 }
 
 /** Whether this page asked to undo `run` and its undo has not shown up yet. */

@@ -148,6 +148,19 @@ export const plansRepository = (db: Queryable) => ({
     ).rows;
   },
 
+  /**
+   * How many operations of each run are applied and not undone, by run id (runs with none are
+   * absent): what an undo of the run could still take back.
+   */
+  async appliedCounts(planIds: string[]): Promise<Map<string, number>> {
+    const { rows } = await db.query<{ plan_id: string; n: number }>(
+      `select plan_id, count(*)::int as n from operations
+       where plan_id = any($1::uuid[]) and status = 'applied' group by plan_id`,
+      [planIds],
+    );
+    return new Map(rows.map((r) => [r.plan_id, r.n]));
+  },
+
   async operations(planId: string): Promise<OperationRow[]> {
     return (
       await db.query<OperationRow>('select * from operations where plan_id = $1 order by seq', [planId])

@@ -104,6 +104,30 @@ describe('plans API: applying and undoing is bounded, scoped and idempotent', ()
     expect(await state(plan.id)).toBe('preview');
   });
 
+  it('lists each run with how many of its operations are applied and not undone', async () => {
+    const plans = repositories(t.db).plans;
+    const run = await storePlan(alice.userId, 3);
+    await plans.transition(run.id, ['preview'], 'applying');
+    const [first, second, third] = await plans.operations(run.id);
+    await plans.updateOperation(first!.id, { status: 'applied' });
+    await plans.updateOperation(second!.id, { status: 'applied' });
+    await plans.updateOperation(third!.id, { status: 'failed', error: 'refused' });
+    await plans.transition(run.id, ['applying'], 'partially_applied');
+    const nothing = await storePlan(alice.userId, 1);
+    await plans.transition(nothing.id, ['preview'], 'applying');
+    await plans.fail(nothing.id, 'the calendar could not be reached');
+    const runs = async () =>
+      (await t.app.inject({ method: 'GET', url: '/api/v1/runs', headers: alice.headers })).json<{
+        runs: { id: string; appliedOperations: number }[];
+      }>().runs;
+    expect((await runs()).find((r) => r.id === run.id)?.appliedOperations).toBe(2);
+    expect((await runs()).find((r) => r.id === nothing.id)?.appliedOperations).toBe(0);
+    // An undo marks what it took back as reverted: nothing is left for a second undo.
+    await plans.updateOperation(first!.id, { status: 'reverted' });
+    await plans.updateOperation(second!.id, { status: 'reverted' });
+    expect((await runs()).find((r) => r.id === run.id)?.appliedOperations).toBe(0);
+  });
+
   it('only a finished run can be undone, and only once', async () => {
     const plan = await storePlan(alice.userId, 1);
     const early = await t.app.inject({

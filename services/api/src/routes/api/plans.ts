@@ -145,9 +145,17 @@ export const planRoutes: FastifyPluginAsyncTypebox<{
     return reply.status(202).send({ runId: plan.id, operations: chosen.length });
   });
 
-  app.get('/runs', async (request) => ({
-    runs: (await repos.plans.runs(request.user!.id)).map((run) => planView(run, [])),
-  }));
+  app.get('/runs', async (request) => {
+    const runs = await repos.plans.runs(request.user!.id);
+    const applied = await repos.plans.appliedCounts(runs.map((run) => run.id));
+    return {
+      runs: runs.map((run) => ({
+        ...planView(run, []),
+        /** Operations applied and not undone: an undo of a run with none would change nothing. */
+        appliedOperations: applied.get(run.id) ?? 0,
+      })),
+    };
+  });
 
   app.get('/runs/:id', { schema: { params: IdParams } }, async (request) => {
     const run = await repos.plans.byIdForUser(request.user!.id, request.params.id);
