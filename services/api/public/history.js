@@ -35,14 +35,11 @@ const ACTIONS = {
     }.`,
   'connection.write_target': () => 'Chose a different calendar for Frontload to write to.',
   'preferences.updated': () => 'Changed preferences.',
-  'mode.changed': (d) =>
-    d.mode === 'autopilot'
-      ? 'Turned autopilot on: new plans are applied as soon as they are made.'
-      : 'Switched to preview mode: nothing changes until you apply.',
+  'mode.changed': (d) => (d.mode === 'autopilot' ? 'Turned autopilot on.' : 'Switched to preview mode.'),
   'person.updated': (d) => {
     const changes = [
       typeof d.protected === 'boolean' ? `protected ${onOff(d.protected)}` : '',
-      typeof d.fixed === 'boolean' ? `fixed time ${onOff(d.fixed)}` : '',
+      typeof d.fixed === 'boolean' ? `fixed ${onOff(d.fixed)}` : '',
     ].filter(Boolean);
     return `Changed ${d.email ?? 'a person'}${changes.length ? `: ${changes.join(', ')}` : ''}.`;
   },
@@ -60,7 +57,7 @@ const ACTIONS = {
   'webhook.disabled': (d) =>
     d.reason === '410 Gone'
       ? 'Turned a webhook endpoint off: its receiver answered 410 Gone, asking not to be called again.'
-      : `Turned a webhook endpoint off: ${d.reason ?? 'its deliveries kept failing'}.`,
+      : `Turned a webhook endpoint off: ${d.reason?.startsWith('failing') ? `it had been ${d.reason}` : (d.reason ?? 'its deliveries kept failing')}.`,
   'plan.rejected': (d) => {
     const problems = (Array.isArray(d.errors) ? d.errors : []).map((e) => e?.message).filter(Boolean);
     return `Could not make a plan from your calendar and settings${
