@@ -164,17 +164,17 @@ const rows: Row[] = [
   },
   {
     file: 'pipeline.json',
-    figure: 'push → calendar rewritten, p50 ms',
+    figure: 'lone change: push → calendar rewritten, p50 ms',
     path: 'pushToRewrite.p50Ms',
-    target: '≤ 1,500 ms',
-    meets: (v) => v <= 1500,
+    target: '≤ 300 ms',
+    meets: (v) => v <= 300,
   },
   {
     file: 'pipeline.json',
-    figure: 'push → calendar rewritten, p99 ms',
+    figure: 'lone change: push → calendar rewritten, p99 ms',
     path: 'pushToRewrite.p99Ms',
-    target: '≤ 3,000 ms',
-    meets: (v) => v <= 3000,
+    target: '≤ 1,000 ms',
+    meets: (v) => v <= 1000,
   },
   {
     file: 'pipeline.json',

@@ -42,6 +42,12 @@ export interface JobDefinition<Q extends QueueName, S extends TObject> {
   readonly schema: S;
   readonly defaults: JobDefaults;
   readonly identity: (payload: Static<S>) => JobIdentity;
+  /**
+   * A debounce with a leading edge: the first request after `windowMs` of quiet for its `key` runs
+   * at once; a request within `windowMs` of the previous one waits `windowMs` (the identity's
+   * deduplication folds it into the job already pending). Without it, `defaults.delay` applies.
+   */
+  readonly debounce?: { windowMs: number; key: (payload: Static<S>) => string };
 }
 
 const defineJob = <Q extends QueueName, S extends TObject>(def: JobDefinition<Q, S>) => def;
@@ -58,7 +64,11 @@ const retention = {
  */
 const backoff = (delayMs: number) => ({ type: 'exponential', delay: delayMs, jitter: 0.5 }) as const;
 
-/** A plan waits this long after the last request for its user, so a burst of syncs plans once (push notifications of one change arrive within a second). */
+/**
+ * A plan request within this long of the previous one for its user waits this long, so a burst of
+ * syncs plans once after the one that started at once (push notifications of one change arrive
+ * within a second); a lone request plans at once.
+ */
 export const PLAN_DEBOUNCE_MS = 1_000;
 
 /**
@@ -80,8 +90,11 @@ export const JOBS = {
     // Five attempts, as sync: a plan reads counterparts' free/busy from the provider, and a short
     // run of 5xx answers there must not lose the plan a sync asked for (nothing replans it until the
     // next change or the weekly plan).
-    defaults: { attempts: 5, backoff: backoff(5_000), delay: PLAN_DEBOUNCE_MS, ...retention },
-    // Debounce: each request replaces the delayed job and restarts its delay.
+    defaults: { attempts: 5, backoff: backoff(5_000), ...retention },
+    // Leading edge: a lone request plans at once. Within the window, a request waits the window:
+    // it replaces a delayed job (restarting its delay), is folded into one still waiting (which
+    // reads the mirror when it starts), or is kept to run after one already running.
+    debounce: { windowMs: PLAN_DEBOUNCE_MS, key: (p) => `plan-${p.userId}` },
     identity: (p) => ({
       deduplication: {
         id: `plan-${p.userId}`,

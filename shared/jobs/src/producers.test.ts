@@ -1,8 +1,9 @@
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { keysWithPrefix, redisTest as test } from '@frontload/testing/redis';
 import { JobPayloadError, QueueUnavailableError } from './errors.js';
-import type { JobPayload } from './catalogue.js';
+import { PLAN_DEBOUNCE_MS, type JobPayload } from './catalogue.js';
 import { closeRedisConnection, createRedisConnection } from './connection.js';
 import { createProducers } from './producers.js';
 
@@ -68,7 +69,7 @@ test('apply gets a content-derived job id, so a repeated apply of one run is one
   expect(await queue.count()).toBe(1);
 });
 
-test('plan debounce coalesces a burst into one delayed job carrying the latest request', async ({
+test('a lone plan request runs at once; the rest of a burst coalesces into one delayed job carrying the latest request', async ({
   redis,
   onTestFinished,
 }) => {
@@ -81,12 +82,44 @@ test('plan debounce coalesces a burst into one delayed job carrying the latest r
   await producers.enqueuePlan({ userId: 'user-2', reason: 'manual' });
   const queue = new Queue('plan', { connection: redis.client, prefix: redis.prefix });
   onTestFinished(() => queue.close());
+  // The first request of each user found no request in the window before it: it waits for nothing.
+  const waiting = await queue.getWaiting();
+  expect(waiting.map((job) => job.data.userId).sort()).toEqual(['user-1', 'user-2']);
+  expect(waiting.find((job) => job.data.userId === 'user-1')?.data.requestedAt).toBe(
+    '2026-11-21T05:00:00.000Z',
+  );
+  // A job still waiting reads the mirror when it starts, so the rest of the burst is folded into it.
+  expect(await queue.getDelayed()).toHaveLength(0);
+  expect(ids.size).toBe(1);
+});
+
+test('a plan request within the window of a plan already running waits the window, and later ones coalesce into it', async ({
+  redis,
+  onTestFinished,
+}) => {
+  const producers = producersFor(redis.url, redis.prefix, onTestFinished);
+  const queue = new Queue('plan', { connection: redis.client, prefix: redis.prefix });
+  onTestFinished(() => queue.close());
+  await producers.enqueuePlan({ userId: 'user-1', reason: 'sync' });
+  // A worker takes the first job: it is now running.
+  const workerConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
+  const worker = new Worker('plan', null, { connection: workerConnection, prefix: redis.prefix });
+  onTestFinished(async () => {
+    await worker.close();
+    workerConnection.disconnect();
+  });
+  const running = await worker.getNextJob('token-1');
+  expect(running?.data.userId).toBe('user-1');
+  for (let i = 1; i < 4; i++) {
+    const requestedAt = new Date(Date.UTC(2026, 10, 21, 5, 0, i)).toISOString();
+    await producers.enqueuePlan({ userId: 'user-1', reason: 'sync', requestedAt });
+  }
+  // Kept for after the running one (keepLastIfActive), with the window's delay and the latest request.
+  await running!.moveToCompleted({ kind: 'plan' }, 'token-1', false);
   const delayed = await queue.getDelayed();
-  expect(delayed).toHaveLength(2);
-  const user1 = delayed.filter((job) => job.data.userId === 'user-1');
-  expect(user1).toHaveLength(1);
-  expect(user1[0]?.data.requestedAt).toBe('2026-11-21T05:00:04.000Z');
-  expect(ids.has(String(user1[0]?.id))).toBe(true);
+  expect(delayed).toHaveLength(1);
+  expect(delayed[0]?.data.requestedAt).toBe('2026-11-21T05:00:03.000Z');
+  expect(delayed[0]?.opts.delay).toBe(PLAN_DEBOUNCE_MS);
 });
 
 test('a producer fails fast when Redis is unreachable', async ({ onTestFinished }) => {

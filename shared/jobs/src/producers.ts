@@ -13,7 +13,7 @@ import { validatePayload } from './validate.js';
 
 /** The few per-call options a caller may set; ids, retries and retention come from the catalogue. */
 export interface EnqueueOptions {
-  /** Milliseconds before the job may run (for `plan`, replaces the debounce delay). */
+  /** Milliseconds before the job may run (for `plan`, instead of the debounce). */
   delay?: number;
   /** BullMQ priority: 1 is highest; unset jobs run before prioritized ones. */
   priority?: number;
@@ -57,6 +57,25 @@ export interface ProducerSettings {
 type AnyPayload = JobPayload<JobName>;
 
 /**
+ * For a job with a debounce: 0 when no request for its key came within the window, else the window.
+ * Every request restarts the window (one atomic SET … GET), so a steady stream of requests runs the
+ * job once at its start and once after it ends.
+ */
+async function debounceDelay<N extends JobName>(
+  connection: Redis,
+  prefix: string,
+  name: N,
+  data: JobPayload<N>,
+): Promise<number | undefined> {
+  const debounce = (JOBS[name] as { debounce?: { windowMs: number; key: (p: JobPayload<N>) => string } })
+    .debounce;
+  if (!debounce) return undefined;
+  const key = `${prefix}:debounce:${debounce.key(data)}`;
+  const previous = await connection.set(key, '1', 'PX', debounce.windowMs, 'GET');
+  return previous === null ? 0 : debounce.windowMs;
+}
+
+/**
  * Producers on a connection made with `createRedisConnection(url, { role: 'producer' })`.
  * `prefix` is the BullMQ key prefix (`QUEUE_PREFIX`; a random one per test).
  */
@@ -92,9 +111,11 @@ export function createProducers(
       throw new QueueUnavailableError(definition.queue, { cause: error });
     }
     try {
+      const delay = opts.delay ?? (await debounceDelay(connection, prefix, name, data));
       const job = await queueFor(definition.queue).add(name, data, {
         ...definition.defaults,
         ...opts,
+        ...(delay === undefined ? {} : { delay }),
         ...identity,
       });
       return { id: String(job.id), name, queue: definition.queue };
