@@ -4,6 +4,7 @@ import type { Producers } from '@frontload/jobs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { Errors } from '../../errors.js';
+import { conditionalGet } from '../../plugins/etag.js';
 
 export const ConnectionView = Type.Object({
   id: Type.String(),
@@ -101,7 +102,11 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<ConnectionRouteOptions>
 
   app.get(
     '/connections',
-    { schema: { response: { 200: Type.Object({ connections: Type.Array(ConnectionView) }) } } },
+    {
+      schema: { response: { 200: Type.Object({ connections: Type.Array(ConnectionView) }) } },
+      // The page asks again while a first sync runs; an unchanged list costs a 304.
+      onSend: conditionalGet,
+    },
     async (request) => {
       const writeTarget = await repos.connections.writeTargetId(request.user!.id);
       return {

@@ -11,6 +11,7 @@ import { irreversibleReason, type ProviderKind } from '@frontload/providers';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { Errors } from '../../errors.js';
+import { conditionalGet } from '../../plugins/etag.js';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 /** A preview older than this is not applied: the calendar, the clock and availability have moved on. */
@@ -88,7 +89,8 @@ export const planRoutes: FastifyPluginAsyncTypebox<{
   const repos = repositories(db);
   app.addHook('preHandler', app.requireUser);
 
-  app.get('/plan', async (request) => {
+  // Tagged, so the page can ask again and again while it waits for a new plan at the cost of a 304.
+  app.get('/plan', { onSend: conditionalGet }, async (request) => {
     const plan = await repos.plans.currentPreview(request.user!.id);
     if (!plan) throw new Errors.NotFoundResource('A current plan');
     return planView(plan, await repos.plans.operations(plan.id), await providersOf(db, request.user!.id));
