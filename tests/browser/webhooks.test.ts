@@ -1,10 +1,12 @@
 /**
  * Journey 4 in a real browser: create a webhook endpoint (its secret shown once), send a test event
  * to a loopback receiver through the notifier worker, and see the delivery in the log; then rotate
- * and disable the endpoint.
+ * and disable the endpoint. The form offers every event type the API accepts, and an endpoint's event
+ * types can be changed afterwards.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WEBHOOK_EVENT_TYPES } from '@frontload/domain';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -84,5 +86,61 @@ describe('browser: webhook endpoints from the settings page', () => {
     await expect.poll(() => page.locator('li.endpoint .badge').first().textContent()).toBe('Disabled');
     const { rows } = await stack.t.db.query<{ enabled: boolean }>('select enabled from webhook_endpoints');
     expect(rows).toEqual([{ enabled: false }]);
+  });
+
+  it('the form offers every event type the API accepts, skip-week announcements included', async () => {
+    const offered = await page
+      .locator('form[aria-label="Add a webhook endpoint"] input[name="eventTypes"]')
+      .evaluateAll((boxes) => boxes.map((box) => (box as HTMLInputElement).value));
+    expect(offered).toEqual([...WEBHOOK_EVENT_TYPES]);
+    await page.getByLabel('Endpoint URL').fill(`${receiverUrl}/skip`);
+    for (const type of WEBHOOK_EVENT_TYPES) {
+      const box = page.locator(`form[aria-label="Add a webhook endpoint"] input[value="${type}"]`);
+      await box.setChecked(type === 'skip_week.announced');
+    }
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    const item = page.locator('li.endpoint', { hasText: `${receiverUrl}/skip` });
+    await expect.poll(() => item.locator('.endpoint-events').textContent()).toContain('skip_week.announced');
+    const { rows } = await stack.t.db.query<{ event_types: string[] }>(
+      'select event_types from webhook_endpoints where url = $1',
+      [`${receiverUrl}/skip`],
+    );
+    expect(rows).toEqual([{ event_types: ['skip_week.announced'] }]);
+  });
+
+  it("edits an endpoint's event types from its row: saved, shown, and an empty choice is refused", async () => {
+    const url = `${receiverUrl}/skip`;
+    const item = page.locator('li.endpoint', { hasText: url });
+    await item.getByText('Change events').click();
+    const editor = page.getByRole('form', { name: `Events sent to ${url}` });
+    await editor.getByLabel(/overload\.tripped/).check();
+    await editor.getByLabel(/connection\.lost/).check();
+    await editor.getByLabel(/skip_week\.announced/).uncheck();
+    await editor.getByRole('button', { name: `Save events: ${url}` }).click();
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toBe(`${url} now receives: overload.tripped, connection.lost.`);
+    const stored = async () =>
+      (
+        await stack.t.db.query<{ event_types: string[] }>(
+          'select event_types from webhook_endpoints where url = $1',
+          [url],
+        )
+      ).rows[0]?.event_types;
+    expect(await stored()).toEqual(['overload.tripped', 'connection.lost']);
+    const redrawn = page.locator('li.endpoint', { hasText: url });
+    expect(await redrawn.locator('.endpoint-events').textContent()).toContain(
+      'Events: overload.tripped, connection.lost',
+    );
+    await redrawn.getByText('Change events').click();
+    const again = page.getByRole('form', { name: `Events sent to ${url}` });
+    await again.getByLabel(/overload\.tripped/).uncheck();
+    await again.getByLabel(/connection\.lost/).uncheck();
+    await again.getByRole('button', { name: `Save events: ${url}` }).click();
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toBe('Choose at least one event, or disable the endpoint instead.');
+    expect(await stored()).toEqual(['overload.tripped', 'connection.lost']);
+    expect(await seriousA11yViolations(page)).toEqual([]);
   });
 });

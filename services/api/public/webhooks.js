@@ -1,12 +1,24 @@
 /**
- * Webhooks: endpoints for overload alerts, created with their signing secret shown once; test-send,
- * rotate, disable/enable, delete; and each endpoint's delivery log.
+ * Webhooks: endpoints for alerts, created with their signing secret shown once; the events each one
+ * receives, chosen when it is added and edited later; test-send, rotate, disable/enable, delete; and
+ * each endpoint's delivery log.
  */
 import { api } from './api.js';
 import { announce, busy, formatWhen, h, replace } from './dom.js';
 import { onceShown } from './secret.js';
 
-const EVENT_TYPES = ['overload.tripped', 'overload.cleared', 'connection.lost'];
+/**
+ * Every event type the webhooks API accepts (WEBHOOK_EVENT_TYPES in shared/domain webhook-events.ts;
+ * the browser journey checks the two agree), each with what it tells.
+ */
+export const EVENT_TYPES = [
+  { type: 'overload.tripped', text: 'a week goes over one of your overload limits' },
+  { type: 'overload.cleared', text: 'a week is back under the limit' },
+  { type: 'connection.lost', text: 'a calendar connection needs you to reconnect it' },
+  { type: 'skip_week.announced', text: 'a skip week cancels 1:1s (who is skipped, who is protected)' },
+  { type: 'webhook.test', text: 'test events (Send test delivers one whether or not this is ticked)' },
+];
+const DEFAULT_TYPES = new Set(EVENT_TYPES.map((e) => e.type).filter((type) => type !== 'webhook.test'));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function createForm(onCreated) {
@@ -31,19 +43,7 @@ function createForm(onCreated) {
       h('label', { for: 'webhook-description' }, 'Description'),
       h('input', { id: 'webhook-description', name: 'description', type: 'text' }),
     ),
-    h(
-      'fieldset',
-      {},
-      h('legend', {}, 'Events'),
-      EVENT_TYPES.map((type) =>
-        h(
-          'label',
-          { className: 'inline' },
-          h('input', { type: 'checkbox', name: 'eventTypes', value: type, checked: true }),
-          type,
-        ),
-      ),
-    ),
+    eventChoices('Events', 'new', (type) => DEFAULT_TYPES.has(type)),
     h(
       'div',
       { className: 'field' },
@@ -62,6 +62,56 @@ function createForm(onCreated) {
     submitEndpoint(form, onCreated).catch((error) => announce(error.message, 'error'));
   });
   return form;
+}
+
+/** One checkbox per event type, ticked where `checked(type)`; ids are scoped by `scope`. */
+function eventChoices(legend, scope, checked) {
+  return h(
+    'fieldset',
+    { className: 'event-types' },
+    h('legend', {}, legend),
+    EVENT_TYPES.map(({ type, text }) => {
+      const id = `events-${scope}-${type}`;
+      return h(
+        'div',
+        { className: 'event-type' },
+        h('input', { type: 'checkbox', id, name: 'eventTypes', value: type, checked: checked(type) }),
+        h('label', { for: id }, h('code', {}, type), `: ${text}`),
+      );
+    }),
+  );
+}
+
+/**
+ * The events an endpoint receives, editable: saved with PATCH, at least one (the API refuses an
+ * empty list, and an endpoint that should receive nothing can be disabled instead).
+ */
+function eventsEditor(endpoint, refresh) {
+  const form = h(
+    'form',
+    { className: 'stack events-editor', 'aria-label': `Events sent to ${endpoint.url}` },
+    eventChoices('Events sent here', endpoint.id, (type) => endpoint.eventTypes.includes(type)),
+  );
+  const save = h(
+    'button',
+    { type: 'submit', className: 'secondary', 'aria-label': `Save events: ${endpoint.url}` },
+    'Save events',
+  );
+  form.append(h('div', { className: 'actions' }, save));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(save, async () => {
+      const eventTypes = new FormData(form).getAll('eventTypes').map(String);
+      if (eventTypes.length === 0) {
+        announce('Choose at least one event, or disable the endpoint instead.', 'error');
+        return;
+      }
+      await api('PATCH', `/api/v1/webhooks/${endpoint.id}`, { eventTypes });
+      announce(`${endpoint.url} now receives: ${eventTypes.join(', ')}.`);
+      await refresh();
+    })();
+  });
+  return h('details', { className: 'events-details' }, h('summary', {}, 'Change events'), form);
 }
 
 async function submitEndpoint(form, onCreated) {
@@ -188,7 +238,12 @@ async function endpointItem(endpoint, ctx, refresh, created) {
       ),
     ),
     endpoint.description ? h('p', { className: 'muted' }, endpoint.description) : null,
-    h('p', { className: 'muted small' }, `Events: ${endpoint.eventTypes.join(', ')} · ${endpoint.format}`),
+    h(
+      'p',
+      { className: 'muted small endpoint-events' },
+      `Events: ${endpoint.eventTypes.join(', ')} · ${endpoint.format}`,
+    ),
+    eventsEditor(endpoint, refresh),
     secretSlot,
     endpointActions(endpoint, ctx, secretSlot, logRoot, refresh),
     logRoot,
@@ -207,7 +262,7 @@ export async function renderWebhooks(root, ctx, created) {
     h(
       'p',
       { className: 'muted' },
-      'Frontload posts signed alerts here when a week trips (or clears) an overload rule.',
+      'Frontload posts signed alerts here: when a week trips (or clears) an overload rule, a calendar connection is lost, or a skip week is announced, as each endpoint chooses.',
     ),
     items.length
       ? h('ul', { className: 'endpoints', 'aria-label': 'Webhook endpoints' }, items)
