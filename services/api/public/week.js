@@ -15,6 +15,7 @@ import {
   daysBetween,
   formatTime,
   isoWeekday,
+  partOfDay,
   parseTime,
   planningWeekStartOf,
   weekStartOf,
@@ -41,9 +42,27 @@ function splitMinutes(prefs) {
   );
 }
 
-function axisOf(prefs) {
-  const start = Math.max(0, parseTime(prefs.workingHours.start) - 60);
-  const end = Math.min(1440, parseTime(prefs.workingHours.end) + 60);
+/** The shortest block drawn, in minutes, so that a very short event stays visible (and is laid out so). */
+const MIN_BLOCK_MINUTES = 15;
+
+/** Whether an all-day event covers a date: its dates as the calendar holds them, end exclusive. */
+function allDayOn(event, date) {
+  return event.allDayDates !== null && event.allDayDates.start <= date && date < event.allDayDates.end;
+}
+
+/**
+ * The hours drawn: the working hours, widened to the earliest start and the latest end of the week's
+ * timed ranges (and to the current time on today's column), in whole hours.
+ */
+function axisOf(prefs, segments) {
+  let start = parseTime(prefs.workingHours.start);
+  let end = parseTime(prefs.workingHours.end);
+  for (const s of segments) {
+    start = Math.min(start, s.from);
+    end = Math.max(end, s.to);
+  }
+  start = Math.floor(start / 60) * 60;
+  end = Math.min(1440, Math.max(Math.ceil(end / 60) * 60, start + 60));
   return { start, end };
 }
 
@@ -52,7 +71,7 @@ function place(el, axis, from, to) {
   const top = Math.max(0, from - axis.start);
   const bottom = Math.min(span, to - axis.start);
   el.style.top = `${(top / span) * 100}%`;
-  el.style.height = `${(Math.max(bottom - top, 15) / span) * 100}%`;
+  el.style.height = `${(Math.max(bottom - top, MIN_BLOCK_MINUTES) / span) * 100}%`;
   return el;
 }
 
@@ -78,10 +97,15 @@ function eventClass(event) {
 
 let tipCounter = 0;
 
-function eventBlock(event, axis, timeZone) {
-  const start = zoned(event.start, timeZone);
-  const end = zoned(event.end, timeZone);
-  const to = end.date === start.date ? end.minutes : 1440;
+/** "09:00–10:30", or with the days when the event runs over midnight ("Mon 9 Mar 23:00 – Tue 10 Mar 01:30"). */
+function timeRange(start, end) {
+  return start.date === end.date || (end.minutes === 0 && daysBetween(start.date, end.date) === 1)
+    ? `${formatTime(start.minutes)}–${formatTime(end.minutes)}`
+    : `${dayLabel(start.date)} ${formatTime(start.minutes)} – ${dayLabel(end.date)} ${formatTime(end.minutes)}`;
+}
+
+/** One timed event's block on one day: `segment` is its part of that day (partOfDay). */
+function eventBlock(event, segment, axis) {
   const tipId = `tip-${++tipCounter}`;
   const who = event.others.length ? `with ${event.others.join(', ')}` : 'just you';
   const block = h(
@@ -94,13 +118,13 @@ function eventBlock(event, axis, timeZone) {
     },
     h(
       'span',
-      { className: `label${to - start.minutes < 45 ? ' short' : ''}` },
-      h('span', { className: 'time' }, `${formatTime(start.minutes)}–${formatTime(end.minutes)}`),
+      { className: `label${segment.to - segment.from < 45 ? ' short' : ''}` },
+      h('span', { className: 'time' }, timeRange(segment.start, segment.end)),
       h('span', { className: 'title' }, event.title || '(no title)'),
     ),
     h('span', { className: 'tip', role: 'tooltip', id: tipId }, `${event.title || '(no title)'} — ${who}`),
   );
-  return place(block, axis, start.minutes, to);
+  return place(block, axis, segment.from, segment.to);
 }
 
 function opBlock(op, index, range, axis, timeZone, ghost) {
@@ -145,9 +169,14 @@ function opBlocksByDate(plan, axis, timeZone) {
   return byDate;
 }
 
-/** Side by side for overlapping events: each cluster of overlaps shares the column's width in lanes. */
-function layoutLanes(events, blocks) {
-  const spans = events.map((e, i) => ({ el: blocks[i], from: Date.parse(e.start), to: Date.parse(e.end) }));
+/**
+ * Side by side for overlapping events: each cluster of overlaps shares the column's width in lanes.
+ * Overlap is judged on what is drawn (the day's part in wall-clock minutes, at least the shortest block),
+ * so a five-minute event is not covered by the one right after it, and neither are two events that
+ * only share wall-clock time on the night the clocks go back.
+ */
+function layoutLanes(placed) {
+  const spans = placed.map(({ el, from, to }) => ({ el, from, to: Math.max(to, from + MIN_BLOCK_MINUTES) }));
   spans.sort((a, b) => a.from - b.from || b.to - a.to);
   let cluster = [];
   let clusterEnd = -Infinity;
@@ -174,27 +203,48 @@ function layoutLanes(events, blocks) {
     clusterEnd = Math.max(clusterEnd, span.to);
   }
   flush();
-  return blocks;
+  return placed.map(({ el }) => el);
 }
 
-function dayColumn(date, events, ops, ctx) {
-  const { axis, weekStart, split, timeZone } = ctx;
-  const timed = events.filter((e) => !e.allDay && zoned(e.start, timeZone).date === date);
+/** The current time as a line across today's column, labelled for assistive technology. */
+function nowLine(axis, minutes) {
+  const line = h('div', {
+    className: 'now',
+    role: 'img',
+    'aria-label': `Current time, ${formatTime(minutes)}`,
+  });
+  line.style.top = `${((minutes - axis.start) / (axis.end - axis.start)) * 100}%`;
+  return line;
+}
+
+function dayColumn(date, day, ops, ctx) {
+  const { axis, weekStart, split, now } = ctx;
   const blocks = layoutLanes(
-    timed,
-    timed.map((e) => eventBlock(e, axis, timeZone)),
+    day.timed.map(({ event, segment }) => ({
+      el: eventBlock(event, segment, axis),
+      from: segment.from,
+      to: segment.to,
+    })),
   );
-  const allDay = events.filter((e) => e.allDay && zoned(e.start, 'UTC').date === date);
   return h(
     'div',
-    { className: 'day', role: 'group', 'aria-label': dayLabel(date, 'long') },
+    { className: 'day', role: 'group', 'aria-label': dayLabel(date, 'long'), 'data-date': date },
     h(
       'div',
       { className: 'day-head' },
       dayLabel(date),
-      allDay.map((e) => h('span', { className: 'all-day' }, e.title)),
+      day.allDay.map((e) =>
+        h('span', { className: 'all-day', 'data-event-id': e.id, title: e.title }, e.title || '(no title)'),
+      ),
     ),
-    h('div', { className: 'day-body' }, halves(date, weekStart, axis, split), blocks, ops),
+    h(
+      'div',
+      { className: 'day-body' },
+      halves(date, weekStart, axis, split),
+      blocks,
+      ops,
+      now.date === date ? nowLine(axis, now.minutes) : null,
+    ),
   );
 }
 
@@ -211,21 +261,68 @@ function hourAxis(axis) {
   );
 }
 
-function weekFigure(title, weekStart, events, plan, ctx) {
+/** What each drawn day holds: its timed events' parts of that day and the all-day events on it. */
+function daysOf(days, events, timeZone) {
+  return new Map(
+    days.map((date) => [
+      date,
+      {
+        timed: events.flatMap((event) => {
+          const segment = event.allDay ? null : partOfDay(event, date, timeZone);
+          return segment ? [{ event, segment }] : [];
+        }),
+        allDay: events.filter((e) => e.allDay && allDayOn(e, date)),
+      },
+    ]),
+  );
+}
+
+/** The plan's slots (old and new) on the drawn days, so the axis makes room for them too. */
+function opSegments(plan, days, timeZone) {
+  return (plan?.operations ?? [])
+    .flatMap((op) => [op.before, op.after])
+    .filter(Boolean)
+    .flatMap((range) => days.map((date) => partOfDay(range, date, timeZone)).filter(Boolean));
+}
+
+/**
+ * One week as a figure: the working days as columns, on an axis widened to fit the week's events, with
+ * the current time marked on today's column. `ctx`: prefs, timeZone, showPlan, and `now` (ms since the
+ * epoch) for the moment drawn.
+ */
+export function weekFigure(title, weekStart, events, plan, ctx) {
   const days = weekDays(weekStart, ctx.prefs);
-  const opsByDate = ctx.showPlan ? opBlocksByDate(plan, ctx.axis, ctx.timeZone) : new Map();
+  const byDay = daysOf(days, events, ctx.timeZone);
+  const now = zoned(ctx.now, ctx.timeZone);
+  const today = days.includes(now.date) ? [{ from: now.minutes, to: now.minutes }] : [];
+  const axis = axisOf(ctx.prefs, [
+    ...[...byDay.values()].flatMap((d) => d.timed.map((t) => t.segment)),
+    ...(ctx.showPlan ? opSegments(plan, days, ctx.timeZone) : []),
+    ...today,
+  ]);
+  const opsByDate = ctx.showPlan ? opBlocksByDate(plan, axis, ctx.timeZone) : new Map();
   const inWeek = events.filter((e) => days.includes(zoned(e.start, ctx.timeZone).date));
+  const dayCtx = { axis, weekStart, split: splitMinutes(ctx.prefs), now };
   const grid = h(
     'div',
     { className: 'grid' },
-    hourAxis(ctx.axis),
-    days.map((d) => dayColumn(d, inWeek, opsByDate.get(d) ?? [], { ...ctx, weekStart })),
+    hourAxis(axis),
+    days.map((d) => dayColumn(d, byDay.get(d), opsByDate.get(d) ?? [], dayCtx)),
   );
   grid.style.setProperty('--days', String(days.length));
+  grid.style.setProperty('--hours', String((axis.end - axis.start) / 60));
+  grid.style.setProperty(
+    '--all-day-rows',
+    String(Math.max(0, ...[...byDay.values()].map((d) => d.allDay.length))),
+  );
   const metrics = planMetrics(plan, weekStart) ?? metricsFromEvents(inWeek, ctx.prefs);
   return h(
     'figure',
-    { className: 'week', 'aria-label': `${title}, from ${dayLabel(weekStart, 'long')}` },
+    {
+      className: 'week',
+      'aria-label': `${title}, from ${dayLabel(weekStart, 'long')}`,
+      'data-week-start': weekStart,
+    },
     h(
       'figcaption',
       {},
@@ -363,13 +460,7 @@ export async function renderWeek(root, ctx) {
   const [{ events }, plan] = await Promise.all([api('GET', `/api/v1/events?${query}`), loadPlan()]);
   const run = await runToShow(plan);
   const state = { selected: new Set((plan?.operations ?? []).map(opKey)) };
-  const view = {
-    prefs,
-    axis: axisOf(prefs),
-    split: splitMinutes(prefs),
-    timeZone: ctx.timeZone,
-    showPlan: plan !== null,
-  };
+  const view = { prefs, timeZone: ctx.timeZone, showPlan: plan !== null, now };
   const panel = h('div', { className: 'plan-panel' });
   // After an apply the run is followed here and History shows it at once.
   const onApplied = () => Promise.all([renderWeek(root, ctx), ctx.refresh?.('history')]);

@@ -37,6 +37,22 @@ export function zoned(instant, timeZone) {
   };
 }
 
+/**
+ * The part of a timed range on one local date, in minutes of that day's wall clock (so 09:00 sits on
+ * the 09:00 line on either side of a DST change), or null when the range does not touch the date. A
+ * range over midnight is drawn on each day it covers; one ending at midnight is not drawn on the next.
+ */
+export function partOfDay(range, date, timeZone) {
+  const start = zoned(range.start, timeZone);
+  const end = zoned(range.end, timeZone);
+  if (start.date > date || end.date < date) return null;
+  if (end.date === date && end.minutes === 0 && start.date < date) return null;
+  const from = start.date === date ? start.minutes : 0;
+  // On the night the clocks go back, a short range can end "before" it starts on the wall clock.
+  const to = Math.max(end.date === date ? end.minutes : 1440, from);
+  return { from, to, start, end };
+}
+
 /** A plain date moved by whole days. */
 export function addDays(date, days) {
   const d = new Date(`${date}T00:00:00Z`);

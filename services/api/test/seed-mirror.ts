@@ -14,6 +14,8 @@ export interface SeedEvent {
   seriesId?: string;
   status?: 'confirmed' | 'cancelled';
   recurrence?: { frequency: 'weekly' | 'daily' | 'monthly' | 'yearly'; interval: number };
+  /** An all-day event's dates (end exclusive); `start`/`end` are then its first and next day's midnight. */
+  allDay?: { startDate: string; endDate: string };
   attendees: { email: string; self?: boolean; resource?: boolean }[];
 }
 
@@ -30,8 +32,8 @@ export async function seedMirror(db: Database, userId: string, email: string, ev
   for (const e of events) {
     await db.query(
       `insert into events (connection_id, provider_event_id, kind, series_id, starts_at, ends_at, status, title,
-         organizer_is_self, attendees, recurrence)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, true, $9::jsonb, $10::jsonb)`,
+         organizer_is_self, attendees, recurrence, all_day_start, all_day_end)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, true, $9::jsonb, $10::jsonb, $11, $12)`,
       [
         row.id,
         e.id,
@@ -43,6 +45,8 @@ export async function seedMirror(db: Database, userId: string, email: string, ev
         e.title,
         JSON.stringify(e.attendees.map((a) => ({ responseStatus: 'accepted', ...a }))),
         e.recurrence ? JSON.stringify(e.recurrence) : null,
+        e.allDay?.startDate ?? null,
+        e.allDay?.endDate ?? null,
       ],
     );
   }

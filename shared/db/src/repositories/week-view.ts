@@ -10,7 +10,9 @@ export interface WeekViewRow {
   title: string;
   starts_at: Date;
   ends_at: Date;
+  /** An all-day event's dates as the calendar holds them (end exclusive), else null. */
   all_day_start: string | null;
+  all_day_end: string | null;
   status: string;
   kind: string;
   our_tag: string | null;
@@ -23,7 +25,7 @@ export interface WeekViewRow {
 // Series masters stand for their first occurrence only when no occurrence row covers that slot.
 const EVENTS_SQL = `
   select e.provider_event_id, e.connection_id, e.title, e.starts_at, e.ends_at, e.all_day_start::text,
-    e.status, e.kind, e.our_tag, e.organizer_is_self, e.transparency,
+    e.all_day_end::text, e.status, e.kind, e.our_tag, e.organizer_is_self, e.transparency,
     coalesce((select array_agg(x ->> 'email') from jsonb_array_elements(e.attendees) x
       where coalesce((x ->> 'self')::boolean, false) = false
         and coalesce((x ->> 'resource')::boolean, false) = false), '{}') as others

@@ -23,6 +23,15 @@ describe('calendar view API: mirror events in a window, and the audit log', () =
         attendees: [me, { email: 'sam@example.com' }, { email: 'room@example.com', resource: true }],
       },
       {
+        // 9–10 March in Tokyo: midnight there is 15:00 UTC the day before.
+        id: 'offsite',
+        title: 'Offsite',
+        start: '2026-03-08T15:00:00Z',
+        end: '2026-03-10T15:00:00Z',
+        allDay: { startDate: '2026-03-09', endDate: '2026-03-11' },
+        attendees: [me],
+      },
+      {
         id: 'out',
         title: 'Later',
         start: '2026-04-09T10:00:00Z',
@@ -41,16 +50,28 @@ describe('calendar view API: mirror events in a window, and the audit log', () =
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       events: [
+        expect.objectContaining({ id: 'offsite', allDay: true }),
         expect.objectContaining({
           id: 'in',
           title: 'Alice / Sam',
           start: '2026-03-09T10:00:00.000Z',
           end: '2026-03-09T10:30:00.000Z',
           allDay: false,
+          allDayDates: null,
           tag: null,
           others: ['sam@example.com'],
         }),
       ],
+    });
+  });
+
+  it('gives an all-day event its dates as the calendar holds them, not only instants', async () => {
+    const res = await events(alice, '2026-03-09T00:00:00Z', '2026-03-16T00:00:00Z');
+    const offsite = res.json<{ events: { id: string }[] }>().events.find((e) => e.id === 'offsite');
+    expect(offsite).toMatchObject({
+      start: '2026-03-08T15:00:00.000Z',
+      allDay: true,
+      allDayDates: { start: '2026-03-09', end: '2026-03-11' },
     });
   });
 

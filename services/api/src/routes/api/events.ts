@@ -19,6 +19,14 @@ const EventView = Type.Object({
   start: Type.String(),
   end: Type.String(),
   allDay: Type.Boolean(),
+  /**
+   * An all-day event's dates (end exclusive) as the calendar holds them: a date is not an instant, so
+   * the page places it by these, never by `start` read in some zone.
+   */
+  allDayDates: Type.Union([
+    Type.Object({ start: Type.String({ format: 'date' }), end: Type.String({ format: 'date' }) }),
+    Type.Null(),
+  ]),
   status: Type.String(),
   kind: Type.String(),
   /** Frontload's tag when we created it (a focus block), else null. */
@@ -60,6 +68,10 @@ export const calendarViewRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = a
           start: new Date(row.starts_at).toISOString(),
           end: new Date(row.ends_at).toISOString(),
           allDay: row.all_day_start !== null,
+          allDayDates:
+            row.all_day_start !== null && row.all_day_end !== null
+              ? { start: row.all_day_start, end: row.all_day_end }
+              : null,
           status: row.status,
           kind: row.kind,
           tag: row.our_tag,
