@@ -13,6 +13,8 @@ export type ResponseStatus = Static<typeof ResponseStatusSchema>;
 /** One attendee of an event, as the provider lists it. */
 export const AttendeeSchema = Type.Object({
   email: EmailAddress,
+  /** The person's name as the provider gives it (Google `displayName`, Graph `emailAddress.name`). */
+  name: Type.Optional(Type.String({ maxLength: 500 })),
   /** This attendee is the user whose calendar it is. */
   self: Type.Optional(Type.Boolean()),
   organizer: Type.Optional(Type.Boolean()),

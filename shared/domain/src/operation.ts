@@ -18,6 +18,10 @@ const common = {
   emails: Type.Array(EmailAddress),
 };
 const etag = Type.Optional(Type.String());
+/** The event's title, so a person reads which event an operation changes. */
+const title = Type.Optional(Type.String({ maxLength: 2000 }));
+/** The counterpart's name as the provider gives it, when it gives one (else the page shows the address). */
+const counterpartName = Type.Optional(Type.String({ maxLength: 500 }));
 
 /**
  * Move a recurring 1:1 for good: from the occurrence originally at `fromOriginalStart` onwards, the
@@ -36,7 +40,9 @@ export const MoveSeriesSchema = Type.Object(
     startTime: LocalTimeString,
     durationMinutes: Type.Integer({ minimum: 1 }),
     zone: ZoneName,
+    title,
     counterpart: EmailAddress,
+    counterpartName,
     before: TimeRangeSchema,
     after: TimeRangeSchema,
     /**
@@ -56,7 +62,9 @@ export const MoveOccurrenceSchema = Type.Object(
     ...common,
     seriesId: Type.Optional(Type.String({ minLength: 1 })),
     etag,
+    title,
     counterpart: EmailAddress,
+    counterpartName,
     before: TimeRangeSchema,
     after: TimeRangeSchema,
   },
@@ -81,6 +89,7 @@ export const UpdateFocusBlockSchema = Type.Object(
     kind: Type.Literal('updateFocusBlock'),
     ...common,
     etag,
+    title,
     before: TimeRangeSchema,
     after: TimeRangeSchema,
   },
@@ -89,7 +98,7 @@ export const UpdateFocusBlockSchema = Type.Object(
 
 /** Delete one of our focus blocks. */
 export const DeleteFocusBlockSchema = Type.Object(
-  { kind: Type.Literal('deleteFocusBlock'), ...common, etag, before: TimeRangeSchema },
+  { kind: Type.Literal('deleteFocusBlock'), ...common, etag, title, before: TimeRangeSchema },
   { additionalProperties: false },
 );
 
@@ -100,7 +109,9 @@ export const CancelOccurrenceSchema = Type.Object(
     ...common,
     seriesId: Type.String({ minLength: 1 }),
     etag,
+    title,
     counterpart: EmailAddress,
+    counterpartName,
     message: Type.String({ minLength: 1 }),
     /** First day of the skip week this cancellation belongs to; the ledger records it as the last skip week. */
     skipWeek: PlainDateString,

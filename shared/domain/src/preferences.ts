@@ -76,6 +76,11 @@ export const PreferencesSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /**
+     * How the page shows clock times: `12h` (4:00 PM) or `24h` (16:00). Absent: the convention of the
+     * browser's locale. Dates always follow the locale.
+     */
+    timeFormat: Type.Optional(Type.Enum(['12h', '24h'])),
     /** A run that changes more events than this stops and asks the user. */
     blastRadius: Type.Integer({ minimum: 1, maximum: 500 }),
     /** Overload thresholds; crossing one flags the week in its metrics. */

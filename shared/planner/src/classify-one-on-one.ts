@@ -102,6 +102,12 @@ class Reasons {
   }
 }
 
+/** A guest as text: their name where the provider gave one, else their address. */
+function guestName(event: CalendarEvent, email: string): string {
+  const wanted = email.toLowerCase();
+  return event.attendees.find((a) => a.email.toLowerCase() === wanted)?.name?.trim() || email;
+}
+
 function participantReasons(r: Resolved, event: CalendarEvent, say: Reasons): string | null {
   const others = otherPeople(event);
   const other = others.length === 1 ? (others[0]?.email.toLowerCase() ?? null) : null;
@@ -111,15 +117,15 @@ function participantReasons(r: Resolved, event: CalendarEvent, say: Reasons): st
   else
     say.supports(
       'twoPeople',
-      `You and ${other} are the only people invited (rooms and resources do not count).`,
+      `You and ${guestName(event, other)} are the only people invited (rooms and resources do not count).`,
     );
   if (other !== null && !r.internalDomains.has(domainOf(other))) {
     if (r.prefs.oneOnOnes.allowExternal || r.people.get(other)?.allowExternal) {
-      say.supports('externalAllowed', `${other} is external, which you allow.`);
+      say.supports('externalAllowed', `${guestName(event, other)} is external, which you allow.`);
     } else {
       say.against(
         'externalGuest',
-        `${other} is outside your organisation; external guests are not treated as 1:1s.`,
+        `${guestName(event, other)} is outside your organisation; external guests are not treated as 1:1s.`,
       );
     }
   }
@@ -160,7 +166,7 @@ function oneOnOneReasons(
   const marked = TITLE_MARKER.test(event.title);
   if (recurring) say.supports('recurring', 'It repeats.');
   if (marked) say.supports('titleMarker', `The title "${event.title}" marks it as a 1:1.`);
-  if (person) say.supports('onPeopleList', `${person.email} is on your people list.`);
+  if (person) say.supports('onPeopleList', `${guestName(event, person.email)} is on your people list.`);
   if (!recurring && !marked && !person) {
     say.against(
       'noOneOnOneSignal',
@@ -178,7 +184,7 @@ function movableReasons(r: Resolved, event: CalendarEvent, counterpart: string, 
       `${event.organizerEmail ?? 'Someone else'} organizes it; Frontload only moves 1:1s you organize.`,
     );
   if (r.people.get(counterpart)?.fixed)
-    say.against('markedFixed', `You marked 1:1s with ${counterpart} as fixed.`);
+    say.against('markedFixed', `You marked 1:1s with ${guestName(event, counterpart)} as fixed.`);
   if (r.overrides.has(event.id) || (event.seriesId !== undefined && r.overrides.has(event.seriesId))) {
     say.against(
       'userOverride',

@@ -31,3 +31,29 @@ export function describeSlot(clock: ZoneClock, slot: Interval): string {
 export function describeHours(ms: number): string {
   return `${Math.round((ms / 3_600_000) * 10) / 10} h`;
 }
+
+/** The year of an instant in the clock's zone: dates in that year are written without it. */
+export function yearOf(clock: ZoneClock, at: number): number {
+  return civilFromEpochDay(Math.floor(clock.toLocal(at) / DAY_MS)).year;
+}
+
+/** "Mon 16 Nov" for a day (epoch days), with the year when it is not `thisYear`'s. */
+export function describeDay(day: number, thisYear?: number): string {
+  const { year, month, day: dayOfMonth } = civilFromEpochDay(day);
+  const yearText = thisYear === undefined || year === thisYear ? '' : ` ${year}`;
+  return `${WEEKDAYS[isoWeekdayOfEpochDay(day)]} ${dayOfMonth} ${MONTHS[month]}${yearText}`;
+}
+
+/** "the week of Mon 16 Nov", "the weeks of Mon 16 Nov and Mon 23 Nov". */
+export function describeWeeks(days: readonly number[], thisYear?: number): string {
+  const names = days.map((d) => describeDay(d, thisYear));
+  if (names.length <= 1) return `the week of ${names[0] ?? ''}`;
+  return `the weeks of ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+const SMALL_NUMBERS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+/** "one 1:1", "three 1:1s", "12 1:1s": a count in words a person reads aloud. */
+export function describeCount(n: number, singular: string, plural = `${singular}s`): string {
+  return `${SMALL_NUMBERS[n] ?? String(n)} ${n === 1 ? singular : plural}`;
+}

@@ -11,7 +11,7 @@ import {
   type PlanNote,
   type WeekFrame,
 } from '@frontload/domain';
-import { describeHours } from './describe.js';
+import { describeHours, describeWeeks, yearOf } from './describe.js';
 import { placeFocusBlocks } from './focus-placement.js';
 import type { ParsedEvent, PlanContext } from './model.js';
 import { GRID_MS } from './move-search.js';
@@ -141,11 +141,12 @@ function planWeek(
 function weekNotes(ctx: PlanContext, state: WeekState, finalMs: number): PlanNote[] {
   const notes: PlanNote[] = [];
   const week = state.week.startDate;
+  const weekName = describeWeeks([state.week.startDay], yearOf(ctx.clock, ctx.now));
   if (state.deleted.length > 0) {
     const hours = describeHours(coveredMs(state.deleted));
     notes.push({
       code: 'focusDeletedByUser',
-      message: `You deleted ${hours} of focus blocks in the week of ${week}; they are not recreated.`,
+      message: `You deleted ${hours} of focus blocks in ${weekName}; they are not recreated.`,
       week,
     });
   }
@@ -154,7 +155,7 @@ function weekNotes(ctx: PlanContext, state: WeekState, finalMs: number): PlanNot
   if (finalMs < state.targetMs && timeLeft) {
     notes.push({
       code: 'focusShortfall',
-      message: `The week of ${week} has room for ${describeHours(finalMs)} of focus in free second-half working time, short of the ${describeHours(state.targetMs)} target.`,
+      message: `${weekName.charAt(0).toUpperCase()}${weekName.slice(1)} has room for ${describeHours(finalMs)} of focus in free second-half working time, short of the ${describeHours(state.targetMs)} target.`,
       week,
     });
   }

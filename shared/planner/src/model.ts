@@ -74,6 +74,8 @@ export interface PlanContext {
   readonly otherBusy: readonly Interval[];
   /** The 1:1 classifier bound to this input. */
   readonly classify: Classifier;
+  /** People's names as the provider gives them on the events' guest lists, by lowercased address. */
+  readonly names: ReadonlyMap<string, string>;
 }
 
 function parseEvent(
@@ -188,7 +190,24 @@ export function buildContext(input: PlannerInput, times: ParsedTimes): PlanConte
     deletedFocus: times.deleted,
     otherBusy: times.otherBusy,
     classify,
+    names: guestNames(input.events),
   };
+}
+
+function guestNames(events: readonly CalendarEvent[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const e of events) {
+    for (const a of e.attendees) {
+      const name = a.name?.trim();
+      if (name) names.set(a.email.toLowerCase(), name);
+    }
+  }
+  return names;
+}
+
+/** How a person is named in text: their name where the provider gave one, else their address. */
+export function personName(ctx: PlanContext, email: string): string {
+  return ctx.names.get(email.toLowerCase()) ?? email;
 }
 
 /** True when the provider reported the counterpart's own working hours (Graph's schedule does). */

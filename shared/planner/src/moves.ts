@@ -3,7 +3,13 @@ import { assignSlots, type AssignRules, type Searchable } from './assign-slots.j
 import { BusyIndex, type BusyEntry } from './busy-index.js';
 import type { ReasonCode } from './classify-one-on-one.js';
 import { describeInstant } from './describe.js';
-import { counterpartHoursKnown, weekContaining, type ParsedEvent, type PlanContext } from './model.js';
+import {
+  counterpartHoursKnown,
+  personName,
+  weekContaining,
+  type ParsedEvent,
+  type PlanContext,
+} from './model.js';
 import { candidatesFor, type Candidate, type MoveRequest, type SearchSpace } from './move-search.js';
 
 /** How good a set of moves is for what follows them: higher is better; `canImprove` false once no set could score higher. */
@@ -80,7 +86,7 @@ function leaveAloneNote(ctx: PlanContext, e: ParsedEvent, excluded: ReadonlySet<
       ctx,
       e,
       'availabilityUnknown',
-      `free/busy for ${verdict.counterpart} is unknown, so a shared free slot cannot be checked.`,
+      `free/busy for ${personName(ctx, verdict.counterpart ?? '')} is unknown, so a shared free slot cannot be checked.`,
     );
   }
   return null;

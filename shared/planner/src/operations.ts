@@ -12,9 +12,15 @@ import {
   type UpdateFocusBlock,
   type WeekFrame,
 } from '@frontload/domain';
-import { describeHours, describeSlot } from './describe.js';
+import { describeDay, describeHours, describeSlot, yearOf } from './describe.js';
 import type { FocusPlan } from './focus.js';
-import { counterpartHoursKnown, weekContaining, type ParsedEvent, type PlanContext } from './model.js';
+import {
+  counterpartHoursKnown,
+  personName,
+  weekContaining,
+  type ParsedEvent,
+  type PlanContext,
+} from './model.js';
 import type { Placement } from './moves.js';
 import { focusBlockId, operationKey } from './operation-key.js';
 
@@ -22,6 +28,17 @@ const WEEKDAY_NAMES = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday
 
 const range = (i: Interval) => ({ start: formatInstant(i.start), end: formatInstant(i.end) });
 const etagOf = (e: ParsedEvent) => (e.event.etag === undefined ? {} : { etag: e.event.etag });
+/** The event's title, when it has one, so the page can name the event an operation changes. */
+const titleOf = (e: ParsedEvent) => (e.event.title.trim() ? { title: e.event.title } : {});
+/** "your 1:1 "Alex / Dana 1:1" with Dana Kim", or without the title when the event has none. */
+const oneOnOneText = (e: ParsedEvent, who: string, what = '1:1') =>
+  e.event.title.trim() ? `your ${what} "${e.event.title}" with ${who}` : `your ${what} with ${who}`;
+
+/** The counterpart's name as the provider gives it, when it does. */
+function nameFields(ctx: PlanContext, email: string): { counterpartName?: string } {
+  const name = personName(ctx, email);
+  return name === email ? {} : { counterpartName: name };
+}
 
 function whyThisSlot(ctx: PlanContext, placement: Placement): string {
   const preferred = ctx.people.get(placement.request.counterpart)?.preferredSlot;
@@ -38,7 +55,7 @@ function whyThisSlot(ctx: PlanContext, placement: Placement): string {
 function whatWasChecked(ctx: PlanContext, counterpart: string): string {
   return counterpartHoursKnown(ctx, counterpart)
     ? 'you are both free then and it is inside both your working hours'
-    : `${counterpart} is free then and it is inside your working hours (their working hours aren't visible, so yours were assumed for them)`;
+    : `${personName(ctx, counterpart)} is free then and it is inside your working hours (their working hours aren't visible, so yours were assumed for them)`;
 }
 
 /**
@@ -53,6 +70,10 @@ function metBefore(ctx: PlanContext, seriesId: string, anchor: ParsedEvent): boo
   );
 }
 
+/** What a split series move means for the counterpart's inbox. */
+const splitNote = (who: string) =>
+  ` Earlier 1:1s keep their times: the series ends before this one and continues at the new time, so ${who} gets two emails (the series' update and the invitation to its continuation).`;
+
 /** The operation for a placed move: one series move, or one event move. */
 export function moveOperation(ctx: PlanContext, placement: Placement): MoveSeries | MoveOccurrence {
   const { request, candidate } = placement;
@@ -63,6 +84,7 @@ export function moveOperation(ctx: PlanContext, placement: Placement): MoveSerie
   const before = range(anchor);
   const after = range(candidate.slots[0] ?? anchor);
   const counterpart = request.counterpart;
+  const who = personName(ctx, counterpart);
   const why = `people time comes first in the week; ${whatWasChecked(ctx, counterpart)} (${whyThisSlot(ctx, placement)})`;
   if (request.series) {
     const weekday = isoWeekdayOfEpochDay(week.startDay + candidate.dayOffset);
@@ -70,9 +92,7 @@ export function moveOperation(ctx: PlanContext, placement: Placement): MoveSerie
     const durationMinutes = Math.round((anchor.end - anchor.start) / MINUTE_MS);
     const fromOriginalStart = formatInstant(anchor.originalStart ?? anchor.start);
     const split = metBefore(ctx, request.id, anchor);
-    const emailNote = split
-      ? ` Earlier 1:1s keep their times: the series ends before this one and continues at the new time, so ${counterpart} gets two emails (the series' update and the invitation to its continuation).`
-      : '';
+    const emailNote = split ? splitNote(who) : '';
     return {
       kind: 'moveSeries',
       key: operationKey('moveSeries', [
@@ -91,10 +111,12 @@ export function moveOperation(ctx: PlanContext, placement: Placement): MoveSerie
       startTime,
       durationMinutes,
       zone: ctx.clock.zone,
+      ...titleOf(anchor),
       counterpart,
+      ...nameFields(ctx, counterpart),
       before,
       after,
-      reason: `Moves your recurring 1:1 with ${counterpart} to ${WEEKDAY_NAMES[weekday]}s at ${startTime}, starting with ${describeSlot(ctx.clock, anchor)} → ${describeSlot(ctx.clock, candidate.slots[0] ?? anchor)}: ${why}.${emailNote}`,
+      reason: `Moves ${oneOnOneText(anchor, who, 'recurring 1:1')} to ${WEEKDAY_NAMES[weekday]}s at ${startTime}, starting with ${describeSlot(ctx.clock, anchor)} → ${describeSlot(ctx.clock, candidate.slots[0] ?? anchor)}: ${why}.${emailNote}`,
       // Ending the old series and inviting to the continuing one: two emails to the counterpart.
       emails: split ? [counterpart, counterpart] : [counterpart],
       ...(split ? { split } : {}),
@@ -106,10 +128,12 @@ export function moveOperation(ctx: PlanContext, placement: Placement): MoveSerie
     eventId: anchor.id,
     ...(anchor.event.seriesId === undefined ? {} : { seriesId: anchor.event.seriesId }),
     ...etagOf(anchor),
+    ...titleOf(anchor),
     counterpart,
+    ...nameFields(ctx, counterpart),
     before,
     after,
-    reason: `Moves the 1:1 with ${counterpart} from ${describeSlot(ctx.clock, anchor)} to ${describeSlot(ctx.clock, candidate.slots[0] ?? anchor)}: ${why}.`,
+    reason: `Moves ${oneOnOneText(anchor, who)} from ${describeSlot(ctx.clock, anchor)} to ${describeSlot(ctx.clock, candidate.slots[0] ?? anchor)}: ${why}.`,
     emails: [counterpart],
   };
 }
@@ -123,11 +147,13 @@ export function cancelOperation(ctx: PlanContext, e: ParsedEvent, week: WeekFram
     eventId: e.id,
     seriesId: e.event.seriesId ?? e.id,
     ...etagOf(e),
+    ...titleOf(e),
     counterpart,
+    ...nameFields(ctx, counterpart),
     message: ctx.prefs.skipWeeks.message,
     skipWeek: week.startDate,
     before: range(e),
-    reason: `Cancels the ${describeSlot(ctx.clock, e)} occurrence of your 1:1 with ${counterpart} for the skip week of ${week.startDate}; the series stays as it is.`,
+    reason: `Cancels ${oneOnOneText(e, personName(ctx, counterpart))} on ${describeSlot(ctx.clock, e)}, for the skip week (the week of ${describeDay(week.startDay, yearOf(ctx.clock, ctx.now))}); the series stays as it is.`,
     emails: [counterpart],
   };
 }
@@ -143,6 +169,7 @@ export function focusOperations(
     key: operationKey('deleteFocusBlock', [block.id]),
     eventId: block.id,
     ...etagOf(block),
+    ...titleOf(block),
     before: range(block),
     reason: `Removes the focus block on ${describeSlot(ctx.clock, block)}: ${why}.`,
     emails: [],
@@ -154,6 +181,7 @@ export function focusOperations(
       key: operationKey('updateFocusBlock', [block.id, after.start, after.end]),
       eventId: block.id,
       ...etagOf(block),
+      ...titleOf(block),
       before: range(block),
       after,
       reason: `Moves the focus block on ${describeSlot(ctx.clock, block)} to ${describeSlot(ctx.clock, to)}: ${why}.`,

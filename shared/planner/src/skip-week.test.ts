@@ -124,7 +124,7 @@ describe('skip weeks', () => {
       expect(out.skipWeek).toBe('2024-04-15');
       expect(cancelled(out)).toEqual([`${BOB}-2024-04-15`, `${CY}-2024-04-15`]);
       expect(out.notes.find((n) => n.code === 'skipWeek')?.message).toContain(
-        'The week(s) of 2024-04-08 had no 1:1 Frontload may cancel',
+        'The week of Mon 8 Apr had no 1:1 Frontload may cancel',
       );
     });
 

@@ -7,8 +7,8 @@ import {
   type PlanNote,
   type WeekFrame,
 } from '@frontload/domain';
-import { describeInstant } from './describe.js';
-import { weekContaining, type ParsedEvent, type PlanContext } from './model.js';
+import { describeCount, describeDay, describeInstant, describeWeeks, yearOf } from './describe.js';
+import { personName, weekContaining, type ParsedEvent, type PlanContext } from './model.js';
 
 /** The skip week this plan acts on, and the occurrences it cancels. */
 export interface SkipPlan {
@@ -139,10 +139,11 @@ function decidePerson(
   excluded: ReadonlySet<string>,
 ): { cancel: ParsedEvent[]; keep: { e: ParsedEvent; why: string }[] } {
   const upcoming = occurrences.filter((e) => e.start >= ctx.now);
+  const who = personName(ctx, person);
   if (ctx.people.get(person)?.protected) {
     return {
       cancel: [],
-      keep: upcoming.map((e) => ({ e, why: `${person} is protected: their 1:1s are never skipped.` })),
+      keep: upcoming.map((e) => ({ e, why: `${who} is protected: their 1:1s are never skipped.` })),
     };
   }
   const keep: { e: ParsedEvent; why: string }[] = [];
@@ -158,9 +159,9 @@ function decidePerson(
   const limit = ctx.prefs.skipWeeks.maxGapDays;
   const why =
     gap === undefined
-      ? `the series has no known cadence, so the gap to the next 1:1 with ${person} cannot be checked.`
+      ? `the series has no known cadence, so the gap to the next 1:1 with ${who} cannot be checked.`
       : gap > limit * DAY_MS
-        ? `skipping could leave ${person} up to ${Math.ceil(gap / DAY_MS)} days without a 1:1 (limit ${limit}).`
+        ? `skipping could leave ${who} up to ${Math.ceil(gap / DAY_MS)} days without a 1:1 (limit ${limit}).`
         : null;
   return why === null
     ? { cancel, keep }
@@ -187,7 +188,7 @@ function decideWeek(
     for (const { e, why } of decision.keep) {
       notes.push({
         code: 'skipWeekKept',
-        message: `Skip week: kept the 1:1 with ${person} on ${describeInstant(ctx.clock, e.start)}, because ${why}`,
+        message: `Skip week: kept the 1:1 "${e.event.title}" with ${personName(ctx, person)} on ${describeInstant(ctx.clock, e.start)}, because ${why}`,
         eventId: e.id,
         ...(e.event.seriesId === undefined ? {} : { seriesId: e.event.seriesId }),
         email: person,
@@ -198,6 +199,8 @@ function decideWeek(
   cancel.sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
   return { cancel, notes };
 }
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /**
  * Picks the skip week (5–6 weeks after the last one, the cheapest inside that window) and the 1:1
@@ -213,8 +216,17 @@ export function planSkipWeek(ctx: PlanContext, excluded: ReadonlySet<string>): S
   const { skipWeeks } = ctx.prefs;
   const lastSkipWeek = ctx.input.history.lastSkipWeek;
   if (!skipWeeks.enabled || lastSkipWeek === null) return NONE;
-  const ranked = rankWeeks(ctx, parseEpochDay(lastSkipWeek));
+  const lastDay = parseEpochDay(lastSkipWeek);
+  const ranked = rankWeeks(ctx, lastDay);
   const first = ranked.weeks[0];
+  const year = yearOf(ctx.clock, ctx.now);
+  const weekOf = (weeks: readonly WeekFrame[]) =>
+    describeWeeks(
+      weeks.map((w) => w.startDay),
+      year,
+    );
+  const cancelled = (n: number, more = '') =>
+    `${describeCount(n, `${more}1:1`, `${more}1:1s`)} ${n === 1 ? 'is' : 'are'} cancelled`;
   if (!first) return NONE;
   if (ranked.recorded) {
     // The recorded skip week: any 1:1 added to it since is cancelled too; it stays the skip week.
@@ -226,7 +238,7 @@ export function planSkipWeek(ctx: PlanContext, excluded: ReadonlySet<string>): S
       notes: [
         {
           code: 'skipWeek',
-          message: `The week of ${first.startDate} is the skip week (${lastSkipWeek}): ${cancel.length} more 1:1 occurrence(s) cancelled.`,
+          message: `${capitalize(weekOf([first]))} is the skip week: ${cancelled(cancel.length, 'more ')} in it.`,
           week: first.startDate,
         },
         ...notes,
@@ -239,13 +251,11 @@ export function planSkipWeek(ctx: PlanContext, excluded: ReadonlySet<string>): S
     const passed = ranked.weeks.slice(0, ranked.weeks.indexOf(week));
     const why = ranked.overdue
       ? 'the cadence window has passed, so the cheapest week in view that has a 1:1 to skip is used'
-      : `it is the cheapest week ${skipWeeks.minWeeks}–${skipWeeks.maxWeeks} weeks after the last skip week (${lastSkipWeek}) that has a 1:1 to skip`;
-    const skipped = passed.length
-      ? ` The week(s) of ${passed.map((w) => w.startDate).join(', ')} had no 1:1 Frontload may cancel.`
-      : '';
+      : `it is the cheapest week ${skipWeeks.minWeeks}–${skipWeeks.maxWeeks} weeks after the last skip week, the week of ${describeDay(lastDay, year)}, that has a 1:1 to skip`;
+    const skipped = passed.length ? ` ${capitalize(weekOf(passed))} had no 1:1 Frontload may cancel.` : '';
     notes.unshift({
       code: 'skipWeek',
-      message: `The week of ${week.startDate} is a skip week (${why}): ${cancel.length} 1:1 occurrence(s) cancelled.${skipped}`,
+      message: `${capitalize(weekOf([week]))} is a skip week (${why}): ${cancelled(cancel.length)}.${skipped}`,
       week: week.startDate,
     });
     return { week, cancel, notes };
@@ -256,7 +266,7 @@ export function planSkipWeek(ctx: PlanContext, excluded: ReadonlySet<string>): S
     notes: [
       {
         code: 'skipWeek',
-        message: `No skip week yet: the week(s) due (${ranked.weeks.map((w) => w.startDate).join(', ')}) have no 1:1 Frontload may cancel (inside the freeze window, with protected people, or none at all). The next week that has one will be the skip week; the cadence still counts from ${lastSkipWeek}.`,
+        message: `No skip week yet: ${weekOf(ranked.weeks)}, when one is due, ${ranked.weeks.length === 1 ? 'has' : 'have'} no 1:1 Frontload may cancel (inside the freeze window, with protected people, or none at all). The next week that has one will be the skip week; the cadence still counts from the week of ${describeDay(lastDay, year)}.`,
         week: first.startDate,
       },
     ],

@@ -32,9 +32,10 @@ export function googleEventInput(
   const day = monday.add({ days: event.dayOffset });
   const inZone = (local: Temporal.PlainDateTime) =>
     local.toZonedDateTime(userZone).withTimeZone(organizer.timeZone).toString({ timeZoneName: 'never' });
-  const emails = event.attendees
+  // Invited from the directory, as people usually are: Google then lists each guest with their name.
+  const guests = event.attendees
     .map((key) => scenario.people.find((p) => p.key === key))
-    .flatMap((p) => (p ? [demoEmail(scenario, p)] : []));
+    .flatMap((p) => (p ? [{ email: demoEmail(scenario, p), displayName: p.name }] : []));
   const when = event.start
     ? (() => {
         const start = day.toPlainDateTime(Temporal.PlainTime.from(event.start));
@@ -50,11 +51,15 @@ export function googleEventInput(
     ...(event.description ? { description: event.description } : {}),
     ...when,
     ...(event.recurrence ? { recurrence: rrule(event) } : {}),
-    ...(emails.length > 0
+    ...(guests.length > 0
       ? {
           attendees: [
-            { email: demoEmail(scenario, organizer), responseStatus: 'accepted' },
-            ...emails.map((email) => ({ email, responseStatus: 'accepted' })),
+            {
+              email: demoEmail(scenario, organizer),
+              displayName: organizer.name,
+              responseStatus: 'accepted',
+            },
+            ...guests.map((guest) => ({ ...guest, responseStatus: 'accepted' })),
           ],
         }
       : {}),

@@ -86,8 +86,14 @@ describe('mapGoogleEvent on Google documentation samples', () => {
       organizerEmail: 'userEmail',
     });
     expect(event.attendees).toEqual([
-      { email: 'attendeeEmail', responseStatus: 'needsAction' },
-      { email: 'userEmail', responseStatus: 'accepted', organizer: true, self: true },
+      { email: 'attendeeEmail', name: 'attendeeDisplayName', responseStatus: 'needsAction' },
+      {
+        email: 'userEmail',
+        name: 'userDisplayName',
+        responseStatus: 'accepted',
+        organizer: true,
+        self: true,
+      },
     ]);
   });
 });

@@ -80,6 +80,7 @@ function mapAttendees(attendees: GoogleEvent['attendees']): Attendee[] {
     const status = responseStatuses.find((s) => s === a.responseStatus) ?? 'needsAction';
     mapped.push({
       email: a.email,
+      ...(a.displayName ? { name: a.displayName } : {}),
       responseStatus: status,
       ...(a.self ? { self: true } : {}),
       ...(a.organizer ? { organizer: true } : {}),

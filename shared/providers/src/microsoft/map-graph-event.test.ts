@@ -74,15 +74,21 @@ describe('mapGraphEvent on Microsoft documentation samples', () => {
     expect(event.attendees).toHaveLength(5);
     expect(event.attendees[0]).toEqual({
       email: 'LidiaH@contoso.com',
+      name: 'Lidia Holloway',
       responseStatus: 'accepted',
       self: true,
     });
     expect(event.attendees[1]).toEqual({
       email: 'HRTaskforce@contoso.com',
+      name: 'HR Taskforce',
       responseStatus: 'accepted',
       organizer: true,
     });
-    expect(event.attendees[2]).toEqual({ email: 'DiegoS@contoso.com', responseStatus: 'needsAction' });
+    expect(event.attendees[2]).toEqual({
+      email: 'DiegoS@contoso.com',
+      name: 'Diego Siciliani',
+      responseStatus: 'needsAction',
+    });
     expect(Value.Errors(CalendarEventSchema, event)).toEqual([]);
   });
 });
@@ -111,9 +117,15 @@ describe('mapGraphEvent on recorded sandbox delta rounds', () => {
     });
     expect(new Set(occurrences.map((o) => o.seriesId)).size).toBe(1);
     expect(occurrences[0]?.attendees).toEqual([
-      { email: 'ravi@contoso.test', responseStatus: 'needsAction' },
-      { email: 'conf-b@contoso.test', responseStatus: 'needsAction', resource: true },
-      { email: 'maya@contoso.test', responseStatus: 'accepted', organizer: true, self: true },
+      { email: 'ravi@contoso.test', name: 'Ravi Kumar', responseStatus: 'needsAction' },
+      { email: 'conf-b@contoso.test', name: 'Conf B', responseStatus: 'needsAction', resource: true },
+      {
+        email: 'maya@contoso.test',
+        name: 'Maya Patel',
+        responseStatus: 'accepted',
+        organizer: true,
+        self: true,
+      },
     ]);
   });
 

@@ -105,8 +105,10 @@ function mapAttendees(event: Graph.Event, selfEmail: string | undefined): Attend
     const email = a.emailAddress?.address;
     if (!email) continue;
     const isOrganizer = organizer !== undefined && email.toLowerCase() === organizer.toLowerCase();
+    const name = a.emailAddress?.name;
     mapped.push({
       email,
+      ...(name && name !== email ? { name } : {}),
       responseStatus: isOrganizer ? 'accepted' : (responses[a.status?.response ?? 'none'] ?? 'needsAction'),
       ...(self !== undefined && email.toLowerCase() === self ? { self: true } : {}),
       ...(isOrganizer ? { organizer: true } : {}),
@@ -117,8 +119,10 @@ function mapAttendees(event: Graph.Event, selfEmail: string | undefined): Attend
   // Graph leaves the organizer out of `attendees`; Google lists them. One model: add them, as Google does.
   if (organizer && mapped.length > 0 && !mapped.some((a) => a.organizer)) {
     const organizerIsSelf = event.isOrganizer === true || organizer.toLowerCase() === self;
+    const name = event.organizer?.emailAddress?.name;
     mapped.push({
       email: organizer,
+      ...(name && name !== organizer ? { name } : {}),
       responseStatus: 'accepted',
       organizer: true,
       ...(organizerIsSelf ? { self: true } : {}),
