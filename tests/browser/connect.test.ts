@@ -3,7 +3,8 @@
  * sandbox's consent pages and lands back on the settings page signed in, with the connection
  * listed. With the sync and planner workers running (push on loopback), the week grid shows the
  * synced week, the plan preview with reasons, apply all, and undo from History — each checked
- * against the sandbox's own calendar too.
+ * against the sandbox's own calendar too. The page is never reloaded to see what the workers did: it
+ * follows the first sync, a plan asked for, a run and its undo by itself.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,11 +25,6 @@ const ALEX = 'alex.tlm@sandbox.test';
 interface SandboxEvent {
   summary?: string;
   status?: string;
-}
-
-async function reloadPage(page: Page): Promise<void> {
-  await page.reload();
-  await page.locator('body[data-ready="true"]').waitFor();
 }
 
 describe('browser: connect a calendar from the settings page', () => {
@@ -94,17 +90,13 @@ describe('browser: connect a calendar from the settings page', () => {
   });
 
   it('journey 1: the week grid draws the synced calendar with both halves shaded, reasons on focus', async () => {
-    // The sync worker fills the mirror in the background; reload until its events are drawn.
+    // The sync worker fills the mirror in the background; the page follows the first sync by itself.
+    const item = page.locator('li.connection[data-provider="google"]');
     await expect
-      .poll(
-        async () => {
-          await page.reload();
-          await page.locator('body[data-ready="true"]').waitFor();
-          return page.locator('#week .event').count();
-        },
-        { timeout: 45_000, interval: 1_500 },
-      )
+      .poll(() => page.locator('#week .event').count(), { timeout: 45_000, interval: 500 })
       .toBeGreaterThan(0);
+    expect(await item.locator('.badge[class*="status-"]').textContent()).toBe('Healthy');
+    expect(await item.textContent()).not.toContain('Last synced: not yet');
     expect(await page.locator('#week .half-first').count()).toBeGreaterThan(0);
     expect(await page.locator('#week .half-second').count()).toBeGreaterThan(0);
     const first = page.locator('#week .event').first();
@@ -123,17 +115,13 @@ describe('browser: connect a calendar from the settings page', () => {
     // The planner also plans by itself after a sync; asking now makes sure it plans on the full mirror.
     await page.getByRole('button', { name: 'Plan now' }).click();
     await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Planning/);
+    // No reload: the page follows the plan it asked for and says so when the preview is drawn.
     await withWorkerLogs(stack, () =>
       expect
-        .poll(
-          async () => {
-            await reloadPage(page);
-            return page.locator('#week .op-item').count();
-          },
-          { timeout: 60_000, interval: 2_000 },
-        )
-        .toBeGreaterThan(0),
+        .poll(() => page.locator('#status').textContent(), { timeout: 60_000, interval: 500 })
+        .toMatch(/^(The new plan preview is shown|Planned again: nothing changed)/),
     );
+    expect(await page.locator('#week .op-item').count()).toBeGreaterThan(0);
     const block = page.locator('#week .event.op').first();
     await block.focus();
     const tip = block.locator('.tip');
@@ -162,41 +150,24 @@ describe('browser: connect a calendar from the settings page', () => {
     await page.getByRole('button', { name: 'Apply all' }).click();
     await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Applying \d+ change/);
     await expect
-      .poll(
-        async () => {
-          await reloadPage(page);
-          return page.locator('#week .ev-focus').count();
-        },
-        { timeout: 60_000, interval: 2_000 },
-      )
+      .poll(() => page.locator('#week .ev-focus').count(), { timeout: 60_000, interval: 500 })
       .toBe(planned);
+    expect(await page.locator('#status').textContent()).toMatch(/^The plan was applied/);
     expect(await sandboxFocusBlocks()).toBe(planned);
     await page.locator('#week').screenshot({ path: `${SCREENSHOTS}1-applied-week.png` });
   }, 90_000);
 
   it('journey 1: undo from History puts the week back as it was, here and at the sandbox', async () => {
-    // Under a loaded CI machine the run can take a while to show up as finished: reload until it does.
+    // History was drawn again when the run finished (the page followed it).
     const finishedRun = '#history li[data-state="applied"], #history li[data-state="partially_applied"]';
     await expect
-      .poll(
-        async () => {
-          await reloadPage(page);
-          return page.locator(finishedRun).count();
-        },
-        { timeout: 60_000, interval: 2_000 },
-      )
+      .poll(() => page.locator(finishedRun).count(), { timeout: 60_000, interval: 500 })
       .toBeGreaterThan(0);
     const undo = page.locator(finishedRun).getByRole('button', { name: /^Undo/ });
     await undo.first().click({ timeout: 60_000 });
     await expect.poll(() => page.locator('#status').textContent()).toBe('Undoing the run…');
     await expect
-      .poll(
-        async () => {
-          await reloadPage(page);
-          return page.locator('#week .ev-focus').count();
-        },
-        { timeout: 60_000, interval: 2_000 },
-      )
+      .poll(() => page.locator('#week .ev-focus').count(), { timeout: 60_000, interval: 500 })
       .toBe(0);
     expect(await sandboxFocusBlocks()).toBe(0);
     await screenshot(page, '1-after-undo');

@@ -89,9 +89,10 @@ describe('browser: webhook endpoints from the settings page', () => {
   });
 
   it('the form offers every event type the API accepts, skip-week announcements included', async () => {
-    const offered = await page
+    const boxes = await page
       .locator('form[aria-label="Add a webhook endpoint"] input[name="eventTypes"]')
-      .evaluateAll((boxes) => boxes.map((box) => (box as HTMLInputElement).value));
+      .all();
+    const offered = await Promise.all(boxes.map((box) => box.getAttribute('value')));
     expect(offered).toEqual([...WEBHOOK_EVENT_TYPES]);
     await page.getByLabel('Endpoint URL').fill(`${receiverUrl}/skip`);
     for (const type of WEBHOOK_EVENT_TYPES) {

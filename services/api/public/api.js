@@ -49,3 +49,20 @@ export async function api(method, path, body) {
   }
   return parsed;
 }
+
+/**
+ * A GET that names the ETag of the answer the page already has: resolves with `{ changed: false }`
+ * on 304 (nothing new, nothing to parse), else `{ changed: true, status, etag, body }`, where a 404
+ * is an answer too (nothing there yet). Other refusals reject with ApiError.
+ * @param {string} path
+ * @param {string | undefined} etag
+ */
+export async function getIfChanged(path, etag) {
+  const headers = { accept: 'application/json' };
+  if (etag) headers['if-none-match'] = etag;
+  const res = await fetch(path, { headers, credentials: 'same-origin', cache: 'no-store' });
+  if (res.status === 304) return { changed: false };
+  const parsed = await res.json().catch(() => undefined);
+  if (!res.ok && res.status !== 404) throw new ApiError(res.status, parsed);
+  return { changed: true, status: res.status, etag: res.headers.get('etag') ?? undefined, body: parsed };
+}

@@ -12,6 +12,9 @@ import { renderPeople } from './people.js';
 import { renderHistory } from './history.js';
 import { renderWebhooks } from './webhooks.js';
 import { renderAccount } from './account.js';
+import { setTimeFormat } from './format.js';
+import { followPending } from './pending.js';
+import { followLinks, landOnLink, linkedWeek } from './links.js';
 
 const SECTIONS = ['week', 'preferences', 'people', 'history', 'webhooks', 'account'];
 const RENDERERS = {
@@ -53,7 +56,16 @@ async function main() {
   // Users start in UTC until a zone is known; the connected calendar's own zone is the better guess.
   const { connections } = await api('GET', '/api/v1/connections');
   const calendarZone = connections.find((c) => c.timeZone)?.timeZone;
-  const ctx = { me, timeZone: me.timeZone && me.timeZone !== 'UTC' ? me.timeZone : (calendarZone ?? 'UTC') };
+  const ctx = {
+    me,
+    timeZone: me.timeZone && me.timeZone !== 'UTC' ? me.timeZone : (calendarZone ?? 'UTC'),
+    // The week an alert link names, drawn instead of the weeks being planned (week.js).
+    linkedWeek: linkedWeek(),
+  };
+  // Every date and time on the page follows the user's 12/24 h choice, so it is known before drawing;
+  // without it (or when the request fails) the browser's language decides.
+  const prefs = await api('GET', '/api/v1/preferences').catch(() => ({}));
+  setTimeFormat(prefs.timeFormat);
   // Draws a section again after something elsewhere changed it (an apply, an undo, a disconnect).
   ctx.refresh = (name) => loadSection(name, RENDERERS[name], ctx);
   document.getElementById('nav').hidden = false;
@@ -66,6 +78,9 @@ async function main() {
   replace(document.getElementById('whoami'), h('span', {}, me.email), signOutButton);
   await Promise.all(Object.keys(RENDERERS).map((name) => ctx.refresh(name)));
   document.body.dataset.ready = 'true';
+  landOnLink();
+  followLinks(ctx);
+  await followPending(connections, ctx);
 }
 
 main().catch((error) => announce(error.message, 'error'));

@@ -22,6 +22,8 @@ import {
   zoned,
 } from './zoned.js';
 import { metricsFromEvents, overloadMeter } from './meter.js';
+import { followPlanRequest } from './pending.js';
+import { linkedWeekNote, shownWeekStart } from './links.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -356,14 +358,18 @@ function legend() {
   );
 }
 
-/** Asks the planner for a fresh preview now (it also plans by itself after each sync). */
-function planNow() {
+/**
+ * Asks the planner for a fresh preview now (it also plans by itself after each sync), and follows it
+ * until it is stored: then the week is drawn again.
+ */
+function planNow(ctx) {
   const button = h('button', { type: 'button', className: 'secondary' }, 'Plan now');
   button.addEventListener(
     'click',
     busy(button, async () => {
-      await api('POST', '/api/v1/plan');
-      announce('Planning… reload in a moment to see the preview.');
+      const { requestedAt } = await api('POST', '/api/v1/plan');
+      announce('Planning… the week below is redrawn when the preview is ready.');
+      followPlanRequest(requestedAt, ctx);
     }),
   );
   return button;
@@ -452,8 +458,13 @@ export async function renderWeek(root, ctx) {
   const prefs = await api('GET', '/api/v1/preferences');
   // The weeks the planner plans: on a weekend, the coming week and the one after.
   const now = Date.now();
-  const weekStart = planningWeekStartOf(now, ctx.timeZone, prefs);
+  const planned = planningWeekStartOf(now, ctx.timeZone, prefs);
+  const weekStart = shownWeekStart(planned, ctx.linkedWeek, prefs);
   const current = weekStart === weekStartOf(now, ctx.timeZone, prefs.weekStartsOn);
+  const titles =
+    weekStart === planned
+      ? [current ? 'This week' : 'Coming week', current ? 'Next week' : 'The week after']
+      : [`Week of ${dayLabel(weekStart, 'long')}`, 'The week after'];
   const from = new Date(Date.parse(`${weekStart}T00:00:00Z`) - 14 * HOUR_MS).toISOString();
   const to = new Date(Date.parse(`${addDays(weekStart, 14)}T00:00:00Z`) + 14 * HOUR_MS).toISOString();
   const query = new URLSearchParams({ from, to });
@@ -469,12 +480,13 @@ export async function renderWeek(root, ctx) {
   if (run?.state === 'applying') followRun(run, ctx);
   replace(
     root,
-    h('div', { className: 'toolbar' }, modeSwitch(ctx), planNow(), legend()),
+    h('div', { className: 'toolbar' }, modeSwitch(ctx), planNow(ctx), legend()),
+    weekStart === planned ? null : linkedWeekNote(weekStart),
     h(
       'div',
       { className: 'weeks' },
-      weekFigure(current ? 'This week' : 'Coming week', weekStart, events, plan, view),
-      weekFigure(current ? 'Next week' : 'The week after', addDays(weekStart, 7), events, plan, view),
+      weekFigure(titles[0], weekStart, events, plan, view),
+      weekFigure(titles[1], addDays(weekStart, 7), events, plan, view),
     ),
     panel,
   );
