@@ -37,11 +37,22 @@ interface DrawnWeek {
   now: { date: string; label: string; top: number }[];
 }
 
+/** Times as the page writes them ("6:15 AM" or "06:15", by locale and preference) read back as "06:15". */
+function clock(text: string): string {
+  return text.replace(
+    /(\d{1,2}):(\d{2})(?:\s*([AaPp])\.?\s*[Mm]\.?)?/g,
+    (_, h: string, m: string, half?: string) => {
+      const hours = half ? (Number(h) % 12) + (/p/i.test(half) ? 12 : 0) : Number(h);
+      return `${String(hours).padStart(2, '0')}:${m}`;
+    },
+  );
+}
+
 /** What a week figure draws, read from its elements: each column's date, each block's box and labels. */
 async function drawnWeek(figure: Locator): Promise<DrawnWeek> {
   const week: DrawnWeek = { events: [], allDay: [], hours: [], now: [] };
   for (const hour of await figure.locator('.axis .hour').all()) {
-    week.hours.push({ label: (await hour.textContent())!, top: (await hour.boundingBox())!.y });
+    week.hours.push({ label: clock((await hour.textContent())!), top: (await hour.boundingBox())!.y });
   }
   for (const day of await figure.locator('.day').all()) {
     const date = (await day.getAttribute('data-date'))!;
@@ -53,7 +64,7 @@ async function drawnWeek(figure: Locator): Promise<DrawnWeek> {
       week.events.push({
         date,
         title: (await block.locator('.title').textContent())!,
-        time: (await block.locator('.time').textContent())!,
+        time: clock((await block.locator('.time').textContent())!),
         top: box.y,
         bottom: box.y + box.height,
         left: box.x,
@@ -63,7 +74,7 @@ async function drawnWeek(figure: Locator): Promise<DrawnWeek> {
     for (const line of await day.getByRole('img', { name: /^Current time/ }).all()) {
       week.now.push({
         date,
-        label: (await line.getAttribute('aria-label'))!,
+        label: clock((await line.getAttribute('aria-label'))!),
         top: (await line.boundingBox())!.y,
       });
     }

@@ -208,14 +208,29 @@ function layoutLanes(placed) {
   return placed.map(({ el }) => el);
 }
 
-/** The current time as a line across today's column, labelled for assistive technology. */
-function nowLine(axis, minutes) {
-  const line = h('div', {
-    className: 'now',
-    role: 'img',
-    'aria-label': `Current time, ${formatTime(minutes)}`,
-  });
-  line.style.top = `${((minutes - axis.start) / (axis.end - axis.start)) * 100}%`;
+/**
+ * The current time as a line across today's column, labelled for assistive technology. On the page
+ * (`live`) it follows the clock each minute, and goes once today or the drawn hours are over (the next
+ * redraw widens the axis again), so it never marks a time that has passed.
+ */
+function nowLine(axis, now, { live, timeZone }) {
+  const line = h('div', { className: 'now', role: 'img' });
+  const show = (minutes) => {
+    line.setAttribute('aria-label', `Current time, ${formatTime(minutes)}`);
+    line.style.top = `${((minutes - axis.start) / (axis.end - axis.start)) * 100}%`;
+  };
+  show(now.minutes);
+  if (live) {
+    const timer = setInterval(() => {
+      const at = zoned(Date.now(), timeZone);
+      if (line.isConnected && at.date === now.date && at.minutes <= axis.end) {
+        show(at.minutes);
+      } else {
+        clearInterval(timer);
+        line.remove();
+      }
+    }, 60_000);
+  }
   return line;
 }
 
@@ -245,7 +260,7 @@ function dayColumn(date, day, ops, ctx) {
       halves(date, weekStart, axis, split),
       blocks,
       ops,
-      now.date === date ? nowLine(axis, now.minutes) : null,
+      now.date === date ? nowLine(axis, now, ctx) : null,
     ),
   );
 }
@@ -289,8 +304,8 @@ function opSegments(plan, days, timeZone) {
 
 /**
  * One week as a figure: the working days as columns, on an axis widened to fit the week's events, with
- * the current time marked on today's column. `ctx`: prefs, timeZone, showPlan, and `now` (ms since the
- * epoch) for the moment drawn.
+ * the current time marked on today's column. `ctx`: prefs, timeZone, showPlan, `now` (ms since the
+ * epoch) for the moment drawn, and `live` to keep the current-time line moving with the clock.
  */
 export function weekFigure(title, weekStart, events, plan, ctx) {
   const days = weekDays(weekStart, ctx.prefs);
@@ -304,7 +319,14 @@ export function weekFigure(title, weekStart, events, plan, ctx) {
   ]);
   const opsByDate = ctx.showPlan ? opBlocksByDate(plan, axis, ctx.timeZone) : new Map();
   const inWeek = events.filter((e) => days.includes(zoned(e.start, ctx.timeZone).date));
-  const dayCtx = { axis, weekStart, split: splitMinutes(ctx.prefs), now };
+  const dayCtx = {
+    axis,
+    weekStart,
+    split: splitMinutes(ctx.prefs),
+    now,
+    live: ctx.live,
+    timeZone: ctx.timeZone,
+  };
   const grid = h(
     'div',
     { className: 'grid' },
@@ -471,7 +493,7 @@ export async function renderWeek(root, ctx) {
   const [{ events }, plan] = await Promise.all([api('GET', `/api/v1/events?${query}`), loadPlan()]);
   const run = await runToShow(plan);
   const state = { selected: new Set((plan?.operations ?? []).map(opKey)) };
-  const view = { prefs, timeZone: ctx.timeZone, showPlan: plan !== null, now };
+  const view = { prefs, timeZone: ctx.timeZone, showPlan: plan !== null, now, live: true };
   const panel = h('div', { className: 'plan-panel' });
   // After an apply the run is followed here and History shows it at once.
   const onApplied = () => Promise.all([renderWeek(root, ctx), ctx.refresh?.('history')]);
