@@ -72,10 +72,11 @@ function followFirstPlan(ctx) {
 }
 
 /**
- * Follows connections still in their first sync: when none is syncing any more, the accounts, the
- * week and People are drawn again (from the synced calendar), and the first plan is followed.
+ * Follows the connections in `syncing` (their first sync, or the one after a reconnect): when none is
+ * syncing any more, the accounts, the week and People are drawn again (from the synced calendar), the
+ * status line names the accounts synced and those that were not, and the first plan is followed.
  */
-function followFirstSync(ctx) {
+function followFirstSync(ctx, syncing) {
   let connections = [];
   follow(
     'first-sync',
@@ -87,11 +88,16 @@ function followFirstSync(ctx) {
     async () => {
       // The sync fills the mirror the week draws and finds the people the user meets.
       await Promise.all(['connect', 'week', 'people'].map((name) => ctx.refresh(name)));
-      const synced = connections.filter((c) => c.lastSyncedAt).map((c) => c.accountEmail);
+      const watched = connections.filter((c) => syncing.includes(c.id));
+      const synced = watched.filter((c) => c.status === 'healthy').map((c) => c.accountEmail);
+      const notSynced = watched.filter((c) => c.status !== 'healthy').map((c) => c.accountEmail);
       announce(
-        synced.length
-          ? `Synced ${synced.join(', ')}: the week below shows your calendar.`
-          : 'The first sync ended without reading your calendar; the account list says why.',
+        [
+          synced.length ? `Synced ${synced.join(', ')}: the week below shows your calendar.` : '',
+          notSynced.length ? `${notSynced.join(', ')} could not be synced; the account list says why.` : '',
+        ]
+          .filter(Boolean)
+          .join(' ') || 'The sync is over; the account list shows where each calendar stands.',
       );
       await followPlanIfNone(ctx);
     },
@@ -113,9 +119,10 @@ async function followPlanIfNone(ctx) {
 export async function followPending(connections, ctx) {
   const live = connections.filter((c) => c.status !== 'disconnected');
   if (live.length === 0) return;
-  if (live.some((c) => c.status === 'syncing')) {
-    announce('Syncing your calendar: the week below fills in when the first sync is done.');
-    followFirstSync(ctx);
+  const syncing = live.filter((c) => c.status === 'syncing').map((c) => c.id);
+  if (syncing.length) {
+    announce('Syncing your calendar: the week below is drawn again when the sync is done.');
+    followFirstSync(ctx, syncing);
   } else {
     await followPlanIfNone(ctx);
   }
