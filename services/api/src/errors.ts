@@ -81,6 +81,11 @@ export const Errors = {
   RateLimited: createError('FL_RATE_LIMITED', 'Too many requests; retry later', 429),
   Internal: createError('FL_INTERNAL', 'Internal error', 500),
   DependencyDown: createError('FL_DEPENDENCY_DOWN', '%s is not reachable', 503),
+  ProviderUnavailable: createError(
+    'FL_PROVIDER_UNAVAILABLE',
+    '%s did not answer as expected; nothing was changed. Try again in a moment',
+    502,
+  ),
 };
 
 /** The body of every error response. */

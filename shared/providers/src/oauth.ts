@@ -163,19 +163,26 @@ export function createOAuth(settings: OAuthSettings, now: () => number = Date.no
       return fetch(target, { ...options, signal: options.signal ?? AbortSignal.timeout(10_000) });
     };
 
-  /** Each provider's discovery document, fetched once (again after a failure). */
-  const documents = new Map<ProviderKind, Promise<Response>>();
-  function discoveryResponse(provider: ProviderKind, url: string, options: oidc.CustomFetchOptions) {
+  /**
+   * Each provider's discovery document, fetched once (again after a failure) and kept as text: a
+   * fresh Response is made from it for each configuration, so no body is shared or read twice.
+   */
+  const documents = new Map<ProviderKind, Promise<{ body: string; contentType: string }>>();
+  async function discoveryResponse(provider: ProviderKind, url: string, options: oidc.CustomFetchOptions) {
     let pending = documents.get(provider);
     if (!pending) {
       pending = fetchFor(provider)(url, options).then(async (response) => {
         if (!response.ok) throw new Error(`OpenID discovery failed: HTTP ${response.status}`);
-        return response;
+        return {
+          body: await response.text(),
+          contentType: response.headers.get('content-type') ?? 'application/json',
+        };
       });
       pending.catch(() => documents.delete(provider));
       documents.set(provider, pending);
     }
-    return pending.then((response) => response.clone());
+    const { body, contentType } = await pending;
+    return new Response(body, { status: 200, headers: { 'content-type': contentType } });
   }
 
   /**

@@ -1,13 +1,17 @@
 /**
  * One error handler for the whole API: coded errors keep their status and code; validation errors
  * become FL_VALIDATION_FAILED with the failing fields (`details: [{ path, in, message }]`, `path` a
- * JSON pointer into the request part named by `in`); anything else is a 500 whose message is
- * hidden from the client (and logged with its cause).
+ * JSON pointer into the request part named by `in`); a provider error no route translated becomes
+ * 502 FL_PROVIDER_UNAVAILABLE; anything else is a 500 whose message is hidden from the client (and
+ * logged with its cause).
  */
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isProviderError } from '@frontload/providers/errors';
 import fp from 'fastify-plugin';
-import type { ErrorBody } from '../errors.js';
+import { Errors, type ErrorBody } from '../errors.js';
+
+const PROVIDER_NAMES = { google: 'Google', microsoft: 'Microsoft' } as const;
 
 const fastifyCodes: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'FL_PAYLOAD_TOO_LARGE',
@@ -36,6 +40,10 @@ function fieldPath(issue: ValidationIssue): string {
 
 /** The coded body of an error, as every error answer of the API carries it. */
 export function errorBody(error: FastifyError, requestId: string): ErrorBody {
+  // A provider that failed where no route translated it (an outage, a refused discovery): the
+  // client is told which provider and that nothing changed, not given an internal error.
+  if (isProviderError(error))
+    return errorBody(new Errors.ProviderUnavailable(PROVIDER_NAMES[error.provider]), requestId);
   const statusCode = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
   if (error.validation) {
     return {

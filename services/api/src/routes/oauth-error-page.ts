@@ -74,6 +74,12 @@ function explain(failure: OAuthFailure): Explanation {
         title: `${provider} did not accept the sign-in`,
         text: `${provider} refused the one-time code that finishes the sign-in. ${nothing} Start again.`,
       };
+    case 'FL_PROVIDER_UNAVAILABLE':
+      // Raised only before anything is stored: by the sign-in link's discovery or the code exchange.
+      return {
+        title: `${provider} could not be reached`,
+        text: `Frontload could not reach ${provider} to start or finish the sign-in. ${nothing} Try again in a moment.`,
+      };
     case 'FL_UNKNOWN_PROVIDER':
       return {
         title: 'Unknown calendar provider',
