@@ -8,7 +8,7 @@
  * it once more as at a moment on the day of the change, to check the current-time line there.
  */
 import { repositories } from '@frontload/db';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -31,6 +31,7 @@ interface DrawnEvent {
 }
 
 interface DrawnWeek {
+  days: string[];
   events: DrawnEvent[];
   allDay: { date: string; title: string }[];
   hours: { label: string; top: number }[];
@@ -48,38 +49,51 @@ function clock(text: string): string {
   );
 }
 
-/** What a week figure draws, read from its elements: each column's date, each block's box and labels. */
-async function drawnWeek(figure: Locator): Promise<DrawnWeek> {
-  const week: DrawnWeek = { events: [], allDay: [], hours: [], now: [] };
-  for (const hour of await figure.locator('.axis .hour').all()) {
-    week.hours.push({ label: clock((await hour.textContent())!), top: (await hour.boundingBox())!.y });
-  }
-  for (const day of await figure.locator('.day').all()) {
-    const date = (await day.getAttribute('data-date'))!;
-    for (const chip of await day.locator('.all-day').all()) {
-      week.allDay.push({ date, title: (await chip.textContent())! });
-    }
-    for (const block of await day.locator('.event').all()) {
-      const box = (await block.boundingBox())!;
-      week.events.push({
-        date,
-        title: (await block.locator('.title').textContent())!,
-        time: clock((await block.locator('.time').textContent())!),
-        top: box.y,
-        bottom: box.y + box.height,
-        left: box.x,
-        right: box.x + box.width,
-      });
-    }
-    for (const line of await day.getByRole('img', { name: /^Current time/ }).all()) {
-      week.now.push({
-        date,
-        label: clock((await line.getAttribute('aria-label'))!),
-        top: (await line.boundingBox())!.y,
-      });
-    }
-  }
-  return week;
+/**
+ * Reads, in the page, what each week figure matching `selector` draws: its columns' dates, and each
+ * hour label, block, all-day chip and current-time line with its column and box. One evaluation, so a
+ * redraw (the page follows the first sync and plan by itself) never splits a reading.
+ */
+const READ_WEEKS = `(selector) => [...document.querySelectorAll(selector)].map((figure) => {
+  const box = (el) => el.getBoundingClientRect();
+  const text = (el, sel) => el.querySelector(sel)?.textContent ?? '';
+  const days = [...figure.querySelectorAll('.day')];
+  const inDays = (sel, read) =>
+    days.flatMap((day) => [...day.querySelectorAll(sel)].map((el) => ({ date: day.dataset.date, ...read(el) })));
+  return {
+    days: days.map((day) => day.dataset.date),
+    hours: [...figure.querySelectorAll('.axis .hour')].map((el) => ({ label: el.textContent, top: box(el).top })),
+    allDay: inDays('.all-day', (el) => ({ title: el.textContent })),
+    events: inDays('.event', (el) => ({
+      title: text(el, '.title'),
+      time: text(el, '.time'),
+      top: box(el).top,
+      bottom: box(el).bottom,
+      left: box(el).left,
+      right: box(el).right,
+    })),
+    now: inDays('[role="img"][aria-label^="Current time"]', (el) => ({
+      label: el.getAttribute('aria-label'),
+      top: box(el).top,
+    })),
+  };
+})`;
+
+async function drawnWeeks(page: Page, selector: string): Promise<DrawnWeek[]> {
+  const weeks = (await page.evaluate(`(${READ_WEEKS})(${JSON.stringify(selector)})`)) as DrawnWeek[];
+  return weeks.map((week) => ({
+    ...week,
+    hours: week.hours.map((l) => ({ ...l, label: clock(l.label) })),
+    events: week.events.map((e) => ({ ...e, time: clock(e.time) })),
+    now: week.now.map((n) => ({ ...n, label: clock(n.label) })),
+  }));
+}
+
+/** The one week figure starting on `weekStart`, as drawn. */
+async function drawnWeek(page: Page, weekStart: string): Promise<DrawnWeek> {
+  const weeks = await drawnWeeks(page, `#week figure[data-week-start="${weekStart}"]`);
+  expect(weeks, `the week from ${weekStart}`).toHaveLength(1);
+  return weeks[0]!;
 }
 
 /** Where a wall-clock time sits on the drawn axis, from the hour labels' positions. */
@@ -176,7 +190,7 @@ describe('browser: the week grid in the calendar’s time zone', () => {
         allDay(`${ids}06`, 'Conference', day(3), day(5)),
       ]);
       const figure = page.locator(`#week figure[data-week-start="${day(0)}"]`);
-      const week = await drawnWeek(figure);
+      const week = await drawnWeek(page, day(0));
 
       // The axis spans the working hours widened to the earliest start and the latest end, in whole hours.
       expect(week.hours[0]?.label).toBe('06:00');
@@ -205,9 +219,9 @@ describe('browser: the week grid in the calendar’s time zone', () => {
       }
 
       // The current time: one line, on today's column when today is drawn, at the time it says.
-      const drawn = await Promise.all((await page.locator('#week figure').all()).map((f) => drawnWeek(f)));
+      const drawn = await drawnWeeks(page, '#week figure');
       const lines = drawn.flatMap((w) => w.now.map((line) => ({ ...line, week: w })));
-      const todayDrawn = (await page.locator(`#week .day[data-date="${today}"]`).count()) > 0;
+      const todayDrawn = drawn.some((w) => w.days.includes(today.toString()));
       expect(lines).toHaveLength(todayDrawn ? 1 : 0);
       if (todayDrawn) {
         const line = lines[0]!;
@@ -281,11 +295,8 @@ describe('browser: the week grid in the calendar’s time zone', () => {
     await page.locator('body[data-ready="true"]').waitFor();
     const figure = page.locator('#week figure[data-week-start="2027-03-22"]');
     await figure.waitFor();
-    const week = await drawnWeek(figure);
-    const columns = await Promise.all(
-      (await figure.locator('.day').all()).map((d) => d.getAttribute('data-date')),
-    );
-    expect(columns).toEqual([
+    const week = await drawnWeek(page, '2027-03-22');
+    expect(week.days).toEqual([
       '2027-03-22',
       '2027-03-23',
       '2027-03-24',
@@ -339,7 +350,7 @@ describe('browser: the week grid in the calendar’s time zone', () => {
       });
       document.querySelector('#week .weeks').replaceChildren(figure);
     })()`);
-    const atNow = await drawnWeek(page.locator('#week figure[data-week-start="2027-03-22"]'));
+    const atNow = await drawnWeek(page, '2027-03-22');
     expect(atNow.now).toEqual([
       { date: '2027-03-28', label: 'Current time, 10:15', top: expect.any(Number) as number },
     ]);
