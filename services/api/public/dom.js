@@ -46,18 +46,8 @@ export function announce(message, kind = 'info') {
   bar.textContent = message;
 }
 
-/** Formats an instant for people, in the user's zone. */
-export function formatWhen(iso, timeZone) {
-  if (!iso) return '—';
-  return new Intl.DateTimeFormat(undefined, {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso));
-}
+/** An instant in the page's one date and time format (format.js). */
+export { formatWhen } from './format.js';
 
 /** Runs an action for a button, disabling it meanwhile and reporting failures in the status bar. */
 export function busy(button, action) {

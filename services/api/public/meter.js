@@ -45,8 +45,31 @@ function row(id, label, value, max, text, flagged) {
     { className: `meter-row${flagged ? ' flagged' : ''}` },
     h('label', { for: id }, label),
     h('meter', { id, min: '0', max: String(Math.max(max, value, 1)), value: String(value) }, text),
-    h('span', { className: 'meter-text' }, text, flagged ? ' — over your limit' : ''),
+    h('span', { className: 'meter-text' }, text),
   );
+}
+
+/** "2 h short of your 10 h target", "10 h, your 10 h target met", "no focus target". */
+export function focusText(focusHours, targetHours) {
+  if (!(targetHours > 0)) return `${round(focusHours)} h (no focus target)`;
+  const short = round(targetHours - focusHours);
+  return short > 0
+    ? `${short} h short of your ${targetHours} h target`
+    : `${round(focusHours)} h, your ${targetHours} h target met`;
+}
+
+/** "12 h of your 20 h limit", and plainly over it when it is. */
+export function meetingText(meetingHours, maxHours) {
+  const hours = round(meetingHours);
+  return hours > maxHours
+    ? `${hours} h, ${round(hours - maxHours)} h over your ${maxHours} h limit`
+    : `${hours} h of your ${maxHours} h limit`;
+}
+
+/** "4 people (your limit is 5)", and plainly over it when it is. */
+export function peopleText(count, max) {
+  const people = `${count} ${count === 1 ? 'person' : 'people'}`;
+  return count > max ? `${people}, over your limit of ${max}` : `${people} (your limit is ${max})`;
 }
 
 /** The meter block for one week. */
@@ -63,7 +86,7 @@ export function overloadMeter(metrics, prefs, title) {
       'Meeting hours',
       round(metrics.meetingHours),
       o.maxMeetingHours,
-      `${round(metrics.meetingHours)} h of ${o.maxMeetingHours} h`,
+      meetingText(metrics.meetingHours, o.maxMeetingHours),
       metrics.meetingHours > o.maxMeetingHours,
     ),
     row(
@@ -71,7 +94,7 @@ export function overloadMeter(metrics, prefs, title) {
       'Focus achieved',
       round(metrics.focusHours),
       metrics.focusTargetHours,
-      `${round(metrics.focusHours)} h of ${metrics.focusTargetHours} h target`,
+      focusText(metrics.focusHours, metrics.focusTargetHours),
       focusShort,
     ),
     row(
@@ -79,7 +102,7 @@ export function overloadMeter(metrics, prefs, title) {
       'People with 1:1s',
       metrics.peopleWithOneOnOnes,
       o.maxPeopleWithOneOnOnes,
-      `${metrics.peopleWithOneOnOnes} (limit ${o.maxPeopleWithOneOnOnes})`,
+      peopleText(metrics.peopleWithOneOnOnes, o.maxPeopleWithOneOnOnes),
       metrics.peopleWithOneOnOnes > o.maxPeopleWithOneOnOnes,
     ),
     metrics.estimated

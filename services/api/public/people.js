@@ -5,6 +5,9 @@
 import { api } from './api.js';
 import { announce, busy, formatWhen, h, replace } from './dom.js';
 
+/** A person as the page names them: by name where known, by address otherwise. */
+const nameOf = (person) => person.displayName || person.email;
+
 function toggle(person, field, label, help) {
   const id = `person-${field}-${person.email.replace(/[^a-z0-9]/gi, '-')}`;
   const box = h('input', {
@@ -19,7 +22,7 @@ function toggle(person, field, label, help) {
       await api('PATCH', `/api/v1/people/${encodeURIComponent(person.email)}`, { [field]: box.checked });
       person[field] = box.checked;
       announce(
-        `${person.email}: ${label.toLowerCase()} ${box.checked ? 'on' : 'off'}. A new plan is being made.`,
+        `${nameOf(person)}: ${label.toLowerCase()} ${box.checked ? 'on' : 'off'}. A new plan is being made.`,
       );
     } catch (error) {
       box.checked = person[field];
@@ -33,12 +36,12 @@ function toggle(person, field, label, help) {
     { className: 'toggle', for: id, title: help },
     box,
     h('span', {}, label),
-    h('span', { className: 'visually-hidden' }, ` for ${person.email}`),
+    h('span', { className: 'visually-hidden' }, ` for ${nameOf(person)}`),
   );
 }
 
 /** The 1:1s Frontload leaves where the user put them, each with a button to hand it back. */
-function overridesList(overrides, ctx, rerender) {
+function overridesList(overrides, ctx, rerender, names) {
   if (overrides.length === 0) return null;
   return h(
     'section',
@@ -70,7 +73,7 @@ function overridesList(overrides, ctx, rerender) {
           'li',
           { 'data-override-id': o.id },
           h('strong', {}, o.title || '(untitled)'),
-          o.counterpart ? ` with ${o.counterpart}` : '',
+          o.counterpart ? ` with ${names.get(o.counterpart.toLowerCase()) || o.counterpart}` : '',
           o.kind === 'series' ? ' (every occurrence)' : '',
           h('span', { className: 'muted' }, ` — since ${formatWhen(o.since, ctx.timeZone)} `),
           button,
@@ -86,7 +89,8 @@ export async function renderPeople(root, ctx) {
     api('GET', '/api/v1/people'),
     api('GET', '/api/v1/overrides').catch(() => ({ overrides: [] })),
   ]);
-  const handedBack = overridesList(overrides, ctx, () => renderPeople(root, ctx));
+  const names = new Map(people.map((p) => [p.email.toLowerCase(), p.displayName]));
+  const handedBack = overridesList(overrides, ctx, () => renderPeople(root, ctx), names);
   if (people.length === 0) {
     replace(
       root,
@@ -119,7 +123,8 @@ export async function renderPeople(root, ctx) {
           h(
             'tr',
             { 'data-email': p.email },
-            h('th', { scope: 'row' }, p.displayName ? `${p.displayName} <${p.email}>` : p.email),
+            // The address stays at hand (hover) without standing in for a name the calendar knows.
+            h('th', { scope: 'row', title: p.email }, nameOf(p)),
             h('td', {}, p.cadence ?? '—'),
             h('td', {}, p.lastHeldAt ? formatWhen(p.lastHeldAt, ctx.timeZone) : '—'),
             h('td', {}, toggle(p, 'protected', 'Protected', 'Never skip their 1:1s')),

@@ -6,6 +6,7 @@
  */
 import { api, ApiError } from './api.js';
 import { announce, busy, formatWhen, h, replace } from './dom.js';
+import { formatTimeOf, humanize } from './format.js';
 
 /** Colour class and words for each operation kind. */
 export const OP_KINDS = {
@@ -55,26 +56,75 @@ export async function loadPlan() {
 /** A stable key per operation, for selection: the ledger id the apply route takes. */
 export const opKey = (op, index) => op.id ?? op.key ?? `${op.kind}:${op.eventId ?? index}`;
 
-/** One sentence describing an operation, for lists and screen readers. */
-export function describeOp(op, timeZone) {
-  const kind = OP_KINDS[op.kind]?.label ?? op.kind;
-  const from = op.before ? ` from ${formatWhen(op.before.start, timeZone)}` : '';
-  const to = op.after ? ` to ${formatWhen(op.after.start, timeZone)}` : '';
-  return `${kind}${op.counterpart ? ` (${op.counterpart})` : ''}${from}${to}`;
+/** The person an operation is about, by name where the provider gave one. */
+const personOf = (op) => op.counterpartName || op.counterpart;
+
+/** How a person emailed by an operation is named: the counterpart by name when known. */
+const emailedName = (op, email) =>
+  op.counterpartName && email.toLowerCase() === op.counterpart?.toLowerCase() ? op.counterpartName : email;
+
+/** The event an operation changes: its title in quotes, or words for it when the plan has none. */
+function eventOf(op) {
+  if (op.title) return `"${op.title}"`;
+  if (op.counterpart) return `the 1:1 with ${personOf(op)}`;
+  return 'the focus block';
 }
 
-/** Who gets emailed, each address once with its count when it gets more than one (a series move sends two). */
+/** Who gets emailed, each once, by name where known, with a count when more than one email goes out. */
+function emailedPeople(op) {
+  const counts = new Map();
+  for (const email of op.emails ?? []) {
+    const name = emailedName(op, email);
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].map(([name, n]) => (n > 1 ? `${name} (${n} emails)` : name));
+}
+
+/**
+ * One sentence describing an operation, for the list and screen readers: what happens to which event,
+ * and when. `when` formats an instant (the full date in the list; on the grid, where
+ * each block sits in its day's column, the weekday and time).
+ */
+export function describeOp(op, timeZone, when = (iso) => formatWhen(iso, timeZone)) {
+  const what = eventOf(op);
+  const from = op.before ? when(op.before.start) : '';
+  const to = op.after ? when(op.after.start) : '';
+  const sentence = {
+    moveSeries: `Move ${what} from ${from} to ${to}, and the meetings after it`,
+    moveOccurrence: `Move ${what} from ${from} to ${to}`,
+    createFocusBlock: `Add ${what} on ${to}–${op.after ? formatTimeOf(op.after.end, timeZone) : ''}`,
+    updateFocusBlock: `Move ${what} from ${from} to ${to}`,
+    deleteFocusBlock: `Remove ${what} on ${from}`,
+    cancelOccurrence: `Cancel ${what} on ${from} for the skip week`,
+  }[op.kind];
+  return sentence ?? `${OP_KINDS[op.kind]?.label ?? op.kind} ${what}`;
+}
+
+/** "Thu 4:00 PM": the weekday and time of an instant, for blocks drawn in their day's column. */
+export function dayAndTime(iso, timeZone) {
+  const weekday = new Intl.DateTimeFormat(undefined, { timeZone, weekday: 'short' }).format(new Date(iso));
+  return `${weekday} ${formatTimeOf(iso, timeZone)}`;
+}
+
+/**
+ * The label of an operation's block on the grid: the same sentence with weekday-and-time instants,
+ * and who it emails (the list says that on a line of its own).
+ */
+export function opLabel(op, timeZone) {
+  const people = emailedPeople(op);
+  const emails = people.length ? ` — emails ${people.join(', ')}` : '';
+  return `${describeOp(op, timeZone, (iso) => dayAndTime(iso, timeZone))}${emails}`;
+}
+
+/** Who gets emailed, each person once with their count when they get more than one (a series move sends two). */
 function emailsText(op) {
   if (!op.emails?.length) return 'Nobody is emailed';
-  const counts = new Map();
-  for (const email of op.emails) counts.set(email, (counts.get(email) ?? 0) + 1);
-  const list = [...counts].map(([email, n]) => (n > 1 ? `${email} (${n} emails)` : email));
-  return `Would email: ${list.join(', ')}`;
+  return `Would email: ${emailedPeople(op).join(', ')}`;
 }
 
 /** The hover/focus tip of an operation on the grid. */
 export function opTip(op, id) {
-  return h('span', { className: 'tip', role: 'tooltip', id }, op.reason, h('br'), emailsText(op));
+  return h('span', { className: 'tip', role: 'tooltip', id }, humanize(op.reason), h('br'), emailsText(op));
 }
 
 /** What the page says, before apply, of changes an undo cannot take back. */
@@ -154,7 +204,7 @@ function opChecklist(plan, state, timeZone) {
           'label',
           { for: id },
           h('strong', {}, describeOp(op, timeZone)),
-          h('span', { className: 'reason' }, op.reason),
+          h('span', { className: 'reason' }, humanize(op.reason)),
           h('span', { className: 'emails' }, emailsText(op)),
           op.irreversible
             ? h('span', { className: 'irreversible' }, `Cannot be undone: ${op.irreversible}`)
@@ -196,7 +246,7 @@ export function planPanel(root, plan, state, timeZone, onApplied) {
       ? h(
           'ul',
           { className: 'notes', 'aria-label': 'Left alone' },
-          plan.notes.map((n) => h('li', {}, n.message)),
+          plan.notes.map((n) => h('li', {}, humanize(n.message))),
         )
       : null,
     plan.operations.some((op) => op.irreversible)

@@ -5,6 +5,7 @@
  */
 import { api, ApiError } from './api.js';
 import { announce, h, replace } from './dom.js';
+import { localeUses12h, setTimeFormat } from './format.js';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const weekday = { type: 'weekday' };
@@ -14,6 +15,16 @@ const num = (step, hint) => ({ type: 'number', step, hint });
 
 /** The form, group by group: [path, label, kind]. */
 const GROUPS = [
+  [
+    'Dates and times',
+    [
+      [
+        'timeFormat',
+        'Clock',
+        { type: 'clock', hint: 'Dates follow your browser’s language; times are in your calendar’s zone' },
+      ],
+    ],
+  ],
   [
     'Week split',
     [
@@ -112,6 +123,19 @@ function setPath(obj, path, value) {
   parent[last] = value;
 }
 
+/** The 12/24 h choice; no choice follows the browser's language, and says which clock that is. */
+function clockSelect(common, value) {
+  return h(
+    'select',
+    common,
+    [
+      ['', `As my browser’s language does (${localeUses12h() ? '12-hour' : '24-hour'})`],
+      ['12h', '12-hour (AM and PM)'],
+      ['24h', '24-hour'],
+    ].map(([v, text]) => h('option', { value: v, selected: (value ?? '') === v }, text)),
+  );
+}
+
 function control(path, kind, value) {
   const id = idOf(path);
   const described = [kind.hint ? `${id}-hint` : null, `${id}-error`].filter(Boolean).join(' ');
@@ -125,6 +149,8 @@ function control(path, kind, value) {
       );
     case 'checkbox':
       return h('input', { ...common, type: 'checkbox', checked: value === true });
+    case 'clock':
+      return clockSelect(common, value);
     case 'textarea':
       return h('textarea', { ...common, rows: '3', value });
     case 'list':
@@ -189,6 +215,9 @@ function readValue(form, [path, , kind]) {
       return el.checked;
     case 'date':
       return el.value === '' ? null : el.value;
+    case 'clock':
+      // No choice is no field at all: the page then follows the browser's language.
+      return el.value === '' ? undefined : el.value;
     case 'number':
       // An empty or non-numeric box becomes null, which the server names as the field's error.
       return el.value.trim() === '' || Number.isNaN(Number(el.value)) ? null : Number(el.value);
@@ -256,14 +285,21 @@ function emailPreview(message) {
   ];
 }
 
-async function save(form, prefs) {
+async function save(form, prefs, ctx) {
   const next = structuredClone(prefs);
   for (const f of FIELDS) setPath(next, f[0], readValue(form, f));
   clearErrors(form);
   try {
     const saved = await api('PUT', '/api/v1/preferences', next);
+    if (saved.timeFormat === undefined) delete prefs.timeFormat;
     Object.assign(prefs, saved);
     announce('Preferences saved.');
+    if (setTimeFormat(saved.timeFormat)) {
+      // Every time on the page follows the new clock.
+      await Promise.all(
+        ['connect', 'week', 'people', 'history', 'webhooks', 'account'].map((name) => ctx.refresh?.(name)),
+      );
+    }
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 400) throw error;
     showErrors(form, error.details, error.message);
@@ -307,7 +343,7 @@ export async function renderPreferences(root, ctx) {
     event.preventDefault();
     const button = form.querySelector('button[type=submit]');
     button.disabled = true;
-    save(form, prefs)
+    save(form, prefs, ctx)
       .catch((error) => announce(error.message, 'error'))
       .finally(() => (button.disabled = false));
   });

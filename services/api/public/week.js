@@ -7,7 +7,7 @@
  */
 import { api } from './api.js';
 import { busy, formatWhen, h, replace, announce } from './dom.js';
-import { OP_KINDS, describeOp, loadPlan, opKey, opTip, planMetrics, planPanel } from './plan.js';
+import { OP_KINDS, loadPlan, opKey, opLabel, opTip, planMetrics, planPanel } from './plan.js';
 import { follow, loadRun, loadRuns, outcomeText, progressText } from './runs.js';
 import {
   addDays,
@@ -148,7 +148,7 @@ function opBlock(op, index, range, axis, timeZone, ghost) {
       h(
         'span',
         { className: 'title' },
-        ghost ? `Was: ${describeOp(op, timeZone)}` : describeOp(op, timeZone),
+        ghost ? `Was: ${opLabel(op, timeZone)}` : opLabel(op, timeZone),
       ),
     ),
     opTip(op, tipId),

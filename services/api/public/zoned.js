@@ -3,6 +3,7 @@
  * times as minutes since local midnight. Good enough for drawing a week; the planner does the real
  * zone math on the server.
  */
+import { formatClock, formatDate } from './format.js';
 
 const formatters = new Map();
 
@@ -96,18 +97,12 @@ export function parseTime(text) {
   return hours * 60 + minutes;
 }
 
-/** minutes → "HH:MM". */
+/** minutes → the page's time of day ("4:00 PM" or "16:00", format.js). */
 export function formatTime(minutes) {
-  const m = ((minutes % 1440) + 1440) % 1440;
-  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  return formatClock(minutes);
 }
 
-/** "Mon 9 Mar" for a plain date. */
+/** "Mon, Mar 9" for a plain date, in the page's date format (format.js). */
 export function dayLabel(date, style = 'short') {
-  return new Intl.DateTimeFormat(undefined, {
-    timeZone: 'UTC',
-    weekday: style,
-    day: 'numeric',
-    month: 'short',
-  }).format(new Date(`${date}T00:00:00Z`));
+  return formatDate(date, style);
 }

@@ -16,7 +16,7 @@ export interface SeedEvent {
   recurrence?: { frequency: 'weekly' | 'daily' | 'monthly' | 'yearly'; interval: number };
   /** An all-day event's dates (end exclusive); `start`/`end` are then its first and next day's midnight. */
   allDay?: { startDate: string; endDate: string };
-  attendees: { email: string; self?: boolean; resource?: boolean }[];
+  attendees: { email: string; name?: string; self?: boolean; resource?: boolean }[];
 }
 
 /** Creates a Google connection for the user and writes the events into its mirror. */

@@ -181,7 +181,7 @@ function movableReasons(r: Resolved, event: CalendarEvent, counterpart: string, 
   else
     say.against(
       'organizedByOther',
-      `${event.organizerEmail ?? 'Someone else'} organizes it; Frontload only moves 1:1s you organize.`,
+      `${event.organizerEmail ? guestName(event, event.organizerEmail) : 'Someone else'} organizes it; Frontload only moves 1:1s you organize.`,
     );
   if (r.people.get(counterpart)?.fixed)
     say.against('markedFixed', `You marked 1:1s with ${guestName(event, counterpart)} as fixed.`);

@@ -77,6 +77,25 @@ describe('what the planner writes names the event and the person as the user kno
     expect(op?.reason).not.toContain(BOB);
   });
 
+  it('a 1:1 someone else organizes is left alone with a note naming the organizer by name', () => {
+    const planInput = thursdayOneOnOne(true);
+    const [bobs] = planInput.events;
+    if (!bobs) throw new Error('no event');
+    planInput.events = [
+      {
+        ...bobs,
+        organizerIsSelf: false,
+        organizerEmail: BOB,
+        attendees: [self(), attendee(BOB, { name: 'Bob Stone', organizer: true })],
+      },
+    ];
+    const out = mustPlan(planInput);
+    expect(out.operations).toEqual([]);
+    expect(out.notes[0]?.message).toBe(
+      'Left "Bob / Me (Design) 1:1" on Thu 11 Apr 10:00 where it is. Bob Stone organizes it; Frontload only moves 1:1s you organize.',
+    );
+  });
+
   it('falls back to the address when the provider gives no name, and carries no name field then', () => {
     const [op] = mustPlan(thursdayOneOnOne(false)).operations;
     expect(op?.reason).toContain(`with ${BOB} from`);

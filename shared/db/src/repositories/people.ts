@@ -16,6 +16,8 @@ export interface PersonRow {
 /** A counterpart seen in the mirror: the series' recurrence and the last past, uncancelled meeting. */
 export interface DetectedPersonRow {
   email: string;
+  /** Their name as the provider lists them on those meetings, when it does. */
+  name: string | null;
   recurrence: Recurrence | null;
   last_held: Date | null;
 }
@@ -23,7 +25,7 @@ export interface DetectedPersonRow {
 // One other person: attendees that are neither the user (`self`) nor a room or resource.
 const DETECT_SQL = `
   with one_on_ones as (
-    select lower(o.others -> 0 ->> 'email') as email, e.recurrence, e.kind, e.status, e.ends_at
+    select lower(o.others -> 0 ->> 'email') as email, nullif(trim(o.others -> 0 ->> 'name'), '') as name, e.recurrence, e.kind, e.status, e.ends_at
     from events e
     join connections c on c.id = e.connection_id
     cross join lateral (
@@ -34,6 +36,7 @@ const DETECT_SQL = `
     where c.user_id = $1 and e.all_day_start is null and jsonb_array_length(o.others) = 1
   )
   select email,
+    (array_agg(name) filter (where name is not null))[1] as name,
     (array_agg(recurrence) filter (where recurrence is not null))[1] as recurrence,
     max(ends_at) filter (where ends_at <= $2 and status <> 'cancelled' and kind <> 'series') as last_held
   from one_on_ones group by email`;

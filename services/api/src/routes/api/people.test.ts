@@ -49,7 +49,8 @@ describe('people API', () => {
         title: 'Alice / Sam',
         start: '2026-03-23T10:00:00Z',
         end: '2026-03-23T10:30:00Z',
-        attendees: [me, { email: 'sam@example.com' }],
+        // The calendar names Sam on this one (Google displayName, Graph emailAddress.name).
+        attendees: [me, { email: 'sam@example.com', name: 'Sam Ode' }],
       },
       {
         id: 'team',
@@ -69,11 +70,11 @@ describe('people API', () => {
   const patch = (s: Session, email: string, payload: object) =>
     t.app.inject({ method: 'PATCH', url: `/api/v1/people/${email}`, headers: s.headers, payload });
 
-  it('detects 1:1 partners from the mirror with their cadence and last held 1:1, ignoring group meetings', async () => {
+  it('detects 1:1 partners from the mirror with their cadence, last held 1:1 and the name the calendar gives, ignoring group meetings', async () => {
     expect(await list(alice)).toEqual([
       {
         email: 'sam@example.com',
-        displayName: '',
+        displayName: 'Sam Ode',
         protected: false,
         fixed: false,
         detected: true,

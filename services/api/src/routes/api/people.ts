@@ -40,7 +40,8 @@ function merge(stored: PersonRow[], detected: DetectedPersonRow[]): Person[] {
     const d = found.get(row.email);
     byEmail.set(row.email, {
       email: row.email,
-      displayName: row.display_name,
+      // A name set for the person wins; else the one the calendar lists them with.
+      displayName: row.display_name || d?.name || '',
       protected: row.protected,
       fixed: row.fixed,
       detected: d !== undefined,
@@ -52,7 +53,7 @@ function merge(stored: PersonRow[], detected: DetectedPersonRow[]): Person[] {
     if (byEmail.has(d.email)) continue;
     byEmail.set(d.email, {
       email: d.email,
-      displayName: '',
+      displayName: d.name ?? '',
       protected: false,
       fixed: false,
       detected: true,
