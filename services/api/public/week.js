@@ -145,11 +145,7 @@ function opBlock(op, index, range, axis, timeZone, ghost) {
     h(
       'span',
       { className: 'label' },
-      h(
-        'span',
-        { className: 'title' },
-        ghost ? `Was: ${opLabel(op, timeZone)}` : opLabel(op, timeZone),
-      ),
+      h('span', { className: 'title' }, ghost ? `Was: ${opLabel(op, timeZone)}` : opLabel(op, timeZone)),
     ),
     opTip(op, tipId),
   );
