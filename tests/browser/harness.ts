@@ -232,7 +232,8 @@ export async function reloadPage(page: Page): Promise<void> {
 
 /**
  * From the start page: follows the link `connectLink`, consents as `email` with `allowLabel`, and
- * waits until the sync worker has filled the mirror and the week is drawn.
+ * waits until the sync worker has filled the mirror and the page, following the first sync by itself,
+ * has drawn the week (no reload).
  */
 export async function connectAndShowWeek(
   stack: Stack,
@@ -247,13 +248,11 @@ export async function connectAndShowWeek(
   await consent(page, email, allowLabel);
   await page.waitForURL(`${stack.url}/`);
   await page.locator('body[data-ready="true"]').waitFor();
-  await waitUntil(
-    async () => {
-      await reloadPage(page);
-      return (await page.locator('#week .event').count()) > 0 || undefined;
-    },
-    { timeoutMs: 45_000, intervalMs: 1_500, what: 'the synced week to be drawn' },
-  );
+  await waitUntil(async () => (await page.locator('#week .event').count()) > 0 || undefined, {
+    timeoutMs: 45_000,
+    intervalMs: 500,
+    what: 'the synced week to be drawn',
+  });
 }
 
 /** Signs a new user in by giving the browser a session cookie, for journeys that are not about OAuth. */

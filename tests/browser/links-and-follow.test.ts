@@ -115,7 +115,7 @@ describe('browser: alert links land on their section, and the page follows a fir
     expect(Math.abs(await topOf(page, '#connect'))).toBeLessThan(5);
   });
 
-  it('a first sync is followed with 304s while nothing changes, then the accounts and week are drawn', async () => {
+  it('a first sync is followed with 304s while nothing changes, then drawn in the zone it read', async () => {
     await stack.t.db.query(`update connections set status = 'syncing', last_synced_at = null where id = $1`, [
       connectionId,
     ]);
@@ -128,8 +128,10 @@ describe('browser: alert links land on their section, and the page follows a fir
     expect(await item.textContent()).toContain('Last synced: not yet');
     expect(await page.locator('#status').textContent()).toMatch(/^Syncing your calendar/);
     await expect.poll(() => answers.filter((s) => s === 304).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    // The sync read the calendar's zone: the page, in UTC until then, draws in it from now on.
     await stack.t.db.query(
-      `update connections set status = 'healthy', last_synced_at = now() where id = $1`,
+      `update connections set status = 'healthy', time_zone = 'Asia/Tokyo',
+         last_synced_at = '2026-12-07T00:30:00Z' where id = $1`,
       [connectionId],
     );
     // The page asks every 2 s.
@@ -137,7 +139,7 @@ describe('browser: alert links land on their section, and the page follows a fir
       .poll(() => page.locator('#status').textContent(), { timeout: 10_000 })
       .toBe(`Synced ${EMAIL}: the week below shows your calendar.`);
     expect(await item.locator('.badge[class*="status-"]').textContent()).toBe('Healthy');
-    expect(await item.textContent()).not.toContain('Last synced: not yet');
+    expect(await item.textContent()).toMatch(/Last synced: .*\D0?9:30/);
   });
 
   it('a follow that waits too long stops after 3 minutes and says so, without claiming the sync ended', async () => {

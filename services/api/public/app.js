@@ -13,7 +13,7 @@ import { renderHistory } from './history.js';
 import { renderWebhooks } from './webhooks.js';
 import { renderAccount } from './account.js';
 import { setTimeFormat } from './format.js';
-import { followPending } from './pending.js';
+import { followPending, pageZone } from './pending.js';
 import { followLinks, landOnLink, linkedWeek } from './links.js';
 
 const SECTIONS = ['week', 'preferences', 'people', 'history', 'webhooks', 'account'];
@@ -53,12 +53,10 @@ async function main() {
     await renderConnections(document.getElementById('connect-body'), { me: undefined });
     return;
   }
-  // Users start in UTC until a zone is known; the connected calendar's own zone is the better guess.
   const { connections } = await api('GET', '/api/v1/connections');
-  const calendarZone = connections.find((c) => c.timeZone)?.timeZone;
   const ctx = {
     me,
-    timeZone: me.timeZone && me.timeZone !== 'UTC' ? me.timeZone : (calendarZone ?? 'UTC'),
+    timeZone: pageZone(me, connections),
     // The week an alert link names, drawn instead of the weeks being planned (week.js).
     linkedWeek: linkedWeek(),
   };

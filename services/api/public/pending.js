@@ -22,6 +22,15 @@ function whenChanged(path, ready) {
   };
 }
 
+/**
+ * The zone the page draws in: the user's own, else (users start in UTC until a zone is known) the
+ * connected calendar's, which the first sync reads.
+ */
+export const pageZone = (me, connections) =>
+  me.timeZone && me.timeZone !== 'UTC'
+    ? me.timeZone
+    : (connections.find((c) => c.timeZone)?.timeZone ?? 'UTC');
+
 const after = (iso, since) => iso !== null && iso !== undefined && Date.parse(iso) >= since;
 
 /**
@@ -86,8 +95,10 @@ function followFirstSync(ctx, syncing) {
       return !connections.some((c) => c.status === 'syncing');
     }),
     async () => {
-      // The sync fills the mirror the week draws and finds the people the user meets.
-      await Promise.all(['connect', 'week', 'people'].map((name) => ctx.refresh(name)));
+      // The sync reads the calendar's zone, fills the mirror the week draws and finds the people the
+      // user meets: every section that shows one of them is drawn again.
+      ctx.timeZone = pageZone(ctx.me, connections);
+      await Promise.all(['connect', 'week', 'people', 'history'].map((name) => ctx.refresh(name)));
       const watched = connections.filter((c) => syncing.includes(c.id));
       const synced = watched.filter((c) => c.status === 'healthy').map((c) => c.accountEmail);
       const notSynced = watched.filter((c) => c.status !== 'healthy').map((c) => c.accountEmail);
