@@ -86,6 +86,10 @@ describe('browser: skip week and protected people', () => {
     await replan((texts) => texts.length > 0 && texts.every((t) => !t.includes(PRIYA_NAME)));
     expect((await cancellations()).length).toBe(others);
     expect(await page.locator('#week').textContent()).toMatch(new RegExp(`${PRIYA_NAME} is protected`));
+    // History names her the same way.
+    const history = await page.locator('#history').textContent();
+    expect(history).toContain(`Changed ${PRIYA_NAME}: protected on.`);
+    expect(history).not.toContain(PRIYA);
     await screenshot(page, '3-protected-kept');
     expect(await seriousA11yViolations(page)).toEqual([]);
   });

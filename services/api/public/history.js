@@ -36,12 +36,13 @@ const ACTIONS = {
   'connection.write_target': () => 'Chose a different calendar for Frontload to write to.',
   'preferences.updated': () => 'Changed preferences.',
   'mode.changed': (d) => (d.mode === 'autopilot' ? 'Turned autopilot on.' : 'Switched to preview mode.'),
-  'person.updated': (d) => {
+  'person.updated': (d, names) => {
     const changes = [
       typeof d.protected === 'boolean' ? `protected ${onOff(d.protected)}` : '',
       typeof d.fixed === 'boolean' ? `fixed ${onOff(d.fixed)}` : '',
     ].filter(Boolean);
-    return `Changed ${d.email ?? 'a person'}${changes.length ? `: ${changes.join(', ')}` : ''}.`;
+    const who = (d.email && names.get(d.email.toLowerCase())) || d.email || 'a person';
+    return `Changed ${who}${changes.length ? `: ${changes.join(', ')}` : ''}.`;
   },
   'override.detected': (d) =>
     `Noticed you moved “${d.title ?? 'a 1:1'}” yourself; Frontload leaves it where you put it.`,
@@ -72,9 +73,10 @@ const ACTIONS = {
 /** An action the page has no sentence for yet, in words rather than its code. */
 const unknownAction = (action) => `${action.replace(/[._]+/g, ' ')}.`.replace(/^./, (c) => c.toUpperCase());
 
-function describeEntry(entry) {
+/** An audit entry as a sentence; people are named as the People section names them (`names`). */
+function describeEntry(entry, names) {
   const sentence = ACTIONS[entry.action];
-  return sentence ? sentence(entry.details ?? {}) : unknownAction(entry.action);
+  return sentence ? sentence(entry.details ?? {}, names) : unknownAction(entry.action);
 }
 
 const STATE_TEXT = {
@@ -155,7 +157,14 @@ function runsList(runs, ctx) {
 
 /** Renders the history section. */
 export async function renderHistory(root, ctx) {
-  const [{ entries }, runs] = await Promise.all([api('GET', '/api/v1/audit'), loadRuns()]);
+  const [{ entries }, runs, { people }] = await Promise.all([
+    api('GET', '/api/v1/audit'),
+    loadRuns(),
+    api('GET', '/api/v1/people').catch(() => ({ people: [] })),
+  ]);
+  const names = new Map(
+    people.filter((p) => p.displayName).map((p) => [p.email.toLowerCase(), p.displayName]),
+  );
   replace(
     root,
     runs && runs.length ? [h('h3', {}, 'Runs'), runsList(runs, ctx)] : null,
@@ -184,7 +193,7 @@ export async function renderHistory(root, ctx) {
                 {},
                 h('td', {}, formatWhen(e.at, ctx.timeZone)),
                 h('td', {}, WHO[e.actor] ?? e.actor),
-                h('td', { 'data-action': e.action }, describeEntry(e)),
+                h('td', { 'data-action': e.action }, describeEntry(e, names)),
               ),
             ),
           ),
