@@ -183,7 +183,10 @@ describe('browser: the week grid in the calendar’s time zone', () => {
       await connectUser(email, zone, [
         timed(`${ids}00`, 'Design review', zone, `${day(0)}T10:00`, `${day(0)}T11:00`),
         timed(`${ids}01`, 'Hiring sync', zone, `${day(0)}T10:30`, `${day(0)}T11:30`),
-        timed(`${ids}02`, 'Quick check', zone, `${day(0)}T10:40`, `${day(0)}T10:45`),
+        timed(`${ids}02`, 'Interview', zone, `${day(0)}T10:45`, `${day(0)}T11:15`),
+        // Five minutes, drawn as the shortest block (15): it must not cover the event right after it.
+        timed(`${ids}07`, 'Quick check', zone, `${day(0)}T11:30`, `${day(0)}T11:35`),
+        timed(`${ids}08`, 'Standup', zone, `${day(0)}T11:35`, `${day(0)}T12:00`),
         timed(`${ids}03`, 'Early review', zone, `${day(1)}T06:15`, `${day(1)}T07:00`),
         timed(`${ids}04`, 'Late call', zone, `${day(1)}T20:30`, `${day(1)}T21:40`),
         allDay(`${ids}05`, 'Offsite day', day(2), day(3)),
@@ -211,9 +214,12 @@ describe('browser: the week grid in the calendar’s time zone', () => {
         { date: day(4), title: 'Conference' },
       ]);
 
-      const overlapping = ['Design review', 'Hiring sync', 'Quick check'].map((t) => only(week, t));
+      const overlapping = ['Design review', 'Hiring sync', 'Interview', 'Quick check', 'Standup'].map((t) =>
+        only(week, t),
+      );
       for (const event of overlapping) expect(event.date).toBe(day(0));
       near(overlapping[0]!.top, yOf(week, '10:00'));
+      near(only(week, 'Standup').top, yOf(week, '11:35'));
       for (const [i, a] of overlapping.entries()) {
         for (const b of overlapping.slice(i + 1)) expect(cover(a, b), `${a.title} / ${b.title}`).toBe(false);
       }
