@@ -130,9 +130,9 @@ describe('browser: webhook endpoints from the settings page', () => {
       ).rows[0]?.event_types;
     expect(await stored()).toEqual(['overload.tripped', 'connection.lost']);
     const redrawn = page.locator('li.endpoint', { hasText: url });
-    expect(await redrawn.locator('.endpoint-events').textContent()).toContain(
-      'Events: overload.tripped, connection.lost',
-    );
+    await expect
+      .poll(() => redrawn.locator('.endpoint-events').textContent())
+      .toContain('Events: overload.tripped, connection.lost');
     await redrawn.getByText('Change events').click();
     const again = page.getByRole('form', { name: `Events sent to ${url}` });
     await again.getByLabel(/overload\.tripped/).uncheck();

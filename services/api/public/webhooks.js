@@ -107,8 +107,8 @@ function eventsEditor(endpoint, refresh) {
         return;
       }
       await api('PATCH', `/api/v1/webhooks/${endpoint.id}`, { eventTypes });
-      announce(`${endpoint.url} now receives: ${eventTypes.join(', ')}.`);
       await refresh();
+      announce(`${endpoint.url} now receives: ${eventTypes.join(', ')}.`);
     })();
   });
   return h('details', { className: 'events-details' }, h('summary', {}, 'Change events'), form);
