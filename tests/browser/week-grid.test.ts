@@ -5,7 +5,8 @@
  * at the right hour (the axis widened to fit them), overlapping events side by side, and the current
  * time marked on today's column. Europe/Berlin across the March 2027 clock change: that week is months
  * away, so the page draws it from a week link (/#week-2027-03-28), and the page's own grid module draws
- * it once more as at a moment on the day of the change, to check the current-time line there.
+ * it once more as at a moment on the day of the change, to check the current-time line there; last, the
+ * browser's own clock (never the server's) is set to that moment, and the line follows it.
  */
 import { repositories } from '@frontload/db';
 import type { Page } from 'playwright-core';
@@ -363,5 +364,26 @@ describe('browser: the week grid in the calendar’s time zone', () => {
     near(atNow.now[0]!.top, yOf(atNow, '10:15'));
     expect(only(atNow, 'After the change').top).toBeLessThan(atNow.now[0]!.top);
     expect(await seriousA11yViolations(page)).toEqual([]);
+  }, 120_000);
+
+  it('Europe/Berlin, with the browser at 10:15 on the Sunday of the change: the page marks it there, and the line follows the clock', async () => {
+    // Only the browser's clock is set (the server's is the real one): the page draws the week it
+    // thinks is current, with the mirror written above, and moves the line as its minutes pass.
+    await page.clock.install({ time: new Date('2027-03-28T08:15:00Z') });
+    await page.goto(`${stack.url}/`);
+    await page.reload();
+    await page.locator('body[data-ready="true"]').waitFor();
+    await page.locator('#week figure[data-week-start="2027-03-22"]').waitFor();
+    const at = await drawnWeek(page, '2027-03-22');
+    expect(at.now.map(({ date, label }) => ({ date, label }))).toEqual([
+      { date: '2027-03-28', label: 'Current time, 10:15' },
+    ]);
+    near(at.now[0]!.top, yOf(at, '10:15'));
+    await page.clock.runFor(5 * 60_000);
+    const later = await drawnWeek(page, '2027-03-22');
+    expect(later.now.map(({ date, label }) => ({ date, label }))).toEqual([
+      { date: '2027-03-28', label: 'Current time, 10:20' },
+    ]);
+    near(later.now[0]!.top, yOf(later, '10:20'));
   }, 120_000);
 });
