@@ -17,7 +17,19 @@ export interface SimUser {
   accountId: string;
   userId: string;
   connectionId: string;
+  /** The user's API session with its CSRF token (People and other settings). */
+  headers: Record<string, string>;
 }
+
+/** What the user told Frontload by their own edits, which every later step must respect. */
+export interface UserIntent {
+  /** Slots of Frontload focus blocks the user deleted. */
+  deletedSlots: { start: string; end: string }[];
+  /** People the user marked protected, with the database time they did. */
+  protectedSince: Map<string, Date>;
+}
+
+export const newIntent = (): UserIntent => ({ deletedSlots: [], protectedSince: new Map() });
 
 /** `YYYY-MM-DDTHH:mm` on `day` (1 = Monday) of the week after `nowMs`. */
 function nextWeek(nowMs: number, day: number, hour: number): string {
@@ -33,6 +45,7 @@ export async function performActivities(
   user: SimUser,
   activities: Activity[],
   tag: string,
+  intent: UserIntent,
 ): Promise<void> {
   if (activities.length === 0) return;
   const nowMs = stack.nowMs();
@@ -83,6 +96,25 @@ export async function performActivities(
         attendees: [colleagueEmail(user, a.with)],
         weekly: true,
       });
+    } else if (a.kind === 'deleteOurs') {
+      const blocks = (await calendarView(stack.sandbox, user.accountId, user.email)).filter(
+        (e) => e.ourKey && !e.recurring && !e.cancelled && Date.parse(e.start) > nowMs + 3_600_000,
+      );
+      const block = blocks[a.pick % Math.max(blocks.length, 1)];
+      if (!block) continue;
+      const { start, end } = JSON.parse(block.content) as { start: string; end: string };
+      await own.remove(block.id);
+      intent.deletedSlots.push({ start, end });
+    } else if (a.kind === 'protect') {
+      const email = colleagueEmail(user, a.with);
+      const res = await fetch(`${stack.apiUrl}/api/v1/people/${encodeURIComponent(email)}`, {
+        method: 'PATCH',
+        headers: { ...user.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ protected: true }),
+      });
+      if (!res.ok) throw new Error(`protect ${email}: ${res.status} ${await res.text()}`);
+      const { rows } = await stack.db.query<{ now: Date }>('select now()');
+      if (!intent.protectedSince.has(email)) intent.protectedSince.set(email, rows[0]!.now);
     } else {
       const candidates = await movable();
       const target = candidates[a.pick % Math.max(candidates.length, 1)];

@@ -168,3 +168,41 @@ export async function mirrorViolations(
   }
   return found;
 }
+
+/** No live Frontload event overlaps a slot the user deleted one of its focus blocks from. */
+export function deletedSlotViolations(
+  events: ViewEvent[],
+  deleted: { start: string; end: string }[],
+): string[] {
+  const found: string[] = [];
+  for (const e of events.filter((v) => v.ourKey && !v.cancelled && !v.recurring)) {
+    const { start, end } = JSON.parse(e.content) as { start: string; end: string };
+    for (const slot of deleted)
+      if (Date.parse(start) < Date.parse(slot.end) && Date.parse(slot.start) < Date.parse(end))
+        found.push(
+          `a Frontload block ${describe(e)} over the slot the user deleted one from (${slot.start})`,
+        );
+  }
+  return found;
+}
+
+/** No 1:1 occurrence with a person was cancelled by a run after the user marked them protected. */
+export async function protectedCancelViolations(
+  db: Database,
+  userId: string,
+  protectedSince: Map<string, Date>,
+): Promise<string[]> {
+  if (protectedSince.size === 0) return [];
+  const { rows } = await db.query<{ counterpart: string | null; updated_at: Date }>(
+    `select o.desired->>'counterpart' as counterpart, o.updated_at from operations o
+     join plans p on p.id = o.plan_id
+     where p.user_id = $1 and o.kind = 'cancelOccurrence' and o.status = 'applied'`,
+    [userId],
+  );
+  return rows
+    .filter((r) => {
+      const since = r.counterpart ? protectedSince.get(r.counterpart.toLowerCase()) : undefined;
+      return since !== undefined && r.updated_at > since;
+    })
+    .map((r) => `a 1:1 with ${r.counterpart} cancelled after they were marked protected`);
+}

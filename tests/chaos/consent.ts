@@ -44,7 +44,7 @@ export async function connectThroughApi(
 ): Promise<string> {
   const start = await fetch(`${apiUrl}/auth/${provider}/start`, { redirect: 'manual' });
   const location = start.headers.get('location');
-  if (!location) throw new Error(`/auth/${provider}/start answered ${start.status}`);
+  if (!location) throw new Error(`/auth/${provider}/start answered ${start.status}: ${await start.text()}`);
   const callback = await approveConsent(new URL(location), provider, accountId);
   // The sandbox sends the browser to PUBLIC_URL; the API under test listens elsewhere. The browser
   // brings back the nonce cookie /start set, which binds the flow to it.

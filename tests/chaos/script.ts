@@ -1,7 +1,8 @@
 /**
  * A seed → the script of one chaos simulation: about two and a half simulated weeks for two users
- * (the demo TLM on Google and on Microsoft), with calendar activity at each step and the faults the
- * faulty run injects there. fast-check draws the script from the seed, so a seed always replays the
+ * (the demo TLM on Google and on Microsoft), with calendar activity at each step (colleagues' invites,
+ * the user's own events, and the user's edits Frontload must respect: a deleted focus block, a
+ * protected person) and the faults the faulty run injects there. fast-check draws the script from the seed, so a seed always replays the
  * same script. Both runs of a seed play the same steps; only the faulty one injects the faults.
  */
 import fc from 'fast-check';
@@ -22,7 +23,11 @@ export type Activity =
   | { kind: 'create'; day: number; hour: number; minutes: number }
   | { kind: 'move'; pick: number; minutes: number }
   | { kind: 'delete'; pick: number }
-  | { kind: 'oneOnOne'; with: number; day: number; hour: number };
+  | { kind: 'oneOnOne'; with: number; day: number; hour: number }
+  /** The user deletes one of Frontload's focus blocks ahead: Frontload must not put one there again. */
+  | { kind: 'deleteOurs'; pick: number }
+  /** The user marks a colleague protected in People: their 1:1s are never cancelled from then on. */
+  | { kind: 'protect'; with: number };
 
 export type Fault =
   | {
@@ -88,6 +93,8 @@ const activity: fc.Arbitrary<Activity> = fc.oneof(
     day: fc.integer({ min: 3, max: 5 }),
     hour: fc.integer({ min: 13, max: 15 }),
   }),
+  fc.record({ kind: fc.constant('deleteOurs' as const), pick: fc.nat(1000) }),
+  fc.record({ kind: fc.constant('protect' as const), with: fc.nat(COLLEAGUES.length - 1) }),
 );
 const fault: fc.Arbitrary<Fault> = fc.oneof(
   fc.record({

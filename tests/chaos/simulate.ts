@@ -3,17 +3,21 @@
  * step sets the clock, lets the people change their calendars while push notifications are held,
  * releases them (with the step's faults when the run is faulty), waits for quiescence, heals, runs
  * the periodic catch-up sweep a simulated minute later and waits again. After every step the users'
- * own events are checked; after the last one the ledger, our events, the mirror and the notifications.
+ * own events are checked, and their edits Frontload must respect (no block where they deleted one, no
+ * protected person's 1:1 cancelled); after the last one the ledger, our events, the mirror and the
+ * notifications.
  */
-import { performActivities, type SimUser } from './activity.js';
+import { newIntent, performActivities, type SimUser, type UserIntent } from './activity.js';
 import type { Provider } from './calendar-agent.js';
 import { calendarView, type ViewEvent } from './calendar-view.js';
 import {
   appliedTargets,
+  deletedSlotViolations,
   duplicateViolations,
   ledgerCheck,
   mirrorViolations,
   notificationCheck,
+  protectedCancelViolations,
   userEventViolations,
   type Delivery,
   type LedgerSummary,
@@ -48,6 +52,7 @@ async function journal(stack: Stack): Promise<string[]> {
 }
 
 type Users = Record<Provider, SimUser>;
+type Intents = Record<Provider, UserIntent>;
 
 async function api(
   stack: Stack,
@@ -77,6 +82,7 @@ async function setUp(stack: Stack): Promise<Users> {
   const users = {} as Users;
   for (const provider of PROVIDERS) {
     const headers = await writeHeaders(stack.apiUrl, cookies[provider]);
+    headers['content-type'] = 'application/json';
     const plan = await api(stack, headers, 'GET', '/api/v1/plan');
     await api(stack, headers, 'POST', `/api/v1/plans/${String(plan.id)}/apply`, {
       confirm: true,
@@ -96,6 +102,7 @@ async function setUp(stack: Stack): Promise<Users> {
       accountId: account.id,
       userId: rows[0]!.user_id,
       connectionId: rows[0]!.id,
+      headers,
     };
   }
   await quiesce(stack, 'the confirmed first runs');
@@ -117,6 +124,7 @@ interface StepOutcome {
 async function runStep(
   stack: Stack,
   users: Users,
+  intents: Intents,
   step: Step,
   index: number,
   faulty: boolean,
@@ -125,7 +133,8 @@ async function runStep(
   const accounts = { google: users.google.accountId, microsoft: users.microsoft.accountId };
   await stack.setClock(step.at);
   await stack.sandbox.control('POST', '/push/hold');
-  for (const p of PROVIDERS) await performActivities(stack, users[p], step.activity[p], `s${index}${p[0]}`);
+  for (const p of PROVIDERS)
+    await performActivities(stack, users[p], step.activity[p], `s${index}${p[0]}`, intents[p]);
   // Nothing has heard of the changes yet: this is the calendar the step's plans must start from.
   const before = await views(stack, users);
   const { rows } = await stack.db.query<{ now: Date }>('select now()');
@@ -161,9 +170,16 @@ async function runStep(
   }
   const after = await views(stack, users);
   const targets = await appliedTargets(stack.db, rows[0]!.now);
-  const violations = PROVIDERS.flatMap((p) =>
-    userEventViolations(before[p], after[p], targets).map((v) => `step ${index} (${step.label}), ${p}: ${v}`),
-  );
+  const violations: string[] = [];
+  for (const p of PROVIDERS) {
+    const found = [
+      ...userEventViolations(before[p], after[p], targets),
+      // The user's own edits hold after every step, whatever the faults did.
+      ...deletedSlotViolations(after[p], intents[p].deletedSlots),
+      ...(await protectedCancelViolations(stack.db, users[p].userId, intents[p].protectedSince)),
+    ];
+    violations.push(...found.map((v) => `step ${index} (${step.label}), ${p}: ${v}`));
+  }
   return { violations, struck };
 }
 
@@ -186,10 +202,11 @@ export async function simulate(
   });
   try {
     const users = await setUp(stack);
+    const intents: Intents = { google: newIntent(), microsoft: newIntent() };
     const violations: string[] = [];
     for (const [i, step] of script.steps.entries()) {
       const stepBegan = Date.now();
-      const outcome = await runStep(stack, users, step, i + 1, faulty);
+      const outcome = await runStep(stack, users, intents, step, i + 1, faulty);
       violations.push(...outcome.violations);
       await options.afterStep?.(stack, i + 1);
       const faults = faulty ? step.faults.map((f) => Object.values(f).join(':')).join(', ') : 'none';

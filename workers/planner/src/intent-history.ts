@@ -27,7 +27,6 @@ import { deriveIntent, type Evidence } from './intent.js';
 const APPLIED_DAYS = 28;
 /** How far back previews are read: the newest that showed a move for an event is the one that counts. */
 const SHOWN_DAYS = 7;
-const DAY_MS = 86_400_000;
 
 const EvidenceOperation = Type.Union([
   MoveSeriesSchema,
@@ -64,11 +63,7 @@ export async function intentHistory(
   now: Date,
 ): Promise<Pick<PlannerHistory, 'deletedFocusBlocks' | 'userOverrides'>> {
   const repos = { ...repositories(db), intent: intentRepository(db) };
-  const rows = await repos.intent.evidence(
-    userId,
-    new Date(now.getTime() - APPLIED_DAYS * DAY_MS),
-    new Date(now.getTime() - SHOWN_DAYS * DAY_MS),
-  );
+  const rows = await repos.intent.evidence(userId, APPLIED_DAYS, SHOWN_DAYS);
   const evidence = rows
     .filter((row) => row.connection_id === connection.id)
     .flatMap((row) => toEvidence(row) ?? []);

@@ -54,21 +54,25 @@ export interface NewOverride {
 
 export const intentRepository = (db: Queryable) => ({
   /**
-   * Focus-block and move operations of the user's plans made since `appliedSince` that were applied
-   * (plans and undos), and the moves plans made since `shownSince` showed without applying them (only
-   * the newest per event matters, so a shorter window bounds what every plan reads).
+   * Focus-block and move operations of the user's plans made in the last `appliedDays` that were
+   * applied (plans and undos), and the moves plans made in the last `shownDays` showed without
+   * applying them (only the newest per event matters, so a shorter window bounds what every plan reads).
    */
-  async evidence(userId: string, appliedSince: Date, shownSince: Date): Promise<EvidenceRow[]> {
+  async evidence(userId: string, appliedDays: number, shownDays: number): Promise<EvidenceRow[]> {
+    // The windows are measured on the database's clock, the clock `created_at` and `updated_at` are
+    // stamped with (the planner's clock may be another: a test's, or a simulation's weeks ahead).
     const { rows } = await db.query<EvidenceRow>(
       `select o.kind, o.status, p.kind as plan_kind, o.connection_id, o.desired, o.provider_result,
          o.before_snapshot, o.after_snapshot, p.created_at as planned_at, o.updated_at
        from operations o join plans p on p.id = o.plan_id
-       where p.user_id = $1 and p.created_at >= $2 and o.kind = any($3::text[])
+       where p.user_id = $1 and p.created_at >= now() - make_interval(days => $2)
+         and o.kind = any($3::text[])
          and (o.status = 'applied'
-           or (p.kind = 'plan' and o.status <> 'reverted' and p.created_at >= $4
+           or (p.kind = 'plan' and o.status <> 'reverted'
+               and p.created_at >= now() - make_interval(days => $4)
                and o.kind in ('moveSeries', 'moveOccurrence')))
        order by o.updated_at, o.seq`,
-      [userId, appliedSince, EVIDENCE_KINDS, shownSince],
+      [userId, appliedDays, EVIDENCE_KINDS, shownDays],
     );
     return rows;
   },
