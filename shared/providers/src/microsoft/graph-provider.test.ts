@@ -127,9 +127,16 @@ describe('Microsoft adapter against the sandbox', () => {
     });
     expect(occurrences[0]?.seriesId).toBeTruthy();
     expect(occurrences.map((o) => o.originalStart)).toContain(at(8, 1).replace('.000Z', 'Z'));
+    // Names as Graph gives them (emailAddress.name), for the page and the reasons to use.
     expect(occurrences[0]?.attendees).toEqual([
-      { email: 'ravi@contoso.test', responseStatus: 'needsAction' },
-      { email: 'maya@contoso.test', responseStatus: 'accepted', organizer: true, self: true },
+      { email: 'ravi@contoso.test', name: 'Ravi', responseStatus: 'needsAction' },
+      {
+        email: 'maya@contoso.test',
+        name: 'Maya Patel',
+        responseStatus: 'accepted',
+        organizer: true,
+        self: true,
+      },
     ]);
     expect(titled(full, 'Holiday')[0]).toMatchObject({
       allDay: { startDate: at(3).slice(0, 10), endDate: at(4).slice(0, 10) },
