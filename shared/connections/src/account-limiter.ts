@@ -114,6 +114,13 @@ async function settle(
   }
 }
 
+/**
+ * A job deferred by the rate comes back when this many requests (at most the burst) may go back to
+ * back, not one. Its operations take several calls each (read, then write); coming back for a single
+ * slot, it would spend that slot on the read, be deferred again at the write, and never finish.
+ */
+export const RATE_HEADROOM_SLOTS = 8;
+
 /** Builds the hook. It keeps no connection of its own: `redis` is the caller's (a producer client suits). */
 export function createAccountLimiter(redis: Redis, options: AccountLimiterOptions): ProviderCallHook {
   const scripts = limiterScripts(redis);
@@ -145,6 +152,10 @@ export function createAccountLimiter(redis: Redis, options: AccountLimiterOption
     for (;;) {
       const answer = await scripts.acquire(keys, args);
       if (answer.ok) return local.hold(keys.lease, leaseId);
+      if (answer.reason === 'rate') {
+        const headroom = Math.min(args.burst, RATE_HEADROOM_SLOTS) - 1;
+        throw deferral(call, 'rate', answer.waitMs + headroom * args.intervalMs, random);
+      }
       if (answer.reason !== 'busy') throw deferral(call, answer.reason, answer.waitMs, random);
       // Every lease is in use. If this process holds some, one is released when its request
       // ends: wait for that (an event, not a timer), within the deadline. Otherwise come back later.

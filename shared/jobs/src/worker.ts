@@ -124,7 +124,7 @@ function processorFor<Q extends QueueName>(
       const now = Date.now();
       if (delayMs !== undefined && token && mayDefer(job, now)) {
         if (deferred) log.info({ delayMs, why: error.why }, 'job deferred');
-        else log.warn({ delayMs }, 'rate limited; job deferred');
+        else log.warn({ delayMs, err: error }, 'rate limited; job deferred');
         // A deferral is not a failed attempt: the job waits in the delayed set and keeps its attempts.
         // It comes back no earlier than the provider's Retry-After (or the limiter's block).
         await job.moveToDelayed(now + delayMs, token);
