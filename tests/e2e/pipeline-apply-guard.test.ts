@@ -14,7 +14,7 @@ import { waitUntil } from '@frontload/testing';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planUser } from '../../workers/planner/src/plan-user.js';
-import { startPipeline, type Op, type PipelineHarness } from './pipeline-harness.js';
+import { startPipeline, usePipeline, type Op, type PipelineHarness } from './pipeline-harness.js';
 import type { Provider } from './sync-harness.js';
 
 const ZONE = 'Europe/Berlin';
@@ -232,14 +232,7 @@ describe.each<[Provider, string]>([
   ['google', EMAIL],
   ['microsoft', 'alex.tlm@contoso.sandbox.test'],
 ])('apply-time guard on %s: the clock ran into the freeze window', (provider, email) => {
-  let p: PipelineHarness;
-
-  beforeAll(async () => {
-    p = await startPipeline(provider, email);
-  }, 180_000);
-  afterAll(async () => {
-    await p?.close();
-  });
+  const p = usePipeline(provider, email);
 
   it('skips a move whose new time is now inside the freeze window, with no email, and applies the rest', async () => {
     const plan = await currentPlan(p);
@@ -289,14 +282,7 @@ describe.each<[Provider, string]>([
   ['google', EMAIL],
   ['microsoft', 'alex.tlm@contoso.sandbox.test'],
 ])('apply-time guard on %s: the user took the new time of a planned 1:1 move', (provider, email) => {
-  let p: PipelineHarness;
-
-  beforeAll(async () => {
-    p = await startPipeline(provider, email);
-  }, 180_000);
-  afterAll(async () => {
-    await p?.close();
-  });
+  const p = usePipeline(provider, email);
 
   it('does not move the 1:1 onto a meeting the user accepted after the plan: the move is skipped with its reason, the 1:1 stays and nobody is emailed about it', async () => {
     const plan = await currentPlan(p);
