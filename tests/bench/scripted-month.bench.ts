@@ -26,9 +26,8 @@ import { JobDeferredError } from '@frontload/jobs';
 import type { CalendarProvider } from '@frontload/providers';
 import { waitUntil } from '@frontload/testing';
 import { Temporal } from 'temporal-polyfill';
-import { shiftedMaster } from '../../workers/planner/src/ledger/series-move.js';
 import { planUser } from '../../workers/planner/src/plan-user.js';
-import { startPipeline, type PipelineHarness, type Plan } from '../e2e/pipeline-harness.js';
+import { moveSeriesAsUser, startPipeline, type PipelineHarness, type Plan } from '../e2e/pipeline-harness.js';
 import type { Provider } from '../e2e/sync-harness.js';
 
 const ZONE = 'Europe/Berlin';
@@ -197,14 +196,7 @@ class Month {
         )
         .sort((a, b) => a.start.localeCompare(b.start))[0];
       if (!next?.seriesId || localTime(next.start) !== localTime(move.after.start)) continue;
-      const master = (await this.user.getEvent(next.seriesId))!;
-      await this.user.moveEvent({
-        id: next.seriesId,
-        ...shiftedMaster(master, move.after, move.before, ZONE),
-        zone: ZONE,
-        seriesWeekday: Temporal.Instant.from(move.before.start).toZonedDateTimeISO(ZONE).dayOfWeek,
-        notifyAttendees: false,
-      });
+      await moveSeriesAsUser(this.user, next.seriesId, move.after, move.before, ZONE);
       this.movedBack = move.counterpart.toLowerCase();
       return `moved the 1:1 series with ${move.counterpart} back from ${localTime(move.after.start)} to ${localTime(move.before.start)} (weekday hour:minute, ${ZONE})`;
     }

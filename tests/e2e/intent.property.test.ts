@@ -24,7 +24,6 @@ import { DEFAULT_TUNING } from '@frontload/worker-sync';
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { shiftedMaster } from '../../workers/planner/src/ledger/series-move.js';
 import { planUser } from '../../workers/planner/src/plan-user.js';
 import {
   blocksOverBusy,
@@ -37,7 +36,13 @@ import {
   type Planned,
   type Slot,
 } from './intent-invariants.js';
-import { startPipeline, type Op, type PipelineHarness, type Plan } from './pipeline-harness.js';
+import {
+  moveSeriesAsUser,
+  startPipeline,
+  type Op,
+  type PipelineHarness,
+  type Plan,
+} from './pipeline-harness.js';
 import type { Provider } from './sync-harness.js';
 
 const ZONE = 'Europe/Berlin';
@@ -345,14 +350,7 @@ class Script {
         const moves = await this.movedSeries();
         const move = moves[a.pick % Math.max(1, moves.length)];
         if (!move) return;
-        const master = (await this.user.getEvent(move.seriesId))!;
-        await this.user.moveEvent({
-          id: move.seriesId,
-          ...shiftedMaster(master, move.after, move.before, ZONE),
-          zone: ZONE,
-          seriesWeekday: Temporal.Instant.from(move.before.start).toZonedDateTimeISO(ZONE).dayOfWeek,
-          notifyAttendees: false,
-        });
+        await moveSeriesAsUser(this.user, move.seriesId, move.after, move.before, ZONE);
         this.expect.overridden.set(move.seriesId, move);
         return;
       }

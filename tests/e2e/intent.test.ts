@@ -16,9 +16,14 @@ import { waitUntil } from '@frontload/testing';
 import { planProcessors } from '@frontload/worker-planner';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftedMaster } from '../../workers/planner/src/ledger/series-move.js';
 import { planUser } from '../../workers/planner/src/plan-user.js';
-import { startPipeline, type Op, type PipelineHarness, type Plan } from './pipeline-harness.js';
+import {
+  moveSeriesAsUser,
+  startPipeline,
+  type Op,
+  type PipelineHarness,
+  type Plan,
+} from './pipeline-harness.js';
 import type { Provider } from './sync-harness.js';
 
 const ZONE = 'Europe/Berlin';
@@ -134,15 +139,7 @@ describe.each<[Provider, string]>([
 
   it('a 1:1 series Frontload moved and the user moved back is never moved again, and nobody gets another email', async () => {
     const { seriesId, before, after, counterpart } = moved.desired;
-    const master = (await userCalendar.getEvent(seriesId))!;
-    const back = shiftedMaster(master, after, before, ZONE);
-    await userCalendar.moveEvent({
-      id: seriesId,
-      ...back,
-      zone: ZONE,
-      seriesWeekday: Temporal.Instant.from(before.start).toZonedDateTimeISO(ZONE).dayOfWeek,
-      notifyAttendees: false,
-    });
+    await moveSeriesAsUser(userCalendar, seriesId, after, before, ZONE);
     await p.calendar();
     const logFrom = (await p.requests()).length;
 

@@ -9,12 +9,15 @@ import { repositories } from '@frontload/db';
 import type { CalendarEvent } from '@frontload/domain';
 import { startWorker } from '@frontload/jobs';
 import { createLogger } from '@frontload/logging';
+import type { CalendarProvider } from '@frontload/providers';
 import { createOAuth } from '@frontload/providers/oauth';
 import { createTokenVault } from '@frontload/security';
 import { sandboxOAuthSettings } from '@frontload/api/testing';
 import { waitUntil } from '@frontload/testing';
 import { applyProcessors, type PlannerDeps } from '@frontload/worker-planner';
+import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll } from 'vitest';
+import { shiftedMaster } from '../../workers/planner/src/ledger/series-move.js';
 import { startSyncHarness, type Provider, type SyncHarness } from './sync-harness.js';
 
 /** An operation as `/api/v1/plan` and `/api/v1/runs/:id` show it. */
@@ -166,5 +169,26 @@ export function usePipeline(
 }
 
 /** The user's own events (not ours) reduced to what a person sees: title and times. */
+/**
+ * The user moves a recurring series from one weekday and time to another ("all events", no email to
+ * the attendees), as they would in their own calendar app: `from` and `to` are one occurrence's slots.
+ */
+export async function moveSeriesAsUser(
+  user: CalendarProvider,
+  seriesId: string,
+  from: { start: string; end: string },
+  to: { start: string; end: string },
+  zone: string,
+): Promise<void> {
+  const master = (await user.getEvent(seriesId))!;
+  await user.moveEvent({
+    id: seriesId,
+    ...shiftedMaster(master, from, to, zone),
+    zone,
+    seriesWeekday: Temporal.Instant.from(to.start).toZonedDateTimeISO(zone).dayOfWeek,
+    notifyAttendees: false,
+  });
+}
+
 export const shape = (events: CalendarEvent[]) =>
   events.filter((e) => !e.tag).map((e) => ({ title: e.title, start: e.start, end: e.end }));

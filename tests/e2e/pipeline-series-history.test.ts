@@ -10,9 +10,8 @@ import type { CalendarEvent } from '@frontload/domain';
 import { waitUntil } from '@frontload/testing';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { shiftedMaster } from '../../workers/planner/src/ledger/series-move.js';
 import { planUser } from '../../workers/planner/src/plan-user.js';
-import { shape, usePipeline, type Op, type PipelineHarness } from './pipeline-harness.js';
+import { moveSeriesAsUser, shape, usePipeline, type Op, type PipelineHarness } from './pipeline-harness.js';
 import type { Provider } from './sync-harness.js';
 
 const ZONE = 'Europe/Berlin';
@@ -155,14 +154,7 @@ describe.each<[Provider, string]>([
     // The user moves the continuing series back to the old weekday and time ("all events").
     const connection = (await repositories(p.h.t.db).connections.byId(p.connectionId))!;
     const user = await p.deps.providerFor(connection);
-    const master = (await user.getEvent(continuingId))!;
-    await user.moveEvent({
-      id: continuingId,
-      ...shiftedMaster(master, op.desired.after, op.desired.before, ZONE),
-      zone: ZONE,
-      seriesWeekday: Temporal.Instant.from(op.desired.before.start).toZonedDateTimeISO(ZONE).dayOfWeek,
-      notifyAttendees: false,
-    });
+    await moveSeriesAsUser(user, continuingId, op.desired.after, op.desired.before, ZONE);
     await p.calendar();
     const logFrom = (await p.requests()).length;
     for (let round = 0; round < 2; round++) {
