@@ -24,6 +24,7 @@ import {
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -182,6 +183,25 @@ export async function withWorkerLogs<T>(stack: Stack, check: () => Promise<T>): 
     if (error instanceof Error) error.message += `\nworker output:\n${logs}`;
     throw error;
   }
+}
+
+/**
+ * Presses "Plan now" and waits, reloading the page between looks, until `ready` holds for what the
+ * page then draws (the preview the journey needs); the workers' output is added if it never does.
+ */
+export async function planNowUntil(stack: Stack, page: Page, ready: () => Promise<boolean>): Promise<void> {
+  await page.getByRole('button', { name: 'Plan now' }).click();
+  await withWorkerLogs(stack, () =>
+    expect
+      .poll(
+        async () => {
+          await reloadPage(page);
+          return ready();
+        },
+        { timeout: 60_000, interval: 2_000 },
+      )
+      .toBe(true),
+  );
 }
 
 /** Saves a full-page screenshot under tests/browser/screenshots (gitignored). */

@@ -16,6 +16,7 @@ import {
   screenshot,
   seriousA11yViolations,
   settle,
+  planNowUntil,
   startStack,
   withWorkerLogs,
   type Stack,
@@ -54,18 +55,7 @@ describe('browser: runs and History say what is true, without a reload', () => {
   });
 
   it('after “Apply all” the panel says the plan is being applied, then that it was applied, and the week and History follow without a reload', async () => {
-    await page.getByRole('button', { name: 'Plan now' }).click();
-    await withWorkerLogs(stack, () =>
-      expect
-        .poll(
-          async () => {
-            await reloadPage(page);
-            return page.locator('#week .op-item.op-focus').count();
-          },
-          { timeout: 60_000, interval: 2_000 },
-        )
-        .toBeGreaterThan(0),
-    );
+    await planNowUntil(stack, page, async () => (await page.locator('#week .op-item.op-focus').count()) > 0);
     await settle(stack);
     await reloadPage(page);
     const planned = await page.locator('#week .op-item').count();

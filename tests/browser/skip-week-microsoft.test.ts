@@ -11,8 +11,8 @@ import {
   launchBrowser,
   reloadPage,
   settle,
+  planNowUntil,
   startStack,
-  withWorkerLogs,
   type Stack,
 } from './harness.js';
 
@@ -60,18 +60,7 @@ describe('browser: skip week on Microsoft 365 asks before cancellations that can
     await page.getByLabel('Last skip week before Frontload').fill(monday.subtract({ weeks: 5 }).toString());
     await page.getByRole('button', { name: 'Save preferences' }).click();
     await expect.poll(() => page.locator('#status').textContent()).toBe('Preferences saved.');
-    await page.getByRole('button', { name: 'Plan now' }).click();
-    await withWorkerLogs(stack, () =>
-      expect
-        .poll(
-          async () => {
-            await reloadPage(page);
-            return cancellations().count();
-          },
-          { timeout: 60_000, interval: 2_000 },
-        )
-        .toBeGreaterThan(0),
-    );
+    await planNowUntil(stack, page, async () => (await cancellations().count()) > 0);
     // The save and "Plan now" each asked for a plan; the next test acts on the newest, so wait for it.
     await settle(stack);
     await reloadPage(page);

@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectAndShowWeek,
   launchBrowser,
-  reloadPage,
   screenshot,
   seriousA11yViolations,
+  planNowUntil,
   startStack,
-  withWorkerLogs,
   type Stack,
 } from './harness.js';
 
@@ -30,20 +29,8 @@ describe('browser: skip week and protected people', () => {
   /** The skip-week cancellations the preview lists, as their text (who, when, why). */
   const cancellations = async () => page.locator('#week .op-item.op-cancel').allTextContents();
   /** Asks for a fresh plan and waits until the preview's cancellations satisfy `ready`. */
-  const replan = async (ready: (texts: string[]) => boolean) => {
-    await page.getByRole('button', { name: 'Plan now' }).click();
-    await withWorkerLogs(stack, () =>
-      expect
-        .poll(
-          async () => {
-            await reloadPage(page);
-            return ready(await cancellations());
-          },
-          { timeout: 60_000, interval: 2_000 },
-        )
-        .toBe(true),
-    );
-  };
+  const replan = (ready: (texts: string[]) => boolean) =>
+    planNowUntil(stack, page, async () => ready(await cancellations()));
 
   beforeAll(async () => {
     stack = await startStack({ seedDemo: true, workers: ['sync', 'planner'] });
