@@ -17,6 +17,8 @@ export interface SeedEvent {
   /** An all-day event's dates (end exclusive); `start`/`end` are then its first and next day's midnight. */
   allDay?: { startDate: string; endDate: string };
   attendees: { email: string; name?: string; self?: boolean; resource?: boolean }[];
+  /** Who organizes it: the user unless set (then the event is on the user's calendar as a guest). */
+  organizer?: string;
 }
 
 /** Creates a Google connection for the user and writes the events into its mirror. */
@@ -32,8 +34,8 @@ export async function seedMirror(db: Database, userId: string, email: string, ev
   for (const e of events) {
     await db.query(
       `insert into events (connection_id, provider_event_id, kind, series_id, starts_at, ends_at, status, title,
-         organizer_is_self, attendees, recurrence, all_day_start, all_day_end)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, true, $9::jsonb, $10::jsonb, $11, $12)`,
+         organizer_is_self, attendees, recurrence, all_day_start, all_day_end, organizer_email)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $13, $9::jsonb, $10::jsonb, $11, $12, $14)`,
       [
         row.id,
         e.id,
@@ -47,6 +49,8 @@ export async function seedMirror(db: Database, userId: string, email: string, ev
         e.recurrence ? JSON.stringify(e.recurrence) : null,
         e.allDay?.startDate ?? null,
         e.allDay?.endDate ?? null,
+        e.organizer === undefined,
+        e.organizer ?? null,
       ],
     );
   }

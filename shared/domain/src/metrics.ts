@@ -23,6 +23,13 @@ export const WeekMetricsSchema = Type.Object(
     focusTargetHours: Type.Number({ minimum: 0 }),
     /** Distinct people with a recurring 1:1 this week (a skipped occurrence still counts). */
     peopleWithOneOnOnes: Type.Integer({ minimum: 0 }),
+    /**
+     * Of those, the user's reports (set in People, else proposed from the calendar): what the
+     * `tooManyOneOnOnes` rule counts. Absent only on plans made before people had roles.
+     */
+    reportsWithOneOnOnes: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Cross-functional partners with a 1:1 this week, counted on their own (never toward the rule). */
+    partnersWithOneOnOnes: Type.Optional(Type.Integer({ minimum: 0 })),
     /** Longest run of meetings with less than the back-to-back gap between them. */
     longestBackToBack: Type.Object(
       { count: Type.Integer({ minimum: 0 }), minutes: Type.Number({ minimum: 0 }) },

@@ -161,6 +161,7 @@ export const NoteCodeSchema = Type.Enum([
   'focusShortfall',
   'focusDeletedByUser',
   'blastRadius',
+  'fewReports',
 ]);
 /** Why something was left alone. */
 export type NoteCode = Static<typeof NoteCodeSchema>;

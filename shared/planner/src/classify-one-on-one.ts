@@ -10,6 +10,7 @@ import {
   type Preferences,
 } from '@frontload/domain';
 import type { Temporal } from 'temporal-polyfill';
+import { internalDomains } from './detect-roles.js';
 
 /** What the classifier needs besides the event. */
 export interface ClassifierContext {
@@ -215,11 +216,7 @@ export function createClassifier(ctx: ClassifierContext): Classifier {
     prefs,
     people: new Map((ctx.people ?? []).map((p) => [p.email.toLowerCase(), p])),
     overrides: new Set(ctx.userOverrides ?? []),
-    internalDomains: new Set(
-      prefs.oneOnOnes.internalDomains.length > 0
-        ? prefs.oneOnOnes.internalDomains.map((d) => d.toLowerCase())
-        : [domainOf(ctx.userEmail)],
-    ),
+    internalDomains: internalDomains(ctx.userEmail, prefs),
     now: ctx.now.epochMilliseconds,
   };
   return (event, minutes) => {

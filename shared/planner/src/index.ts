@@ -16,8 +16,16 @@ export {
   type ReasonCode,
   type VerdictReason,
 } from './classify-one-on-one.js';
+export {
+  detectRoles,
+  internalDomains,
+  roleOf,
+  TEAM_MIN_OTHERS,
+  type PersonRoleView,
+  type RoleContext,
+} from './detect-roles.js';
 export { contentHash, focusBlockId, operationKey } from './operation-key.js';
-export { longestChain } from './metrics.js';
+export { FEW_REPORTS, longestChain } from './metrics.js';
 export {
   PlannerInputSchema,
   type InputIssue,

@@ -6,10 +6,12 @@ import {
   union,
   type Interval,
   type OverloadRule,
+  type PlanNote,
   type WeekFrame,
   type WeekMetrics,
 } from '@frontload/domain';
-import type { ParsedEvent, PlanContext } from './model.js';
+import { roleOf } from './detect-roles.js';
+import { personName, type ParsedEvent, type PlanContext } from './model.js';
 
 /** An event where it will be after the plan. */
 export interface ProjectedEvent {
@@ -51,16 +53,57 @@ export function longestChain(
   return best;
 }
 
-/** Distinct people with a recurring 1:1 in the week; a cancelled occurrence still means a recurring 1:1. */
-function peopleWithOneOnOnes(ctx: PlanContext, week: WeekFrame): number {
+/** The people the user meets one-on-one in a week, and which of them are reports and partners. */
+interface OneOnOnePeople {
+  readonly people: ReadonlySet<string>;
+  readonly reports: ReadonlySet<string>;
+  readonly partners: ReadonlySet<string>;
+}
+
+/** Reports with a 1:1 this many or more give no note; fewer (but some) give a gentle one. */
+export const FEW_REPORTS = 3;
+
+/**
+ * Distinct people with a recurring 1:1 in the week, by role; a cancelled occurrence still means a
+ * recurring 1:1. Reports and partners come from the roles (the user's, else the calendar's
+ * suggestion): a partner never counts as a report unless the user made them one. A 1:1 with someone
+ * outside the organisation is not one Frontload moves, but it is still time with a partner.
+ */
+function oneOnOnePeople(ctx: PlanContext, week: WeekFrame): OneOnOnePeople {
   const people = new Set<string>();
+  const reports = new Set<string>();
+  const partners = new Set<string>();
   for (const e of ctx.events) {
     if (e.event.kind !== 'occurrence' || e.start < week.start || e.start >= week.end) continue;
     const verdict =
       e.event.status === 'cancelled' ? ctx.classify({ ...e.event, status: 'confirmed' }) : e.verdict;
-    if (verdict.isOneOnOne && verdict.counterpart !== null) people.add(verdict.counterpart);
+    const who = verdict.counterpart;
+    if (who === null) continue;
+    const role = roleOf(ctx.roles, who);
+    if (verdict.isOneOnOne) {
+      people.add(who);
+      if (role === 'report') reports.add(who);
+    }
+    const onlyExternal = verdict.reasons.every(
+      (r) => r.ok || r.code === 'externalGuest' || r.code === 'notOneOnOne',
+    );
+    if (role === 'partner' && (verdict.isOneOnOne || onlyExternal)) partners.add(who);
   }
-  return people.size;
+  return { people, reports, partners };
+}
+
+/**
+ * A gentle note (never an alert) when the user has some reports but fewer than FEW_REPORTS with a
+ * 1:1 over the horizon. Nothing when they have none: they may not manage anyone.
+ */
+export function fewReportsNote(ctx: PlanContext): PlanNote | undefined {
+  const reports = new Set(ctx.weeks.flatMap((week) => [...oneOnOnePeople(ctx, week).reports]));
+  if (reports.size === 0 || reports.size >= FEW_REPORTS) return undefined;
+  const names = [...reports].sort().map((email) => personName(ctx, email));
+  return {
+    code: 'fewReports',
+    message: `You have recurring 1:1s with ${reports.size === 1 ? 'one report' : `${reports.size} reports`} (${names.join(' and ')}). Three to four is a comfortable number, so there is room for another when you want it; if someone is missing, set their role to Report in People.`,
+  };
 }
 
 function overloadRules(ctx: PlanContext, m: Omit<WeekMetrics, 'overload'>): OverloadRule[] {
@@ -68,14 +111,15 @@ function overloadRules(ctx: PlanContext, m: Omit<WeekMetrics, 'overload'>): Over
   const rules: OverloadRule[] = [];
   if (m.meetingHours > limits.maxMeetingHours) rules.push('meetingHours');
   if (m.focusHours < m.focusTargetHours * limits.minFocusShare) rules.push('focusShortfall');
-  if (m.peopleWithOneOnOnes > limits.maxPeopleWithOneOnOnes) rules.push('tooManyOneOnOnes');
+  // The limit is on reports (the preference keeps its first name): partners never trip it.
+  if ((m.reportsWithOneOnOnes ?? 0) > limits.maxPeopleWithOneOnOnes) rules.push('tooManyOneOnOnes');
   if (m.longestBackToBack.minutes > limits.maxBackToBackMinutes) rules.push('backToBack');
   return rules;
 }
 
 /**
  * Per horizon week, after the plan: meeting hours, focus achieved against the target, people with
- * recurring 1:1s, the longest back-to-back chain, the share of first-half working time spent with
+ * recurring 1:1s (and of them, reports and partners), the longest back-to-back chain, the share of first-half working time spent with
  * people, and the overload rules the week trips.
  */
 export function computeMetrics(
@@ -98,12 +142,15 @@ export function computeMetrics(
       meetings.filter((m) => m.start >= week.start && m.start < week.end),
       ctx.prefs.overload.backToBackGapMinutes * MINUTE_MS,
     );
+    const oneOnOnes = oneOnOnePeople(ctx, week);
     const metrics = {
       week: week.startDate,
       meetingHours: round(totalMs(inWeek) / HOUR_MS),
       focusHours: round(coveredMs(clip([...focusBlocks, ...userFocus], week)) / HOUR_MS),
       focusTargetHours: ctx.prefs.focus.enabled ? ctx.prefs.focus.targetHours : 0,
-      peopleWithOneOnOnes: peopleWithOneOnOnes(ctx, week),
+      peopleWithOneOnOnes: oneOnOnes.people.size,
+      reportsWithOneOnOnes: oneOnOnes.reports.size,
+      partnersWithOneOnOnes: oneOnOnes.partners.size,
       longestBackToBack: { count: chain.count, minutes: round(chain.minutes) },
       firstHalfPeopleShare: firstHalfMs === 0 ? 0 : round(peopleMs / firstHalfMs, 3),
     };

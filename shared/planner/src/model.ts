@@ -17,6 +17,7 @@ import {
 } from '@frontload/domain';
 import { Temporal } from 'temporal-polyfill';
 import { createClassifier, type Classifier, type OneOnOneVerdict } from './classify-one-on-one.js';
+import { detectRoles, type PersonRoleView } from './detect-roles.js';
 import type { PlannerInput } from './input.js';
 import type { ParsedTimes } from './validate-input.js';
 
@@ -76,6 +77,8 @@ export interface PlanContext {
   readonly classify: Classifier;
   /** People's names as the provider gives them on the events' guest lists, by lowercased address. */
   readonly names: ReadonlyMap<string, string>;
+  /** Each counterpart's role (the user's where they set one, else proposed from the calendar). */
+  readonly roles: ReadonlyMap<string, PersonRoleView>;
 }
 
 function parseEvent(
@@ -191,6 +194,11 @@ export function buildContext(input: PlannerInput, times: ParsedTimes): PlanConte
     otherBusy: times.otherBusy,
     classify,
     names: guestNames(input.events),
+    roles: detectRoles(input.events, {
+      userEmail: input.userEmail,
+      preferences: prefs,
+      people: input.people,
+    }),
   };
 }
 

@@ -2,7 +2,7 @@ import { coveredMs, union, type Interval, type Operation, type PlanNote } from '
 import { findDuplicates } from './duplicates.js';
 import { planFocus, type FocusPlan, type Projection } from './focus.js';
 import type { PlannerInput, PlanResult } from './input.js';
-import { computeMetrics, type ProjectedEvent } from './metrics.js';
+import { computeMetrics, fewReportsNote, type ProjectedEvent } from './metrics.js';
 import { buildContext, type PlanContext } from './model.js';
 import { planMoves, type MoveScore, type Placement } from './moves.js';
 import { cancelOperation, focusOperations, moveOperation } from './operations.js';
@@ -98,6 +98,8 @@ export function plan(input: PlannerInput): PlanResult {
     ...focusOperations(ctx, focus),
   ];
   const notes: PlanNote[] = [...skip.notes, ...moves.notes, ...focus.notes];
+  const fewReports = fewReportsNote(ctx);
+  if (fewReports) notes.push(fewReports);
   const requiresConfirmation = operations.length > ctx.prefs.blastRadius;
   if (requiresConfirmation) {
     notes.push({

@@ -20,6 +20,35 @@ interface RuleFacts {
   summary: string;
 }
 
+/**
+ * The 1:1 rule counts reports; partners are reported beside them and never toward the limit. The
+ * payload keeps v1's `peopleWithOneOnOnes` and `maxPeopleWithOneOnOnes` (now the limit on reports)
+ * for receivers that read them, and adds the counts by role. A plan made before people had roles
+ * counted everyone, and its text says so.
+ */
+function oneOnOneFacts(week: WeekMetrics, limits: Limits): RuleFacts {
+  const limit = limits.maxPeopleWithOneOnOnes;
+  if (week.reportsWithOneOnOnes === undefined) {
+    return {
+      measured: { peopleWithOneOnOnes: week.peopleWithOneOnOnes },
+      thresholds: { maxPeopleWithOneOnOnes: limit },
+      summary: `${week.peopleWithOneOnOnes} people with recurring 1:1s (more than ${limit} is overload)`,
+    };
+  }
+  const reports = week.reportsWithOneOnOnes;
+  const partners = week.partnersWithOneOnOnes ?? 0;
+  const counted = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return {
+    measured: {
+      reportsWithOneOnOnes: reports,
+      partnersWithOneOnOnes: partners,
+      peopleWithOneOnOnes: week.peopleWithOneOnOnes,
+    },
+    thresholds: { maxReportsWithOneOnOnes: limit, maxPeopleWithOneOnOnes: limit },
+    summary: `${counted(reports, 'report', 'reports')} with recurring 1:1s (more than ${limit} is overload; ${counted(partners, 'partner', 'partners')} with 1:1s not counted)`,
+  };
+}
+
 export function ruleFacts(rule: OverloadRule, week: WeekMetrics, limits: Limits): RuleFacts {
   switch (rule) {
     case 'meetingHours':
@@ -35,11 +64,7 @@ export function ruleFacts(rule: OverloadRule, week: WeekMetrics, limits: Limits)
         summary: `${week.focusHours} h of focus against a ${week.focusTargetHours} h target`,
       };
     case 'tooManyOneOnOnes':
-      return {
-        measured: { peopleWithOneOnOnes: week.peopleWithOneOnOnes },
-        thresholds: { maxPeopleWithOneOnOnes: limits.maxPeopleWithOneOnOnes },
-        summary: `${week.peopleWithOneOnOnes} people with recurring 1:1s (more than ${limits.maxPeopleWithOneOnOnes} is overload)`,
-      };
+      return oneOnOneFacts(week, limits);
     case 'backToBack':
       return {
         measured: {

@@ -40,7 +40,13 @@ async function preferencesOf(db: Database, userId: string): Promise<Preferences>
 async function peopleOf(db: Database, userId: string): Promise<PersonSettings[]> {
   const rows = await repositories(db).people.listForUser(userId);
   return rows
-    .map((r) => ({ email: r.email, protected: r.protected, fixed: r.fixed }))
+    .map((r) => ({
+      email: r.email,
+      protected: r.protected,
+      fixed: r.fixed,
+      // The user's role only: without one the planner proposes it from the calendar.
+      ...(r.role === null ? {} : { role: r.role }),
+    }))
     .filter((p) => Value.Check(PersonSettingsSchema, p));
 }
 

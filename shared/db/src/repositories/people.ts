@@ -2,7 +2,7 @@
  * The user's counterparts: the settings they set per person (table `people`) and the people the
  * mirror shows them meeting one-on-one.
  */
-import type { Recurrence } from '@frontload/domain';
+import type { PersonRole, Recurrence } from '@frontload/domain';
 import type { Queryable } from '../database.js';
 
 export interface PersonRow {
@@ -10,6 +10,8 @@ export interface PersonRow {
   display_name: string;
   protected: boolean;
   fixed: boolean;
+  /** The role the user set in People; null when they have not (the calendar then suggests one). */
+  role: PersonRole | null;
   last_held_at: Date | null;
 }
 
@@ -44,7 +46,7 @@ const DETECT_SQL = `
 export const peopleRepository = (db: Queryable) => ({
   async listForUser(userId: string): Promise<PersonRow[]> {
     const { rows } = await db.query<PersonRow>(
-      'select email, display_name, protected, fixed, last_held_at from people where user_id = $1',
+      'select email, display_name, protected, fixed, role, last_held_at from people where user_id = $1',
       [userId],
     );
     return rows;
@@ -64,18 +66,26 @@ export const peopleRepository = (db: Queryable) => ({
     return rows;
   },
 
-  /** Sets the given toggles for one person (an absent one keeps its value, false for a new person). */
-  async setToggles(
+  /**
+   * Sets the given settings for one person: toggles, and the role the user chose (an absent one keeps
+   * its value; a new person starts unprotected, not fixed, with no role of the user's).
+   */
+  async setSettings(
     userId: string,
     email: string,
-    toggles: { protected?: boolean | undefined; fixed?: boolean | undefined },
+    settings: {
+      protected?: boolean | undefined;
+      fixed?: boolean | undefined;
+      role?: PersonRole | undefined;
+    },
   ): Promise<PersonRow> {
     const { rows } = await db.query<PersonRow>(
-      `insert into people (user_id, email, protected, fixed) values ($1, $2, coalesce($3, false), coalesce($4, false))
+      `insert into people (user_id, email, protected, fixed, role) values ($1, $2, coalesce($3, false), coalesce($4, false), $5)
        on conflict (user_id, email) do update set
-         protected = coalesce($3, people.protected), fixed = coalesce($4, people.fixed)
-       returning email, display_name, protected, fixed, last_held_at`,
-      [userId, email, toggles.protected ?? null, toggles.fixed ?? null],
+         protected = coalesce($3, people.protected), fixed = coalesce($4, people.fixed),
+         role = coalesce($5, people.role)
+       returning email, display_name, protected, fixed, role, last_held_at`,
+      [userId, email, settings.protected ?? null, settings.fixed ?? null, settings.role ?? null],
     );
     return rows[0]!;
   },

@@ -1,3 +1,5 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedMirror } from '../../../test/seed-mirror.js';
 import { buildTestApp, type TestApp } from '../../../test/test-app.js';
@@ -10,6 +12,8 @@ interface Person {
   detected: boolean;
   cadence: string | null;
   lastHeldAt: string | null;
+  role: 'report' | 'partner' | 'other';
+  roleSource: 'detected' | 'user';
 }
 
 describe('people API', () => {
@@ -59,6 +63,17 @@ describe('people API', () => {
         end: '2026-03-10T10:00:00Z',
         attendees: [me, { email: 'sam@example.com' }, { email: 'kim@example.com' }],
       },
+      {
+        // A weekly 1:1 Lee organizes with Alice: Lee reads as a partner.
+        id: 'lee_0312',
+        kind: 'occurrence',
+        seriesId: 'lee',
+        title: 'Lee <> Alice',
+        start: '2026-03-12T14:00:00Z',
+        end: '2026-03-12T14:30:00Z',
+        organizer: 'lee@example.com',
+        attendees: [me, { email: 'lee@example.com', name: 'Lee Park' }],
+      },
     ]);
   });
   afterAll(() => t.close());
@@ -70,8 +85,20 @@ describe('people API', () => {
   const patch = (s: Session, email: string, payload: object) =>
     t.app.inject({ method: 'PATCH', url: `/api/v1/people/${email}`, headers: s.headers, payload });
 
-  it('detects 1:1 partners from the mirror with their cadence, last held 1:1 and the name the calendar gives, ignoring group meetings', async () => {
+  it('detects 1:1 partners from the mirror with their cadence, last held 1:1, the name the calendar gives and a suggested role, ignoring group meetings', async () => {
     expect(await list(alice)).toEqual([
+      {
+        email: 'lee@example.com',
+        displayName: 'Lee Park',
+        protected: false,
+        fixed: false,
+        detected: true,
+        cadence: null,
+        lastHeldAt: null,
+        // Lee organizes the 1:1: suggested as a partner.
+        role: 'partner',
+        roleSource: 'detected',
+      },
       {
         email: 'sam@example.com',
         displayName: 'Sam Ode',
@@ -80,6 +107,9 @@ describe('people API', () => {
         detected: true,
         cadence: 'every 2 weeks',
         lastHeldAt: '2026-03-09T10:30:00.000Z',
+        // Alice organizes a recurring 1:1 with a colleague and runs no team meeting: a report.
+        role: 'report',
+        roleSource: 'detected',
       },
     ]);
   });
@@ -94,7 +124,12 @@ describe('people API', () => {
     expect((await patch(alice, 'kim@example.com', { fixed: true })).statusCode).toBe(200);
     const people = await list(alice);
     expect(people.find((p) => p.email === 'sam@example.com')).toMatchObject({ protected: true, fixed: true });
-    expect(people.find((p) => p.email === 'kim@example.com')).toMatchObject({ fixed: true, detected: false });
+    expect(people.find((p) => p.email === 'kim@example.com')).toMatchObject({
+      fixed: true,
+      detected: false,
+      role: 'other',
+      roleSource: 'detected',
+    });
   });
 
   it("keeps users apart: B sees none of A's people, and B's toggles never reach A's rows", async () => {
@@ -102,6 +137,63 @@ describe('people API', () => {
     expect((await patch(bob, 'sam@example.com', { protected: false })).statusCode).toBe(200);
     expect((await list(alice)).find((p) => p.email === 'sam@example.com')).toMatchObject({ protected: true });
     expect((await list(bob)).map((p) => p.email)).toEqual(['sam@example.com']);
+  });
+
+  it('stores a role the user sets as theirs, queues a plan, and the calendar never replaces it', async () => {
+    const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+    const queue = new Queue('plan', { connection: redis, prefix: t.prefix });
+    try {
+      await queue.obliterate({ force: true });
+      const res = await patch(alice, 'lee@example.com', { role: 'report' });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual({
+        email: 'lee@example.com',
+        protected: false,
+        fixed: false,
+        role: 'report',
+      });
+      const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized']);
+      expect(jobs.map((j) => j.data as unknown)).toEqual([
+        expect.objectContaining({ userId: alice.userId, reason: 'people' }),
+      ]);
+    } finally {
+      await queue.close();
+      redis.disconnect();
+    }
+    // The calendar still suggests Sam as a report; the user says partner, and that stands.
+    expect((await patch(alice, 'sam@example.com', { role: 'partner' })).statusCode).toBe(200);
+    // A toggle change later keeps the role.
+    expect((await patch(alice, 'sam@example.com', { fixed: false })).json()).toMatchObject({
+      role: 'partner',
+    });
+    const people = await list(alice);
+    expect(people.find((p) => p.email === 'lee@example.com')).toMatchObject({
+      role: 'report',
+      roleSource: 'user',
+    });
+    expect(people.find((p) => p.email === 'sam@example.com')).toMatchObject({
+      role: 'partner',
+      roleSource: 'user',
+    });
+    // Confirming a suggestion makes it the user's too.
+    expect((await patch(bob, 'sam@example.com', { role: 'other' })).statusCode).toBe(200);
+    expect((await list(bob)).find((p) => p.email === 'sam@example.com')).toMatchObject({
+      role: 'other',
+      roleSource: 'user',
+    });
+  });
+
+  it('refuses a role it does not know with the field path, changing nothing', async () => {
+    const before = await list(alice);
+    for (const role of ['boss', '', null, 1]) {
+      const res = await patch(alice, 'lee@example.com', { role });
+      expect(res.statusCode, JSON.stringify(role)).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'FL_VALIDATION_FAILED',
+        details: expect.arrayContaining([expect.objectContaining({ path: '/role', in: 'body' })]),
+      });
+    }
+    expect(await list(alice)).toEqual(before);
   });
 
   it('refuses an empty change, unknown fields and a malformed address', async () => {

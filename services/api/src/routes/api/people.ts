@@ -3,10 +3,15 @@
  * in the mirror as 1:1 partners. Detection is deliberately simple (the planner's classifier decides
  * what really is a 1:1): an event whose attendees, rooms and the user excluded, are exactly one
  * person. The series' recurrence gives the cadence; the last past, uncancelled one is the last held.
+ *
+ * Each person's role is the one the user set (`roleSource: 'user'`), else the planner's proposal from
+ * the calendar Frontload plans (`'detected'`), read over the same window the planner reads, so People
+ * shows the roles the overload rule counts.
  */
 import { repositories, type Database, type DetectedPersonRow, type PersonRow } from '@frontload/db';
-import { EmailAddress, type Recurrence } from '@frontload/domain';
+import { EmailAddress, PersonRoleSchema, type PersonSettings, type Recurrence } from '@frontload/domain';
 import type { Producers } from '@frontload/jobs';
+import { detectRoles, type PersonRoleView } from '@frontload/planner';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type, { type Static } from 'typebox';
 import { replanAfterSettingsChange } from './replan.js';
@@ -20,6 +25,10 @@ const PersonView = Type.Object({
   detected: Type.Boolean(),
   cadence: Type.Union([Type.String(), Type.Null()]),
   lastHeldAt: Type.Union([Type.String(), Type.Null()]),
+  /** Report, partner or other: what the overload rule counts (reports only). */
+  role: PersonRoleSchema,
+  /** `user`: set or confirmed in People, never replaced; `detected`: suggested from the calendar. */
+  roleSource: Type.Union([Type.Literal('detected'), Type.Literal('user')]),
 });
 type Person = Static<typeof PersonView>;
 
@@ -33,7 +42,48 @@ export function cadenceText(recurrence: Recurrence | null): string | null {
 
 const later = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : (a ?? b));
 
-function merge(stored: PersonRow[], detected: DetectedPersonRow[]): Person[] {
+const DAY_MS = 86_400_000;
+/** The planner's window (workers/planner build-input): a week back, three weeks ahead. */
+const ROLE_WINDOW = { backDays: 7, aheadDays: 21 };
+
+/** Roles as the planner sees them: the user's, else proposed from the calendar Frontload plans. */
+async function rolesOf(
+  db: Database,
+  user: { id: string },
+  stored: PersonRow[],
+  now: Date,
+): Promise<Map<string, PersonRoleView>> {
+  const repos = repositories(db);
+  const people: PersonSettings[] = stored.flatMap((r) =>
+    r.role === null ? [] : [{ email: r.email, role: r.role }],
+  );
+  // The calendar Frontload plans (the chosen one, else the first healthy one), else the first
+  // connected while it still syncs; none connected: only what the user set.
+  const connections = await repos.connections.listForUser(user.id);
+  const target = await repos.connections.writeTargetId(user.id);
+  const write = connections.find((c) => c.id === target) ?? connections[0];
+  const events = write
+    ? await repos.mirror.eventsInWindow(
+        write.id,
+        new Date(now.getTime() - ROLE_WINDOW.backDays * DAY_MS),
+        new Date(now.getTime() + ROLE_WINDOW.aheadDays * DAY_MS),
+      )
+    : [];
+  const preferences = await repos.preferences.get(user.id);
+  // Without a calendar there are no events, so the organisation's domain decides nothing.
+  return detectRoles(events, { userEmail: write?.account_email ?? '', preferences, people });
+}
+
+function roleFields(roles: ReadonlyMap<string, PersonRoleView>, email: string) {
+  const view = roles.get(email);
+  return { role: view?.role ?? 'other', roleSource: view?.source ?? 'detected' } as const;
+}
+
+function merge(
+  stored: PersonRow[],
+  detected: DetectedPersonRow[],
+  roles: ReadonlyMap<string, PersonRoleView>,
+): Person[] {
   const byEmail = new Map<string, Person>();
   const found = new Map(detected.map((d) => [d.email, d]));
   for (const row of stored) {
@@ -47,6 +97,7 @@ function merge(stored: PersonRow[], detected: DetectedPersonRow[]): Person[] {
       detected: d !== undefined,
       cadence: cadenceText(d?.recurrence ?? null),
       lastHeldAt: later(row.last_held_at, d?.last_held ?? null)?.toISOString() ?? null,
+      ...roleFields(roles, row.email),
     });
   }
   for (const d of detected) {
@@ -59,6 +110,7 @@ function merge(stored: PersonRow[], detected: DetectedPersonRow[]): Person[] {
       detected: true,
       cadence: cadenceText(d.recurrence),
       lastHeldAt: d.last_held?.toISOString() ?? null,
+      ...roleFields(roles, d.email),
     });
   }
   return [...byEmail.values()].sort((a, b) => a.email.localeCompare(b.email));
@@ -79,7 +131,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{
       const userId = request.user!.id;
       const stored = await repos.people.listForUser(userId);
       const detected = await repos.people.detected(userId, now());
-      return { people: merge(stored, detected) };
+      return { people: merge(stored, detected, await rolesOf(db, request.user!, stored, now())) };
     },
   );
 
@@ -89,7 +141,12 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         params: Type.Object({ email: EmailAddress }),
         body: Type.Object(
-          { protected: Type.Optional(Type.Boolean()), fixed: Type.Optional(Type.Boolean()) },
+          {
+            protected: Type.Optional(Type.Boolean()),
+            fixed: Type.Optional(Type.Boolean()),
+            /** Set (or confirm) the person's role: stored as the user's, never replaced by a suggestion. */
+            role: Type.Optional(PersonRoleSchema),
+          },
           { additionalProperties: false, minProperties: 1 },
         ),
       },
@@ -97,16 +154,22 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{
     async (request) => {
       const userId = request.user!.id;
       const email = request.params.email.toLowerCase();
-      const row = await repos.people.setToggles(userId, email, request.body);
+      const row = await repos.people.setSettings(userId, email, request.body);
       await repos.audit.record({
         userId,
         actor: 'user',
         action: 'person.updated',
         details: { email, ...request.body },
       });
-      // Protected and fixed change what the plan may do: replan, and the new plan replaces the preview.
+      // Protected and fixed change what the plan may do, and a role what its overload rule counts:
+      // replan, and the new plan replaces the preview.
       await replanAfterSettingsChange(producers, userId, 'people');
-      return { email: row.email, protected: row.protected, fixed: row.fixed };
+      return {
+        email: row.email,
+        protected: row.protected,
+        fixed: row.fixed,
+        ...(row.role === null ? {} : { role: row.role }),
+      };
     },
   );
 };
