@@ -1,7 +1,8 @@
 /**
- * The overload meter: meeting hours, focus achieved against the target, and people with 1:1s, each
- * against the user's thresholds. The plan's metrics are used when a plan exists; without one, the
- * same numbers are estimated from the mirror so the meter is never empty.
+ * The overload meter: meeting hours, focus achieved against the target, and reports with 1:1s (the
+ * limit counts reports only; partners are named apart), each against the user's thresholds. The
+ * plan's metrics are used when a plan exists; without one, the same numbers are estimated from the
+ * mirror so the meter is never empty.
  */
 import { h } from './dom.js';
 
@@ -72,6 +73,36 @@ export function peopleText(count, max) {
   return count > max ? `${people}, over your limit of ${max}` : `${people} (your limit is ${max})`;
 }
 
+/** "4 reports (your limit is 5); 2 partners not counted", and plainly over it when it is. */
+export function reportsText(reports, partners, max) {
+  const counted = `${reports} ${reports === 1 ? 'report' : 'reports'}`;
+  const apart = partners > 0 ? `; ${partners} ${partners === 1 ? 'partner' : 'partners'} not counted` : '';
+  return reports > max
+    ? `${counted}, over your limit of ${max}${apart}`
+    : `${counted} (your limit is ${max})${apart}`;
+}
+
+/**
+ * The 1:1 row: reports against the limit when the plan counted them by role. An estimate from the
+ * mirror (or a plan made before roles) only knows people, and is not flagged: the limit is on reports.
+ */
+function oneOnOneRow(id, metrics, max) {
+  if (typeof metrics.reportsWithOneOnOnes === 'number') {
+    const reports = metrics.reportsWithOneOnOnes;
+    const text = reportsText(reports, metrics.partnersWithOneOnOnes ?? 0, max);
+    return row(id, 'Reports with 1:1s', reports, max, text, reports > max);
+  }
+  const people = metrics.peopleWithOneOnOnes;
+  return row(
+    id,
+    'People with 1:1s',
+    people,
+    max,
+    `${peopleText(people, max)}, reports and partners together`,
+    false,
+  );
+}
+
 /** The meter block for one week. */
 export function overloadMeter(metrics, prefs, title) {
   const o = prefs.overload;
@@ -97,14 +128,7 @@ export function overloadMeter(metrics, prefs, title) {
       focusText(metrics.focusHours, metrics.focusTargetHours),
       focusShort,
     ),
-    row(
-      `${idBase}-people`,
-      'People with 1:1s',
-      metrics.peopleWithOneOnOnes,
-      o.maxPeopleWithOneOnOnes,
-      peopleText(metrics.peopleWithOneOnOnes, o.maxPeopleWithOneOnOnes),
-      metrics.peopleWithOneOnOnes > o.maxPeopleWithOneOnOnes,
-    ),
+    oneOnOneRow(`${idBase}-people`, metrics, o.maxPeopleWithOneOnOnes),
     metrics.estimated
       ? h('p', { className: 'muted small' }, 'Estimated from your calendar; the plan gives exact numbers.')
       : null,

@@ -1,6 +1,8 @@
+/* global document */
 /**
- * People: detected 1:1 partners with cadence and last held 1:1, the protected / fixed toggles, and the
- * 1:1s the user moved themselves (overrides), each with "Let Frontload manage this 1:1 again".
+ * People: detected 1:1 partners with cadence and last held 1:1, their role (report, partner or other:
+ * suggested from the calendar until the user sets or confirms it), the protected / fixed toggles, and
+ * the 1:1s the user moved themselves (overrides), each with "Let Frontload manage this 1:1 again".
  */
 import { api } from './api.js';
 import { announce, busy, formatWhen, h, replace } from './dom.js';
@@ -37,6 +39,79 @@ function toggle(person, field, label, help) {
     box,
     h('span', {}, label),
     h('span', { className: 'visually-hidden' }, ` for ${nameOf(person)}`),
+  );
+}
+
+const ROLES = [
+  ['report', 'Report'],
+  ['partner', 'Partner'],
+  ['other', 'Other'],
+];
+/** How an announcement names a role. */
+const ROLE_WORDS = {
+  report: 'one of your reports',
+  partner: 'a partner',
+  other: 'neither a report nor a partner',
+};
+
+/**
+ * The role picker. A role the calendar suggests is marked so until the user changes it or confirms it
+ * (Confirm stores the suggestion as theirs); the user's role is never replaced by a suggestion.
+ */
+function rolePicker(person) {
+  const key = person.email.replace(/[^a-z0-9]/gi, '-');
+  const id = `person-role-${key}`;
+  const hintId = `person-role-hint-${key}`;
+  // Only a suggestion carries the mark and a Confirm button; the user's own choice needs neither.
+  const suggested = person.roleSource !== 'user';
+  const select = h(
+    'select',
+    { id, name: 'role', 'aria-describedby': suggested ? `people-help-role ${hintId}` : 'people-help-role' },
+    ROLES.map(([value, label]) => h('option', { value, selected: person.role === value }, label)),
+  );
+  const hint = suggested
+    ? h('span', { className: 'hint', id: hintId }, 'suggested from your calendar')
+    : null;
+  const confirm = suggested
+    ? h(
+        'button',
+        { type: 'button', className: 'secondary small' },
+        'Confirm',
+        h('span', { className: 'visually-hidden' }, ` ${nameOf(person)} as ${ROLE_WORDS[person.role]}`),
+      )
+    : null;
+  const save = async (role) => {
+    select.disabled = true;
+    if (confirm) confirm.disabled = true;
+    try {
+      await api('PATCH', `/api/v1/people/${encodeURIComponent(person.email)}`, { role });
+      Object.assign(person, { role, roleSource: 'user' });
+      const confirming = document.activeElement === confirm;
+      hint?.remove();
+      confirm?.remove();
+      // The button goes away under the keyboard: focus stays in the row, on the role it confirmed.
+      if (confirming) select.focus();
+      select.setAttribute('aria-describedby', 'people-help-role');
+      announce(`${nameOf(person)} is ${ROLE_WORDS[role]}. A new plan is being made.`);
+    } catch (error) {
+      select.value = person.role;
+      announce(error.message, 'error');
+    } finally {
+      select.disabled = false;
+      if (confirm) confirm.disabled = false;
+    }
+  };
+  select.addEventListener('change', () => save(select.value));
+  confirm?.addEventListener('click', () => save(person.role));
+  return h(
+    'div',
+    { className: 'role' },
+    h('label', { for: id, className: 'visually-hidden' }, `Role of ${nameOf(person)}`),
+    select,
+    ' ',
+    hint,
+    ' ',
+    confirm,
   );
 }
 
@@ -104,6 +179,11 @@ export async function renderPeople(root, ctx) {
     h('p', { className: 'muted', id: 'people-help-protected' }, 'Protected: never skipped in a skip week.'),
     h('p', { className: 'muted', id: 'people-help-fixed' }, 'Fixed: their 1:1s never move.'),
     h(
+      'p',
+      { className: 'muted', id: 'people-help-role' },
+      'Role: the 1:1 overload limit counts your reports only; partners from other teams are counted apart.',
+    ),
+    h(
       'table',
       { className: 'table' },
       h('caption', { className: 'visually-hidden' }, 'People you have 1:1s with'),
@@ -113,7 +193,9 @@ export async function renderPeople(root, ctx) {
         h(
           'tr',
           {},
-          ['Person', 'Cadence', 'Last 1:1', 'Protected', 'Fixed'].map((c) => h('th', { scope: 'col' }, c)),
+          ['Person', 'Role', 'Cadence', 'Last 1:1', 'Protected', 'Fixed'].map((c) =>
+            h('th', { scope: 'col' }, c),
+          ),
         ),
       ),
       h(
@@ -125,6 +207,7 @@ export async function renderPeople(root, ctx) {
             { 'data-email': p.email },
             // The address stays at hand (hover) without standing in for a name the calendar knows.
             h('th', { scope: 'row', title: p.email }, nameOf(p)),
+            h('td', {}, rolePicker(p)),
             h('td', {}, p.cadence ?? '—'),
             h('td', {}, p.lastHeldAt ? formatWhen(p.lastHeldAt, ctx.timeZone) : '—'),
             h('td', {}, toggle(p, 'protected', 'Protected', 'Never skip their 1:1s')),

@@ -106,7 +106,7 @@ const GROUPS = [
         'Focus achieved below this share of the target',
         num('0.05', 'Between 0 and 1'),
       ],
-      ['overload.maxPeopleWithOneOnOnes', 'People with recurring 1:1s', num('1')],
+      ['overload.maxPeopleWithOneOnOnes', 'Reports with recurring 1:1s', num('1')],
       ['overload.maxBackToBackMinutes', 'Longest back-to-back chain (minutes)', num('15')],
       ['overload.backToBackGapMinutes', 'Gap that still counts as back to back (minutes)', num('1')],
     ],

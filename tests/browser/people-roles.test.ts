@@ -1,0 +1,85 @@
+/**
+ * People shows each person's role on the demo Google calendar, in a real browser: the roles the
+ * calendar suggests (the team are reports, Sam and Dana partners) are marked "suggested from your
+ * calendar"; changing one in its labelled select, or confirming it, stores it as the user's,
+ * announces it, and survives a reload without the mark.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  connectAndShowWeek,
+  launchBrowser,
+  screenshot,
+  seriousA11yViolations,
+  startStack,
+  type Stack,
+} from './harness.js';
+
+const ALEX = 'alex.tlm@sandbox.test';
+
+describe('browser: People shows suggested roles and lets the user set them', () => {
+  let stack: Stack;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+
+  beforeAll(async () => {
+    stack = await startStack({ seedDemo: true, workers: ['sync'] });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  const openPeople = async () => {
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.locator('#people select[name="role"]').first().waitFor();
+  };
+  const row = (name: string) => page.locator('#people tbody tr', { hasText: name });
+
+  it('marks the roles the calendar suggests, one labelled select per person', async () => {
+    await connectAndShowWeek(stack, page, 'Connect Google Calendar', ALEX, /^Allow$/);
+    await openPeople();
+    for (const [name, role] of [
+      ['Priya Natarajan', 'report'],
+      ['Marco Rossi', 'report'],
+      ['Sam Okafor', 'partner'],
+      ['Dana Kim', 'partner'],
+    ] as const) {
+      expect(await page.getByLabel(`Role of ${name}`).inputValue(), name).toBe(role);
+      expect(await row(name).textContent()).toContain('suggested from your calendar');
+    }
+    await screenshot(page, 'people-roles-suggested');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  }, 150_000);
+
+  it('changing or confirming a role stores it as the user’s, announces it, and drops the mark for good', async () => {
+    await page.getByLabel('Role of Dana Kim').selectOption('report');
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toContain('Dana Kim is one of your reports');
+    expect(await row('Dana Kim').getByText('suggested from your calendar').count()).toBe(0);
+    // Confirming a suggestion makes it the user's too.
+    await row('Sam Okafor').getByRole('button', { name: 'Confirm Sam Okafor as a partner' }).click();
+    await expect.poll(() => page.locator('#status').textContent()).toContain('Sam Okafor is a partner');
+    expect(await row('Sam Okafor').getByText('suggested from your calendar').count()).toBe(0);
+    await expect
+      .poll(async () => {
+        const { rows } = await stack.t.db.query<{ role: string | null }>(
+          "select role from people where email like 'dana.kim@%'",
+        );
+        return rows[0]?.role;
+      })
+      .toBe('report');
+    await page.reload();
+    await page.locator('body[data-ready="true"]').waitFor();
+    await openPeople();
+    expect(await page.getByLabel('Role of Dana Kim').inputValue()).toBe('report');
+    expect(await row('Dana Kim').textContent()).not.toContain('suggested from your calendar');
+    expect(await page.getByLabel('Role of Sam Okafor').inputValue()).toBe('partner');
+    expect(await row('Sam Okafor').textContent()).not.toContain('suggested from your calendar');
+    // The others are still only suggestions.
+    expect(await row('Priya Natarajan').textContent()).toContain('suggested from your calendar');
+  }, 60_000);
+});
