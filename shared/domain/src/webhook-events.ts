@@ -36,8 +36,19 @@ export const WebhookEventDataV1 = Type.Object(
       }),
     ),
     rule: Type.Optional(OverloadRuleSchema),
-    measured: Type.Optional(Type.Record(Type.String(), Type.Number())),
-    thresholds: Type.Optional(Type.Record(Type.String(), Type.Number())),
+    // Within v1 keys are only ever added: a receiver reading one keeps finding it.
+    measured: Type.Optional(
+      Type.Record(Type.String(), Type.Number(), {
+        description:
+          'What the rule measured, by name. tooManyOneOnOnes: reportsWithOneOnOnes (what the limit counts), partnersWithOneOnOnes (counted apart, never toward the limit) and peopleWithOneOnOnes (both, as before people had roles).',
+      }),
+    ),
+    thresholds: Type.Optional(
+      Type.Record(Type.String(), Type.Number(), {
+        description:
+          'The limits the rule was held to, by name. tooManyOneOnOnes: maxReportsWithOneOnOnes, and the same limit under its first name maxPeopleWithOneOnOnes.',
+      }),
+    ),
     connection: Type.Optional(
       Type.Object({ id: Type.String(), provider: Type.String(), accountEmail: Type.String() }),
     ),
