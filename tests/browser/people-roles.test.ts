@@ -79,6 +79,10 @@ describe('browser: People shows suggested roles and lets the user set them', () 
     expect(await row('Dana Kim').textContent()).not.toContain('suggested from your calendar');
     expect(await page.getByLabel('Role of Sam Okafor').inputValue()).toBe('partner');
     expect(await row('Sam Okafor').textContent()).not.toContain('suggested from your calendar');
+    // History says what the user did, in words.
+    await expect
+      .poll(() => page.locator('#history').textContent())
+      .toContain('Changed Dana Kim: role report.');
     // The others are still only suggestions.
     expect(await row('Priya Natarajan').textContent()).toContain('suggested from your calendar');
   }, 60_000);

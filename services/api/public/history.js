@@ -40,6 +40,7 @@ const ACTIONS = {
     const changes = [
       typeof d.protected === 'boolean' ? `protected ${onOff(d.protected)}` : '',
       typeof d.fixed === 'boolean' ? `fixed ${onOff(d.fixed)}` : '',
+      typeof d.role === 'string' ? `role ${d.role}` : '',
     ].filter(Boolean);
     const who = (d.email && names.get(d.email.toLowerCase())) || d.email || 'a person';
     return `Changed ${who}${changes.length ? `: ${changes.join(', ')}` : ''}.`;
