@@ -136,9 +136,10 @@ export async function startStack(
  * Waits until the workers have nothing left to do for this stack: no sync or plan job waiting,
  * running or delayed (the schedules' own future jobs aside), and the newest plan unchanged across
  * two looks. A journey that reads a preview and then acts on it calls this first, so a replan
- * still on its way (after a save, a push, "Plan now") cannot supersede the plan it acts on.
+ * still on its way (after a save, a push, "Plan now") cannot supersede the plan it acts on. With
+ * `page`, it then waits until that page shows the newest plan.
  */
-export async function settle(stack: Stack, timeoutMs = 60_000): Promise<void> {
+export async function settle(stack: Stack, page?: Page, timeoutMs = 60_000): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
   const queues = ['sync', 'plan'].map(
     (name) => new Queue(name, { connection: redis, prefix: stack.t.prefix }),
@@ -172,6 +173,18 @@ export async function settle(stack: Stack, timeoutMs = 60_000): Promise<void> {
     await Promise.all(queues.map((queue) => queue.close()));
     redis.disconnect();
   }
+  if (!page) return;
+  // The page hears of the newest plan on its live stream and draws it by itself (no reload).
+  const newest = await newestPlan();
+  if (newest === null) return;
+  await waitUntil(
+    async () =>
+      (await page
+        .locator('#week .plan-panel')
+        .getAttribute('data-plan-id')
+        .catch(() => null)) === newest,
+    { timeoutMs: 15_000, intervalMs: 250, what: `the page to show the newest plan (${newest})` },
+  );
 }
 
 /** Runs a check; when it fails, the workers' recent output is added to the error to show why. */
@@ -186,22 +199,12 @@ export async function withWorkerLogs<T>(stack: Stack, check: () => Promise<T>): 
 }
 
 /**
- * Presses "Plan now" and waits, reloading the page between looks, until `ready` holds for what the
- * page then draws (the preview the journey needs); the workers' output is added if it never does.
+ * Presses "Plan now" and waits until `ready` holds for what the page draws by itself (the preview the
+ * journey needs); the workers' output is added if it never does.
  */
 export async function planNowUntil(stack: Stack, page: Page, ready: () => Promise<boolean>): Promise<void> {
   await page.getByRole('button', { name: 'Plan now' }).click();
-  await withWorkerLogs(stack, () =>
-    expect
-      .poll(
-        async () => {
-          await reloadPage(page);
-          return ready();
-        },
-        { timeout: 60_000, interval: 2_000 },
-      )
-      .toBe(true),
-  );
+  await withWorkerLogs(stack, () => expect.poll(ready, { timeout: 60_000, interval: 500 }).toBe(true));
 }
 
 /** Saves a full-page screenshot under tests/browser/screenshots (gitignored). */
@@ -244,10 +247,16 @@ export async function consent(page: Page, email: string, allowLabel: RegExp): Pr
   await page.getByRole('button', { name: allowLabel }).click();
 }
 
-/** Reloads the page and waits until the app has drawn it. */
-export async function reloadPage(page: Page): Promise<void> {
-  await page.reload();
-  await page.locator('body[data-ready="true"]').waitFor();
+/**
+ * Opens the settings page afresh in a new tab of `page`'s browser context (the same signed-in user) and
+ * waits until it is drawn: what a user sees coming back later. The journeys never reload a page to see
+ * a change; the page follows changes by itself.
+ */
+export async function openFreshPage(stack: Stack, page: Page, path = '/'): Promise<Page> {
+  const fresh = await page.context().newPage();
+  await fresh.goto(`${stack.url}${path}`);
+  await fresh.locator('body[data-ready="true"]').waitFor();
+  return fresh;
 }
 
 /**

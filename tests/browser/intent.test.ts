@@ -25,7 +25,8 @@ describe('browser: overrides handed back, and an old preview refused', () => {
   let userId: string;
   let connectionId: string;
 
-  const reload = async () => {
+  /** The user opens the settings page (after the state below was written, as a worker would). */
+  const openPage = async () => {
     await page.goto(stack.url);
     await page.locator('body[data-ready="true"]').waitFor();
   };
@@ -61,7 +62,7 @@ describe('browser: overrides handed back, and an old preview refused', () => {
         evidenceAt: new Date(),
       },
     ]);
-    await reload();
+    await openPage();
     const item = page.locator(`#people [data-override-id="${override!.id}"]`);
     await expect.poll(() => item.textContent()).toContain('Priya <> Alex 1:1');
     await screenshot(page, 'intent-override-listed');
@@ -112,7 +113,7 @@ describe('browser: overrides handed back, and an old preview refused', () => {
     await stack.t.db.query(`update plans set created_at = now() - interval '13 hours' where id = $1`, [
       plan.id,
     ]);
-    await reload();
+    await openPage();
     expect(await page.locator('#week .plan-age').textContent()).toMatch(
       /^Preview made .+\. A preview more than 12 hours old/,
     );

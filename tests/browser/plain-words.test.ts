@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectAndShowWeek,
   launchBrowser,
-  reloadPage,
+  openFreshPage,
+  planNowUntil,
   screenshot,
   startStack,
   type Stack,
@@ -48,16 +49,7 @@ describe('browser: the page names people and events as the user knows them, with
 
   it('after connecting the demo Google user, the preview lists its changes by event title and person name', async () => {
     await connectAndShowWeek(stack, page, 'Connect Google Calendar', ALEX, /^Allow$/);
-    await page.getByRole('button', { name: 'Plan now' }).click();
-    await expect
-      .poll(
-        async () => {
-          await reloadPage(page);
-          return page.locator('#week .op-item').count();
-        },
-        { timeout: 60_000, interval: 1_500 },
-      )
-      .toBeGreaterThan(0);
+    await planNowUntil(stack, page, async () => (await page.locator('#week .op-item').count()) > 0);
     const labels = await page.locator('#week .op-item strong').allTextContents();
     // Each change says which event it touches: a title in quotes.
     for (const label of labels) expect(label).toMatch(/"[^"]+"/);
@@ -95,11 +87,12 @@ describe('browser: the page names people and events as the user knows them, with
     await expect.poll(async () => (await pageText(page)).match(TIME_12H)?.length ?? 0).toBe(0);
     expect((await pageText(page)).match(TIME_24H)?.length).toBeGreaterThan(0);
     // Stored for the user: a fresh page keeps the 24-hour clock.
-    await reloadPage(page);
-    const after = await pageText(page);
+    const fresh = await openFreshPage(stack, page);
+    const after = await pageText(fresh);
     expect(after.match(TIME_12H) ?? []).toEqual([]);
     expect(after.match(TIME_24H)?.length).toBeGreaterThan(0);
     expect(after).not.toMatch(ISO_DATE);
-    await screenshot(page, 'plain-words-24h');
+    await screenshot(fresh, 'plain-words-24h');
+    await fresh.close();
   }, 60_000);
 });

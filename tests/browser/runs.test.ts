@@ -12,7 +12,6 @@ import {
   SCREENSHOTS,
   connectAndShowWeek,
   launchBrowser,
-  reloadPage,
   screenshot,
   seriousA11yViolations,
   settle,
@@ -56,8 +55,7 @@ describe('browser: runs and History say what is true, without a reload', () => {
 
   it('after “Apply all” the panel says the plan is being applied, then that it was applied, and the week and History follow without a reload', async () => {
     await planNowUntil(stack, page, async () => (await page.locator('#week .op-item.op-focus').count()) > 0);
-    await settle(stack);
-    await reloadPage(page);
+    await settle(stack, page);
     const planned = await page.locator('#week .op-item').count();
     const focus = await page.locator('#week .op-item.op-focus').count();
     expect(await focusBlocks()).toBe(0);
@@ -137,9 +135,18 @@ describe('browser: runs and History say what is true, without a reload', () => {
     const [op] = await plans.operations(failed.id);
     await plans.updateOperation(op!.id, { status: 'failed', error: 'the calendar could not be reached' });
     await plans.fail(failed.id, 'the calendar could not be reached');
-    await reloadPage(page);
+    // What the planner says when a run ends; the page draws History again by itself.
+    await stack.t.producers.notifyUser(userId, {
+      kind: 'run',
+      runId: failed.id,
+      state: 'failed',
+      done: 1,
+      total: 1,
+    });
     const failedRun = page.locator(`#history li[data-run-id="${failed.id}"]`);
-    expect(await failedRun.textContent()).toContain('Plan run · failed (the calendar could not be reached)');
+    await expect
+      .poll(() => failedRun.textContent().catch(() => ''))
+      .toContain('Plan run · failed (the calendar could not be reached)');
     expect(await page.locator('#history').getByRole('button', { name: /^Undo/ }).count()).toBe(0);
   }, 120_000);
 
@@ -164,11 +171,15 @@ describe('browser: runs and History say what is true, without a reload', () => {
       action: 'webhook.disabled',
       details: { id: '7d1c1b4e-0000-4000-8000-000000000000', reason: '410 Gone' },
     });
-    await reloadPage(page);
+    // What the planner and the notifier say after writing these; the page draws History again by itself.
+    await stack.t.producers.notifyUser(userId, { kind: 'plan', outcome: 'rejected' });
+    await stack.t.producers.notifyUser(userId, { kind: 'settings', section: 'webhooks' });
+    await expect
+      .poll(auditTexts)
+      .toContain(
+        'Could not make a plan from your calendar and settings: the skip-week cadence starts after 6 weeks but ends after 5.',
+      );
     const texts = await auditTexts();
-    expect(texts).toContain(
-      'Could not make a plan from your calendar and settings: the skip-week cadence starts after 6 weeks but ends after 5.',
-    );
     expect(texts).toContain(
       'Turned a webhook endpoint off: its receiver answered 410 Gone, asking not to be called again.',
     );

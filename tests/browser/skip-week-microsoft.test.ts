@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectAndShowWeek,
   launchBrowser,
-  reloadPage,
   settle,
   planNowUntil,
   startStack,
@@ -62,8 +61,7 @@ describe('browser: skip week on Microsoft 365 asks before cancellations that can
     await expect.poll(() => page.locator('#status').textContent()).toBe('Preferences saved.');
     await planNowUntil(stack, page, async () => (await cancellations().count()) > 0);
     // The save and "Plan now" each asked for a plan; the next test acts on the newest, so wait for it.
-    await settle(stack);
-    await reloadPage(page);
+    await settle(stack, page);
     expect(await cancellations().count()).toBeGreaterThan(0);
     for (const text of await cancellations().allTextContents())
       expect(text).toMatch(/Cannot be undone: .*cannot restore a cancelled occurrence/);

@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   launchBrowser,
+  openFreshPage,
   screenshot,
   seriousA11yViolations,
   signInAs,
@@ -59,10 +60,10 @@ describe('browser: webhook endpoints from the settings page', () => {
     const value = (await secret.textContent())!;
     expect(value).toMatch(/^whsec_/);
     await screenshot(page, '4-webhook-secret-once');
-    await page.reload();
-    await page.locator('body[data-ready="true"]').waitFor();
-    expect(await page.locator('li.endpoint').count()).toBe(1);
-    expect(await page.content()).not.toContain(value);
+    const fresh = await openFreshPage(stack, page, '/#webhooks');
+    expect(await fresh.locator('li.endpoint').count()).toBe(1);
+    expect(await fresh.content()).not.toContain(value);
+    await fresh.close();
   });
 
   it('journey 4: a test-send reaches the loopback receiver, signed, and shows as delivered in the log', async () => {

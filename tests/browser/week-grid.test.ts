@@ -371,7 +371,6 @@ describe('browser: the week grid in the calendar’s time zone', () => {
     // thinks is current, with the mirror written above, and moves the line as its minutes pass.
     await page.clock.install({ time: new Date('2027-03-28T08:15:00Z') });
     await page.goto(`${stack.url}/`);
-    await page.reload();
     await page.locator('body[data-ready="true"]').waitFor();
     await page.locator('#week figure[data-week-start="2027-03-22"]').waitFor();
     const at = await drawnWeek(page, '2027-03-22');

@@ -15,6 +15,14 @@ export class ApiError extends Error {
 
 let csrfToken;
 
+/**
+ * This page's name on its writes (`x-fl-page`): the live stream tells the user's other pages of each
+ * change, and tells this one it was its own, so it does not draw again what it just drew.
+ */
+export const PAGE_ID = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) =>
+  b.toString(16).padStart(2, '0'),
+).join('');
+
 async function token() {
   if (!csrfToken) {
     const res = await fetch('/api/v1/csrf-token', { credentials: 'same-origin' });
@@ -33,7 +41,10 @@ async function token() {
 export async function api(method, path, body) {
   const headers = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET') headers['x-csrf-token'] = await token();
+  if (method !== 'GET') {
+    headers['x-csrf-token'] = await token();
+    headers['x-fl-page'] = PAGE_ID;
+  }
   const res = await fetch(path, {
     method,
     headers,

@@ -15,6 +15,7 @@ import { renderAccount } from './account.js';
 import { setTimeFormat } from './format.js';
 import { followPending, pageZone } from './pending.js';
 import { followLinks, landOnLink, linkedWeek } from './links.js';
+import { startLive } from './live.js';
 
 const SECTIONS = ['week', 'preferences', 'people', 'history', 'webhooks', 'account'];
 const RENDERERS = {
@@ -74,6 +75,8 @@ async function main() {
     'Sign out',
   );
   replace(document.getElementById('whoami'), h('span', {}, me.email), signOutButton);
+  // Listening starts before the sections load: a change made while they load is not missed.
+  startLive(ctx);
   await Promise.all(Object.keys(RENDERERS).map((name) => ctx.refresh(name)));
   document.body.dataset.ready = 'true';
   landOnLink();

@@ -1,8 +1,8 @@
 /**
  * Plan runs as the page tells them: what a run being applied has done so far, how a finished one
  * ended, whether Undo can still act on it, and following a change the workers finish in the
- * background (a run being applied or undone, a disconnect being cleaned up) by asking again every
- * few seconds until it is over. Polling, until the page has a live event stream.
+ * background (a run being applied or undone, a disconnect being cleaned up) by asking again until it
+ * is over: at once when the live stream (live.js) says something changed, every few seconds besides.
  */
 import { api, ApiError } from './api.js';
 import { announce } from './dom.js';
@@ -102,20 +102,41 @@ export function outcomeText(run) {
   }
 }
 
-/** Checks in progress, by key, so a section drawn again does not start a second one. */
-const following = new Set();
+/** Checks in progress, by key (a section drawn again does not start a second one): each one's look. */
+const following = new Map();
+
+/** Whether something whose key starts with `prefix` is being followed. */
+export const isFollowing = (prefix) => [...following.keys()].some((key) => key.startsWith(prefix));
 
 /**
- * Asks `check()` every `intervalMs` until it answers true, then calls `then()`. One follow per key at
- * a time. After `timeoutMs` it stops and says so (`what` names what was being waited for), so the page
- * never claims to be waiting for something it stopped watching.
+ * Makes every follow look again now rather than at its next tick: the live stream (live.js) calls it
+ * when the server says something changed, so the page follows at the stream's pace and polls only
+ * while the stream is down.
+ */
+export function pokeFollows() {
+  for (const look of following.values()) look();
+}
+
+/**
+ * Asks `check()` every `intervalMs` (and whenever poked) until it answers true, then calls `then()`.
+ * One follow per key at a time. After `timeoutMs` it stops and says so (`what` names what was being
+ * waited for), so the page never claims to be waiting for something it stopped watching.
  */
 export function follow(key, what, check, then, { intervalMs = 2_000, timeoutMs = 180_000 } = {}) {
   if (following.has(key)) return;
-  following.add(key);
   const until = Date.now() + timeoutMs;
   let lastError;
+  let timer;
+  let looking = false;
+  let again = false;
   const tick = async () => {
+    clearTimeout(timer);
+    // A poke while a look is on its way looks once more when it is back (the change may be newer).
+    if (looking) {
+      again = true;
+      return;
+    }
+    looking = true;
     let done = false;
     try {
       done = await check();
@@ -123,6 +144,7 @@ export function follow(key, what, check, then, { intervalMs = 2_000, timeoutMs =
       // A failed look (the server restarting, a network blip) is tried again at the next tick.
       lastError = error;
     }
+    looking = false;
     if (done) {
       following.delete(key);
       await then().catch((error) => announce(error.message, 'error'));
@@ -132,9 +154,13 @@ export function follow(key, what, check, then, { intervalMs = 2_000, timeoutMs =
       announce(
         `Still ${what} after ${timeoutMs / 60_000} minutes${failure}; reload the page later to see how it ended.`,
       );
+    } else if (again) {
+      again = false;
+      void tick();
     } else {
-      setTimeout(tick, intervalMs);
+      timer = setTimeout(tick, intervalMs);
     }
   };
-  setTimeout(tick, intervalMs);
+  following.set(key, () => void tick());
+  timer = setTimeout(tick, intervalMs);
 }

@@ -109,7 +109,8 @@ function timeRange(start, end) {
 /** One timed event's block on one day: `segment` is its part of that day (partOfDay). */
 function eventBlock(event, segment, axis) {
   const tipId = `tip-${++tipCounter}`;
-  const who = event.others.length ? `with ${event.others.join(', ')}` : 'just you';
+  const people = event.otherNames ?? event.others;
+  const who = people.length ? `with ${people.join(', ')}` : 'just you';
   const block = h(
     'button',
     {
@@ -490,7 +491,7 @@ export async function renderWeek(root, ctx) {
   const run = await runToShow(plan);
   const state = { selected: new Set((plan?.operations ?? []).map(opKey)) };
   const view = { prefs, timeZone: ctx.timeZone, showPlan: plan !== null, now, live: true };
-  const panel = h('div', { className: 'plan-panel' });
+  const panel = h('div', { className: 'plan-panel', ...(plan ? { 'data-plan-id': plan.id } : {}) });
   // After an apply the run is followed here and History shows it at once.
   const onApplied = () => Promise.all([renderWeek(root, ctx), ctx.refresh?.('history')]);
   if (plan || !run) planPanel(panel, plan, state, ctx.timeZone, onApplied);

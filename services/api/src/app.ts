@@ -33,6 +33,7 @@ import { overrideRoutes } from './routes/api/overrides.js';
 import { calendarViewRoutes } from './routes/api/events.js';
 import { webRoutes } from './routes/web.js';
 import { pushRoutes } from './routes/push.js';
+import { streamRoutes } from './routes/api/stream.js';
 
 export interface AppDependencies {
   db: Database;
@@ -61,6 +62,8 @@ export interface AppDependencies {
   onRoute?: (route: RouteOptions) => void;
   /** Injected clock (tests move it); defaults to the system clock. */
   now?: () => Date;
+  /** How long one live event stream lasts before the page connects again (tests shorten it). */
+  streamLifetimeMs?: number;
 }
 
 function isLocalHttp(publicUrl: string): boolean {
@@ -128,6 +131,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await site.register(security, {
       secure: !isLocalHttp(publicUrl),
       sessionSecret: deps.sessionSecret ?? DEVELOPMENT_SESSION_SECRET,
+    });
+    // Before the routes whose writes it announces to the user's other pages.
+    await site.register(streamRoutes, {
+      redis: deps.redis,
+      producers: deps.producers,
+      queuePrefix,
+      ...(deps.streamLifetimeMs === undefined ? {} : { lifetimeMs: deps.streamLifetimeMs }),
     });
     await site.register(adminQueueRoutes, {
       db: deps.db,

@@ -3,6 +3,7 @@
  * prefix), with helpers to sign a user in. For this package's tests and the suites in tests/.
  */
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { DEVELOPMENT_SEALING_KEY, isLocalHttpUrl } from '@frontload/config';
 import { migrate, openDatabase, repositories, type Database } from '@frontload/db';
 import { createProducers, createRedisConnection, type Producers } from '@frontload/jobs';
@@ -10,9 +11,14 @@ import { createOAuth, type OAuthSettings } from '@frontload/providers/oauth';
 import { createTokenVault } from '@frontload/security';
 import { TEST_REDIS_URL, createTestDatabase } from '@frontload/testing';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import { buildApp, type AppDependencies } from '../src/app.js';
 import { hashSecret, newSecret, sessionCookieName } from '../src/plugins/auth.js';
 import { CSRF_HEADER, csrfCookieName } from '../src/plugins/security.js';
+
+import { openStream, type Stream } from './sse-client.js';
+
+export { openStream, type Received, type Stream } from './sse-client.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -20,6 +26,8 @@ export interface TestApp {
   /** The throwaway database's URL, for worker processes a test starts beside the app. */
   databaseUrl: string;
   producers: Producers;
+  /** The app's Redis connection (queues, rate limits, user event channels). */
+  redis: Redis;
   prefix: string;
   /**
    * Creates a user (with a Google identity whose email Google verified, as a sign-in makes) and a
@@ -29,6 +37,11 @@ export interface TestApp {
   signIn(email: string): Promise<{ userId: string; cookie: string; headers: Record<string, string> }>;
   /** Fetches a CSRF token for a session cookie, as the settings page does before its first write. */
   csrfHeaders(cookie: string): Promise<Record<string, string>>;
+  /**
+   * Opens the live event stream as a page would, over real HTTP (the app listens on a free port the
+   * first time); every stream opened is closed with the app.
+   */
+  stream(cookie?: string, options?: Parameters<typeof openStream>[2]): Promise<Stream>;
   close(): Promise<void>;
 }
 
@@ -79,11 +92,14 @@ export async function buildTestApp(
       [CSRF_HEADER]: res.json<{ token: string }>().token,
     };
   };
+  let base: string | undefined;
+  const streams: Stream[] = [];
   return {
     app,
     db,
     databaseUrl: testDb.url,
     producers,
+    redis,
     prefix,
     csrfHeaders,
     async signIn(email) {
@@ -101,7 +117,17 @@ export async function buildTestApp(
       const cookie = `${SESSION_COOKIE}=${token}`;
       return { userId: user.id, cookie, headers: await csrfHeaders(cookie) };
     },
+    async stream(cookie, options) {
+      if (!base) {
+        await app.listen({ port: 0, host: '127.0.0.1' });
+        base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      }
+      const stream = await openStream(base, cookie, options);
+      streams.push(stream);
+      return stream;
+    },
     async close() {
+      for (const stream of streams) stream.close();
       await app.close();
       await producers.close();
       redis.disconnect();

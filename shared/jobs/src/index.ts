@@ -21,6 +21,13 @@ export {
 export { JobDeferredError, JobPayloadError, QueueUnavailableError, type PayloadIssue } from './errors.js';
 export { describeIssues, validatePayload } from './validate.js';
 export {
+  UserEventSchema,
+  parseUserEvent,
+  userEventChannel,
+  type SettingsSection,
+  type UserEvent,
+} from './user-events.js';
+export {
   PRODUCER_TIMEOUT_MS,
   closeRedisConnection,
   createRedisConnection,

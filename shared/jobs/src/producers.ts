@@ -10,6 +10,7 @@ import { PRODUCER_TIMEOUT_MS, waitForReady } from './connection.js';
 import { QueueUnavailableError } from './errors.js';
 import type { QueueName } from './queues.js';
 import { validatePayload } from './validate.js';
+import { userEventChannel, type UserEvent } from './user-events.js';
 
 /** The few per-call options a caller may set; ids, retries and retention come from the catalogue. */
 export interface EnqueueOptions {
@@ -42,6 +43,11 @@ export interface Producers {
   enqueueCatchUpSweep: Enqueue<'catch-up-sweep'>;
   enqueueDisconnect: Enqueue<'disconnect'>;
   enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts?: EnqueueOptions): Promise<EnqueuedJob>;
+  /**
+   * Tells the user's open pages that something of theirs changed (user-events.ts). Never throws: a
+   * message that cannot be published is reported through `onError` and dropped.
+   */
+  notifyUser(userId: string, event: UserEvent): Promise<void>;
   /** Closes the queues; the connection stays open (its owner quits it). */
   close(): Promise<void>;
 }
@@ -73,6 +79,14 @@ async function debounceDelay<N extends JobName>(
   const key = `${prefix}:debounce:${debounce.key(data)}`;
   const previous = await connection.set(key, '1', 'PX', debounce.windowMs, 'GET');
   return previous === null ? 0 : debounce.windowMs;
+}
+
+/** Publishes on a user's event channel; a failed publish goes to `onError`, never to the caller. */
+function userNotifier(connection: Redis, prefix: string, onError?: (error: Error) => void) {
+  return (userId: string, event: UserEvent): Promise<void> =>
+    connection
+      .publish(userEventChannel(prefix, userId), JSON.stringify(event))
+      .then(() => undefined, onError ?? (() => undefined));
 }
 
 /**
@@ -138,6 +152,7 @@ export function createProducers(
     enqueueCatchUpSweep: (payload, opts) => enqueue('catch-up-sweep', payload, opts),
     enqueueDisconnect: (payload, opts) => enqueue('disconnect', payload, opts),
     enqueue,
+    notifyUser: userNotifier(connection, prefix, settings.onError),
     async close() {
       await Promise.all([...queues.values()].map((queue) => queue.close()));
       queues.clear();

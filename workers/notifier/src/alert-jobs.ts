@@ -73,7 +73,7 @@ export async function connectionLostAlert(db: Database, connectionId: string, pu
   };
   // One message per loss: a later loss of the same connection (after a reconnect) is a new one.
   const subject = `${connection.id}:${connection.updated_at.toISOString()}`;
-  return { deliveries: await recordEvent(db, ctx, subject, payload) };
+  return { userId: connection.user_id, deliveries: await recordEvent(db, ctx, subject, payload) };
 }
 
 /**

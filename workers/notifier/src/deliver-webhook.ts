@@ -13,6 +13,7 @@ import {
   type TokenVault,
   type UrlPolicy,
 } from '@frontload/security';
+import type { Producers } from '@frontload/jobs';
 import { processMetrics } from '@frontload/metrics';
 import { Value } from 'typebox/value';
 import { DISABLE_AFTER_FAILING_MS, MAX_ATTEMPTS, nextAttemptDelay } from './retry-schedule.js';
@@ -28,6 +29,8 @@ export interface DeliveryDeps {
   scheduleAttempt: (deliveryId: string, attempt: number, delayMs: number) => Promise<void>;
   /** Overrides the 15 s timeout (tests). */
   timeoutMs?: number;
+  /** Tells the user's open pages when an endpoint is turned off (user-events in @frontload/jobs). */
+  producers?: Pick<Producers, 'notifyUser'>;
 }
 
 export type DeliveryOutcome =
@@ -157,6 +160,7 @@ async function gone(
     action: 'webhook.disabled',
     details: { id: endpoint.id, reason: '410 Gone' },
   });
+  await deps.producers?.notifyUser(endpoint.user_id, { kind: 'settings', section: 'webhooks' });
   return { outcome: 'abandoned' as const, reason: 'receiver answered 410 Gone' };
 }
 
@@ -181,6 +185,7 @@ async function failed(
       action: 'webhook.disabled',
       details: { id: endpoint.id, reason: 'failing for more than 3 days' },
     });
+    await deps.producers?.notifyUser(endpoint.user_id, { kind: 'settings', section: 'webhooks' });
     return { outcome: 'abandoned', reason: 'endpoint failing for more than 3 days' };
   }
   const delayMs = attempt < MAX_ATTEMPTS ? nextAttemptDelay(attempt, deps.random()) : undefined;

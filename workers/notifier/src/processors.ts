@@ -48,6 +48,7 @@ export function notifyProcessors(deps: NotifierDeps): QueueProcessors<'notify'> 
     'evaluate-alerts': async (payload) => {
       const result = await evaluatePlanAlerts(deps.db, payload, deps.publicUrl, deps.now());
       await enqueueAll(deps.producers, result.deliveries);
+      if (result.deliveries.length > 0) await deps.producers.notifyUser(payload.userId, { kind: 'alerts' });
       return result;
     },
     'skip-week-announced': async (payload) => {
@@ -58,6 +59,9 @@ export function notifyProcessors(deps: NotifierDeps): QueueProcessors<'notify'> 
     'connection-lost': async ({ connectionId }) => {
       const result = await connectionLostAlert(deps.db, connectionId, deps.publicUrl, deps.now());
       await enqueueAll(deps.producers, result.deliveries);
+      // The page shows the connection as lost whether or not a webhook was told.
+      if ('userId' in result && result.userId)
+        await deps.producers.notifyUser(result.userId, { kind: 'calendar', connectionId });
       return result;
     },
   };

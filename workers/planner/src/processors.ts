@@ -6,7 +6,7 @@ import { repositories, type ConnectionRow, type Database } from '@frontload/db';
 import type { Producers, QueueBinding, QueueProcessors } from '@frontload/jobs';
 import type { CalendarProvider } from '@frontload/providers';
 import type { FreeBusyCache } from './free-busy-cache.js';
-import { runPlan } from './ledger/run-plan.js';
+import { runPlan, type RunSummary } from './ledger/run-plan.js';
 import { planUser } from './plan-user.js';
 import { undoRun } from './undo-run.js';
 
@@ -34,6 +34,17 @@ function runDeps(deps: PlannerDeps) {
     // Our precondition failed: the event changed. Re-sync that calendar; the sync queues a new plan.
     onConflict: async (connectionId: string) =>
       void (await deps.producers.enqueueSync({ connectionId, reason: 'push' })),
+    onProgress: ({
+      userId,
+      runId,
+      done,
+      total,
+    }: {
+      userId: string;
+      runId: string;
+      done: number;
+      total: number;
+    }) => deps.producers.notifyUser(userId, { kind: 'run', runId, state: 'applying', done, total }),
     // A moved series' occurrences come back only in a full listing. The request is kept on the row
     // (the next sync, whatever queued it, lists everything): the `resync` job itself can coalesce into
     // a `push` sync already waiting for this connection, and its reason would be lost.
@@ -50,6 +61,12 @@ export function planProcessors(deps: PlannerDeps): QueueProcessors<'plan'> {
     plan: async ({ userId, reason }, _job, log) => {
       const result = await planUser(userId, deps);
       log.info({ userId, reason, ...result }, 'planned');
+      if (result.outcome !== 'skipped')
+        await deps.producers.notifyUser(userId, {
+          kind: 'plan',
+          outcome: result.outcome,
+          ...('planId' in result ? { planId: result.planId } : {}),
+        });
       return result;
     },
   };
@@ -69,6 +86,23 @@ async function announceSkipWeek(deps: PlannerDeps, runId: string): Promise<void>
   await deps.producers.enqueueSkipWeekAnnounced({ userId: run.user_id, planId: runId });
 }
 
+/** Tells the user's pages how a run ended (its operations were reported one by one as it went). */
+async function runEnded(deps: PlannerDeps, runId: string, result: RunSummary): Promise<void> {
+  if (result.state === 'not_applying') return;
+  const plans = repositories(deps.db).plans;
+  const run = await plans.byId(runId);
+  if (!run) return;
+  const rows = await plans.operations(runId);
+  const done = rows.filter((row) => row.status !== 'planned' && row.status !== 'intent').length;
+  await deps.producers.notifyUser(run.user_id, {
+    kind: 'run',
+    runId,
+    state: run.state,
+    done,
+    total: rows.length,
+  });
+}
+
 /** Processors of the `apply` queue. */
 export function applyProcessors(deps: PlannerDeps): QueueProcessors<'apply'> {
   return {
@@ -76,11 +110,13 @@ export function applyProcessors(deps: PlannerDeps): QueueProcessors<'apply'> {
       const result = await runPlan(runId, runDeps(deps));
       log.info({ runId, ...result }, 'run applied');
       await announceSkipWeek(deps, runId);
+      await runEnded(deps, runId, result);
       return result;
     },
     undo: async ({ runId }, _job, log) => {
       const result = await undoRun(runId, runDeps(deps));
       log.info({ runId, ...result }, 'run undone');
+      await runEnded(deps, result.undoRunId ?? runId, result);
       return result;
     },
   };

@@ -107,6 +107,7 @@ export async function disconnectConnection(
   });
   await repos.connections.delete(connectionId);
   const userDeleted = await repos.users.finishDeletion(connection.user_id);
+  if (!userDeleted) await deps.producers.notifyUser(connection.user_id, { kind: 'calendar', connectionId });
   return {
     connectionId,
     deleted: true,

@@ -131,6 +131,10 @@ export async function syncConnection(
   // A new connection always gets its first plan; afterwards only real changes replan.
   const planQueued = reason === 'initial' || result.relevant > 0 || hoursAdopted || options.retry === true;
   if (planQueued) await deps.producers.enqueuePlan({ userId: connection.user_id, reason: 'sync' });
+  // The pages show the calendar and the connection's state: tell them when either changed (a push
+  // echo of our own write that changed nothing relevant says nothing).
+  if (connection.status === 'syncing' || result.relevant > 0 || hoursAdopted)
+    await deps.producers.notifyUser(connection.user_id, { kind: 'calendar', connectionId: connection.id });
   if (reason === 'initial' && deps.pushPublicUrl !== undefined) {
     await deps.producers.enqueueRenewPush({ connectionId: connection.id });
   }

@@ -1,6 +1,6 @@
 /**
  * The week grid of the settings page: the mirror of the user's calendars in a time window, with only
- * what the grid draws (no descriptions, no etags, attendees reduced to the other people's addresses).
+ * what the grid draws (no descriptions, no etags, attendees reduced to the other people's addresses and names).
  */
 import type { Queryable } from '../database.js';
 
@@ -20,6 +20,8 @@ export interface WeekViewRow {
   transparency: string;
   /** The other people invited: the user, rooms and resources left out. */
   others: string[];
+  /** The same people as the calendar names them (the address where it gives no name). */
+  other_names: string[];
 }
 
 // Series masters stand for their first occurrence only when no occurrence row covers that slot.
@@ -28,7 +30,11 @@ const EVENTS_SQL = `
     e.all_day_end::text, e.status, e.kind, e.our_tag, e.organizer_is_self, e.transparency,
     coalesce((select array_agg(x ->> 'email') from jsonb_array_elements(e.attendees) x
       where coalesce((x ->> 'self')::boolean, false) = false
-        and coalesce((x ->> 'resource')::boolean, false) = false), '{}') as others
+        and coalesce((x ->> 'resource')::boolean, false) = false), '{}') as others,
+    coalesce((select array_agg(coalesce(nullif(x ->> 'name', ''), x ->> 'email'))
+      from jsonb_array_elements(e.attendees) x
+      where coalesce((x ->> 'self')::boolean, false) = false
+        and coalesce((x ->> 'resource')::boolean, false) = false), '{}') as other_names
   from events e join connections c on c.id = e.connection_id
   where c.user_id = $1 and e.starts_at < $3 and e.ends_at > $2
     and (e.kind <> 'series' or (e.starts_at >= $2 and not exists (

@@ -45,6 +45,8 @@ export interface RunDeps {
   now?: () => Date;
   /** Stop the run when more than this share of attempted operations failed (after 3 attempts). */
   breakerShare?: number;
+  /** Told after each operation the run finishes: `done` of the run's `total` operations are finished. */
+  onProgress?(progress: { userId: string; runId: string; done: number; total: number }): Promise<void>;
 }
 
 export type RunSummary = {
@@ -332,6 +334,7 @@ export async function runPlan(planId: string, deps: RunDeps): Promise<RunSummary
         await plans.updateOperation(row.id, { status: 'skipped', error: `not tried: ${reason}` });
     await plans.fail(planId, reason);
   };
+  let done = rows.length - todo.length;
   for (const row of todo) {
     let outcome: Outcome;
     try {
@@ -343,6 +346,7 @@ export async function runPlan(planId: string, deps: RunDeps): Promise<RunSummary
     }
     processMetrics().planOperations.inc({ kind: row.kind, stage: outcome.status });
     count[outcome.status]++;
+    await deps.onProgress?.({ userId: plan.user_id, runId: planId, done: ++done, total: rows.length });
     if (outcome.conflict && row.connection_id) conflicts.add(row.connection_id);
     if (
       outcome.status === 'applied' &&

@@ -35,6 +35,8 @@ const EventView = Type.Object({
   transparency: Type.String(),
   /** The other people invited: the user, rooms and resources left out. */
   others: Type.Array(Type.String()),
+  /** The same people, in order, by the name their calendar gives (the address where it gives none). */
+  otherNames: Type.Array(Type.String()),
 });
 
 export const calendarViewRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
@@ -78,6 +80,7 @@ export const calendarViewRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = a
           organizerIsSelf: row.organizer_is_self,
           transparency: row.transparency,
           others: row.others,
+          otherNames: row.other_names,
         })),
       };
     },
