@@ -2,13 +2,14 @@
  * People shows each person's role on the demo Google calendar, in a real browser: the roles the
  * calendar suggests (the team are reports, Sam and Dana partners) are marked "suggested from your
  * calendar"; changing one in its labelled select, or confirming it, stores it as the user's,
- * announces it, and survives a reload without the mark.
+ * announces it, and a fresh page shows it without the mark.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectAndShowWeek,
   launchBrowser,
+  openFreshPage,
   screenshot,
   seriousA11yViolations,
   startStack,
@@ -72,8 +73,10 @@ describe('browser: People shows suggested roles and lets the user set them', () 
         return rows[0]?.role;
       })
       .toBe('report');
-    await page.reload();
-    await page.locator('body[data-ready="true"]').waitFor();
+    // A fresh page (the user coming back later) shows the roles as set, without the mark.
+    const earlier = page;
+    page = await openFreshPage(stack, earlier);
+    await earlier.close();
     await openPeople();
     expect(await page.getByLabel('Role of Dana Kim').inputValue()).toBe('report');
     expect(await row('Dana Kim').textContent()).not.toContain('suggested from your calendar');

@@ -245,7 +245,7 @@ export function planPanel(root, plan, state, timeZone, onApplied) {
     plan.notes?.length
       ? h(
           'ul',
-          { className: 'notes', 'aria-label': 'Left alone' },
+          { className: 'notes', 'aria-label': 'Notes on this plan' },
           plan.notes.map((n) => h('li', {}, humanize(n.message))),
         )
       : null,

@@ -109,7 +109,7 @@ async function planCommand(
   const warning = final.length
     ? `\n${final.length} change(s) cannot be undone (apply asks for --confirm): ${final[0]!.irreversible}`
     : '';
-  return `Plan ${plan.id} (${plan.state}, ${plan.createdAt}${unchanged ? `; unchanged when planned again at ${plan.checkedAt}` : ''})\n${weekDiff(plan.operations, zone)}${notes ? `\nLeft alone:\n${notes}` : ''}${warning}`;
+  return `Plan ${plan.id} (${plan.state}, ${plan.createdAt}${unchanged ? `; unchanged when planned again at ${plan.checkedAt}` : ''})\n${weekDiff(plan.operations, zone)}${notes ? `\nNotes:\n${notes}` : ''}${warning}`;
 }
 
 async function run(argv: string[], settings: CliSettings, wait: WaitSettings): Promise<string> {
