@@ -3,7 +3,8 @@
  * the consent the week and the first preview appear by themselves; an apply made on one page is
  * followed, operation by operation, on a second page of the same user, and a setting changed on one
  * shows on the other, all without a reload; another user's page hears nothing of it (asserted on
- * that user's stream); with the stream refused, the page still follows a plan by polling.
+ * that user's stream); with the stream refused, the page still follows a plan by polling, and when
+ * the stream connects again by itself the page shows what changed meanwhile.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,7 +136,7 @@ describe('browser: the page follows the user’s own live events, and nobody els
     expect(await heard(stranger)).toEqual([{ event: 'ready', data: {} }]);
   }, 60_000);
 
-  it('with the stream refused, a page still shows the plan it asked for, by polling', async () => {
+  it('with the stream refused, a page still shows the plan it asked for, by polling, and catches up when the stream is back', async () => {
     const polling = await browser.context.newPage();
     await polling.route('**/api/v1/stream', (route) => route.abort());
     await polling.goto(stack.url);
@@ -145,6 +146,24 @@ describe('browser: the page follows the user’s own live events, and nobody els
       .poll(() => polling.locator('#status').textContent(), { timeout: 60_000 })
       .toMatch(/The new plan preview is shown|Planned again|being applied/);
     expect(await liveState(polling)).toBe('down');
+
+    // A change made while the stream is down is shown once it connects again by itself.
+    await settle(stack);
+    const email = (await page.locator('#people tr[data-email]').first().getAttribute('data-email'))!;
+    const protectedBox = (p: Page) =>
+      p.locator(`#people tr[data-email="${email}"]`).getByRole('checkbox', { name: /Protected/ });
+    expect(await protectedBox(polling).isChecked()).toBe(true);
+    await protectedBox(page).uncheck();
+    await expect.poll(() => page.locator('#status').textContent()).toContain('protected off');
+    await polling.unroute('**/api/v1/stream');
+    await expect.poll(() => liveState(polling), { timeout: 30_000 }).toBe('open');
+    await expect
+      .poll(() =>
+        protectedBox(polling)
+          .isChecked()
+          .catch(() => true),
+      )
+      .toBe(false);
     await polling.close();
-  }, 90_000);
+  }, 120_000);
 });
