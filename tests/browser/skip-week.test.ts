@@ -2,6 +2,7 @@
  * Journey 3 in a real browser: a TLM who already runs skip weeks tells Frontload when the last one
  * was, sees next week's 1:1s marked for cancellation in the preview, marks a report protected on
  * the People section, and the next preview keeps that person's 1:1 while still skipping the others.
+ * Each person skipped gets one check-in drafted in the preview, to copy; a protected person none.
  */
 import type { Page } from 'playwright-core';
 import { Temporal } from 'temporal-polyfill';
@@ -56,6 +57,19 @@ describe('browser: skip week and protected people', () => {
       expect(text).toMatch(/skip week/i);
       expect(text).not.toContain('@');
     }
+    // One check-in drafted per person skipped, by their first name, with a Copy button beside it.
+    const drafts = page.locator('#week .op-item.op-cancel .check-in');
+    const planId = await page.locator('#week .plan-panel').getAttribute('data-plan-id');
+    const { rows } = await stack.t.db.query<{ n: number }>(
+      `select count(distinct desired->>'counterpart')::int as n from operations
+       where plan_id = $1 and kind = 'cancelOccurrence'`,
+      [planId],
+    );
+    expect(rows[0]!.n).toBeGreaterThan(1);
+    expect(await drafts.count()).toBe(rows[0]!.n);
+    const priya = page.locator('#week .op-item.op-cancel', { hasText: PRIYA_NAME }).locator('.check-in');
+    expect(await priya.locator('blockquote').textContent()).toMatch(/^Hi Priya, it is a skip week, so no "/);
+    expect(await priya.getByRole('button', { name: 'Copy' }).count()).toBe(1);
     await page.locator('#week').scrollIntoViewIfNeeded();
     await screenshot(page, '3-skip-week-preview');
   });
@@ -72,6 +86,10 @@ describe('browser: skip week and protected people', () => {
     expect(stored.rows[0]?.protected).toBe(true);
     await replan((texts) => texts.length > 0 && texts.every((t) => !t.includes(PRIYA_NAME)));
     expect((await cancellations()).length).toBe(others);
+    // Nothing is drafted for a protected person: her 1:1 is kept.
+    const drafts = await page.locator('#week .check-in blockquote').allTextContents();
+    expect(drafts.length).toBeGreaterThan(0);
+    expect(drafts.some((d) => d.startsWith('Hi Priya'))).toBe(false);
     expect(await page.locator('#week').textContent()).toMatch(new RegExp(`${PRIYA_NAME} is protected`));
     // History names her the same way.
     const history = await page.locator('#history').textContent();

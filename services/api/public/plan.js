@@ -1,3 +1,4 @@
+/* global document */
 /**
  * The plan preview: operations drawn on the week grid and listed with their reasons, who would be
  * emailed, and apply all / apply selected. Without a current plan (or on a server without the plan
@@ -184,6 +185,34 @@ async function apply(plan, keys, onApplied) {
   await onApplied?.();
 }
 
+/**
+ * The check-in drafted for the person whose 1:1 a skip-week cancellation cancels: shown word for word
+ * with a Copy button, since the user sends it (Frontload does not post to chat yet).
+ */
+function checkInDraft(op, index) {
+  if (op.kind !== 'cancelOccurrence' || !op.checkIn) return null;
+  const who = personOf(op);
+  const id = `check-in-${index}`;
+  const copy = h('button', { type: 'button', className: 'secondary', 'aria-describedby': id }, 'Copy');
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(op.checkIn);
+      announce(`Copied the check-in for ${who}.`);
+    } catch {
+      // No clipboard (an insecure page, a refused permission): select it for the user to copy.
+      globalThis.getSelection?.()?.selectAllChildren(document.getElementById(id));
+      announce(`Select and copy the check-in for ${who}: the browser did not allow copying.`);
+    }
+  });
+  return h(
+    'div',
+    { className: 'check-in' },
+    h('span', {}, `Check-in for ${who}, to send yourself over Slack or Teams (Frontload does not send it):`),
+    h('blockquote', { className: 'pre', id }, op.checkIn),
+    copy,
+  );
+}
+
 function opChecklist(plan, state, timeZone) {
   return h(
     'fieldset',
@@ -210,6 +239,7 @@ function opChecklist(plan, state, timeZone) {
             ? h('span', { className: 'irreversible' }, `Cannot be undone: ${op.irreversible}`)
             : null,
         ),
+        checkInDraft(op, index),
       );
     }),
   );

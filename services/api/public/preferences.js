@@ -91,6 +91,14 @@ const GROUPS = [
       ['skipWeeks.maxGapDays', 'Longest gap without a 1:1 (days)', num('1')],
       ['skipWeeks.message', 'Cancellation message', { type: 'textarea' }],
       [
+        'skipWeeks.checkIn',
+        'Check-in drafted for each person skipped',
+        {
+          type: 'textarea',
+          hint: '{name} becomes their first name, {meeting} the 1:1’s title; the preview shows each draft to copy',
+        },
+      ],
+      [
         'skipWeeks.lastSkipWeek',
         'Last skip week before Frontload',
         { type: 'date', hint: 'Optional. The cadence carries on from this week' },

@@ -113,6 +113,11 @@ export const CancelOccurrenceSchema = Type.Object(
     counterpart: EmailAddress,
     counterpartName,
     message: Type.String({ minLength: 1 }),
+    /**
+     * The check-in drafted for this person for the skip week (their first cancellation of the week
+     * carries it): the user sends it over chat; Frontload does not send it by itself yet.
+     */
+    checkIn: Type.Optional(Type.String({ minLength: 1 })),
     /** First day of the skip week this cancellation belongs to; the ledger records it as the last skip week. */
     skipWeek: PlainDateString,
     before: TimeRangeSchema,

@@ -1,7 +1,7 @@
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import { emptyHistory, PlannerHistorySchema } from './history.js';
-import { DEFAULT_PREFERENCES, PreferencesSchema } from './preferences.js';
+import { DEFAULT_PREFERENCES, PreferencesSchema, storedPreferences } from './preferences.js';
 
 describe('DEFAULT_PREFERENCES', () => {
   it('matches ARCHITECTURE "Planner defaults" and its own schema', () => {
@@ -29,5 +29,30 @@ describe('DEFAULT_PREFERENCES', () => {
 
   it('starts a new user with empty, valid history', () => {
     expect(Value.Check(PlannerHistorySchema, emptyHistory())).toBe(true);
+  });
+});
+
+describe('storedPreferences', () => {
+  it('reads a document stored before the check-in template existed with the default template, keeping every other choice', () => {
+    const { checkIn: _dropped, ...olderSkipWeeks } = DEFAULT_PREFERENCES.skipWeeks;
+    const older = {
+      ...structuredClone(DEFAULT_PREFERENCES),
+      skipWeeks: { ...olderSkipWeeks, message: 'Mine' },
+    };
+    const read = storedPreferences(older);
+    expect(read.skipWeeks.message).toBe('Mine');
+    expect(read.skipWeeks.checkIn).toBe(DEFAULT_PREFERENCES.skipWeeks.checkIn);
+  });
+
+  it('keeps the user’s own check-in template', () => {
+    const own = structuredClone(DEFAULT_PREFERENCES);
+    own.skipWeeks.checkIn = 'Hey {name}, skipping {meeting} this week.';
+    expect(storedPreferences(own).skipWeeks.checkIn).toBe('Hey {name}, skipping {meeting} this week.');
+  });
+
+  it('refuses an empty check-in template', () => {
+    const empty = structuredClone(DEFAULT_PREFERENCES);
+    empty.skipWeeks.checkIn = '';
+    expect(Value.Check(PreferencesSchema, empty)).toBe(false);
   });
 });

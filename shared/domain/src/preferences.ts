@@ -69,6 +69,11 @@ export const PreferencesSchema = Type.Object(
         /** Sent to the counterpart with each cancelled occurrence. */
         message: Type.String({ minLength: 1, maxLength: 2000 }),
         /**
+         * The asynchronous check-in drafted for each person whose 1:1 is skipped: `{name}` becomes
+         * their first name, `{meeting}` the 1:1's title. Absent: the default below.
+         */
+        checkIn: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+        /**
          * The user's last skip week before Frontload (any day of that week), so an existing cadence
          * carries on. Frontload's own applied skip weeks count from then on, whichever is later.
          */
@@ -123,6 +128,8 @@ export const DEFAULT_PREFERENCES: Preferences = deepFreeze({
   overload: {
     maxMeetingHours: 20,
     minFocusShare: 0.5,
+    checkIn:
+      'Hi {name}, it is a skip week, so no "{meeting}" this week. How are things going? If anything is on your mind, reply here or grab time on my calendar: I will make time.',
     maxPeopleWithOneOnOnes: 5,
     maxBackToBackMinutes: 180,
     backToBackGapMinutes: 5,
@@ -134,9 +141,10 @@ export const DEFAULT_PREFERENCES: Preferences = deepFreeze({
  * a fresh copy of the defaults (nothing stored yet, or a document written under an older schema).
  */
 export function storedPreferences(data: unknown): Preferences {
-  return data !== undefined && Value.Check(PreferencesSchema, data)
-    ? data
-    : structuredClone(DEFAULT_PREFERENCES);
+  if (data === undefined || !Value.Check(PreferencesSchema, data))
+    return structuredClone(DEFAULT_PREFERENCES);
+  // Settings added since the document was stored read as their defaults.
+  return { ...data, skipWeeks: { checkIn: DEFAULT_PREFERENCES.skipWeeks.checkIn, ...data.skipWeeks } };
 }
 
 function deepFreeze<T>(value: T): T {

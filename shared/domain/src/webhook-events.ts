@@ -52,7 +52,18 @@ export const WebhookEventDataV1 = Type.Object(
     connection: Type.Optional(
       Type.Object({ id: Type.String(), provider: Type.String(), accountEmail: Type.String() }),
     ),
-    skipWeek: Type.Optional(Type.Object({ affected: Type.Array(Person), protected: Type.Array(Person) })),
+    skipWeek: Type.Optional(
+      Type.Object({
+        affected: Type.Array(Person),
+        protected: Type.Array(Person),
+        checkIns: Type.Optional(
+          Type.Array(Type.Object({ email: Type.String(), name: Type.String(), text: Type.String() }), {
+            description:
+              'The check-in drafted for each person skipped, for the user to send over chat (Frontload does not send it).',
+          }),
+        ),
+      }),
+    ),
     links: Type.Object({ settings: Type.String({ description: 'Where the user can act on this' }) }),
   },
   { additionalProperties: false },

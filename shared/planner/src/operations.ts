@@ -1,4 +1,5 @@
 import {
+  DEFAULT_PREFERENCES,
   MINUTE_MS,
   formatInstant,
   formatLocalTime,
@@ -139,7 +140,42 @@ export function moveOperation(ctx: PlanContext, placement: Placement): MoveSerie
 }
 
 /** The operation that cancels one occurrence for the skip week. */
-export function cancelOperation(ctx: PlanContext, e: ParsedEvent, week: WeekFrame): CancelOccurrence {
+/**
+ * The check-in drafted for `counterpart` from the user's template: `{name}` is their first name (the
+ * name their calendar gives, else "there"), `{meeting}` the 1:1's title.
+ */
+export function checkInText(ctx: PlanContext, e: ParsedEvent, counterpart: string): string {
+  const template = ctx.prefs.skipWeeks.checkIn ?? DEFAULT_PREFERENCES.skipWeeks.checkIn ?? '';
+  const name = personName(ctx, counterpart);
+  const first = name === counterpart ? 'there' : (name.split(/\s+/)[0] ?? name);
+  const meeting = e.event.title.trim() || 'our 1:1';
+  return template.replaceAll('{name}', first).replaceAll('{meeting}', meeting);
+}
+
+/**
+ * Cancels the skip week's occurrences. The first cancellation of each person carries the check-in
+ * drafted for them, so each person skipped gets exactly one.
+ */
+export function cancelOperations(
+  ctx: PlanContext,
+  events: readonly ParsedEvent[],
+  week: WeekFrame,
+): CancelOccurrence[] {
+  const drafted = new Set<string>();
+  return events.map((e) => {
+    const counterpart = e.verdict.counterpart ?? '';
+    const first = !drafted.has(counterpart);
+    drafted.add(counterpart);
+    return cancelOperation(ctx, e, week, first ? checkInText(ctx, e, counterpart) : undefined);
+  });
+}
+
+function cancelOperation(
+  ctx: PlanContext,
+  e: ParsedEvent,
+  week: WeekFrame,
+  checkIn?: string,
+): CancelOccurrence {
   const counterpart = e.verdict.counterpart ?? '';
   return {
     kind: 'cancelOccurrence',
@@ -151,6 +187,7 @@ export function cancelOperation(ctx: PlanContext, e: ParsedEvent, week: WeekFram
     counterpart,
     ...nameFields(ctx, counterpart),
     message: ctx.prefs.skipWeeks.message,
+    ...(checkIn === undefined ? {} : { checkIn }),
     skipWeek: week.startDate,
     before: range(e),
     reason: `Cancels ${oneOnOneText(e, personName(ctx, counterpart))} on ${describeSlot(ctx.clock, e)}, for the skip week (the week of ${describeDay(week.startDay, yearOf(ctx.clock, ctx.now))}); the series stays as it is.`,

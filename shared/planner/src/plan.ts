@@ -5,7 +5,7 @@ import type { PlannerInput, PlanResult } from './input.js';
 import { computeMetrics, fewReportsNote, type ProjectedEvent } from './metrics.js';
 import { buildContext, type PlanContext } from './model.js';
 import { planMoves, type MoveScore, type Placement } from './moves.js';
-import { cancelOperation, focusOperations, moveOperation } from './operations.js';
+import { cancelOperations, focusOperations, moveOperation } from './operations.js';
 import { planSkipWeek } from './skip-week.js';
 import { checkInput } from './validate-input.js';
 
@@ -93,7 +93,7 @@ export function plan(input: PlannerInput): PlanResult {
 
   const skipWeek = skip.week;
   const operations: Operation[] = [
-    ...(skipWeek ? skip.cancel.map((e) => cancelOperation(ctx, e, skipWeek)) : []),
+    ...(skipWeek ? cancelOperations(ctx, skip.cancel, skipWeek) : []),
     ...moves.placements.map((p) => moveOperation(ctx, p)),
     ...focusOperations(ctx, focus),
   ];

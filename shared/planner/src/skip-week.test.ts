@@ -38,6 +38,47 @@ describe('skip weeks', () => {
     expect(out.notes.filter((n) => n.code === 'skipWeekKept').map((n) => n.email)).toEqual([ANN]);
   });
 
+  it('drafts one check-in for each person skipped, in the user’s template, with their first name and the 1:1’s title', () => {
+    const named = team();
+    // Bob's calendar names him; Cy's gives no name.
+    const events = named.events.map((e) =>
+      e.attendees.some((a) => a.email === BOB)
+        ? { ...e, attendees: e.attendees.map((a) => (a.email === BOB ? { ...a, name: 'Bob Okoye' } : a)) }
+        : e,
+    );
+    const out = mustPlan({ ...named, events });
+    const checkIns = out.operations.flatMap((op) =>
+      op.kind === 'cancelOccurrence' && op.checkIn ? [[op.counterpart, op.checkIn]] : [],
+    );
+    expect(checkIns).toEqual([
+      [
+        BOB,
+        'Hi Bob, it is a skip week, so no "bob / me" this week. How are things going? If anything is on your mind, reply here or grab time on my calendar: I will make time.',
+      ],
+      [CY, expect.stringMatching(/^Hi there, it is a skip week, so no "cy \/ me" this week\./)],
+    ]);
+    // Ann is protected: her 1:1 is kept and nothing is drafted for her.
+    expect(checkIns.map(([email]) => email)).not.toContain(ANN);
+
+    const own = mustPlan({
+      ...named,
+      preferences: prefs((p) => (p.skipWeeks.checkIn = '{name}: skipping {meeting}. Ping me!')),
+    });
+    expect(own.operations.flatMap((op) => (op.kind === 'cancelOccurrence' ? [op.checkIn] : []))).toEqual([
+      'there: skipping bob / me. Ping me!',
+      'there: skipping cy / me. Ping me!',
+    ]);
+  });
+
+  it('drafts a single check-in for a person whose 1:1 is cancelled twice in the skip week', () => {
+    const base = team();
+    const twice = oneOnOne(`${BOB}-2024-04-10`, BOB, '2024-04-10T10:00');
+    const out = mustPlan({ ...base, events: [...base.events, twice] });
+    const bob = out.operations.filter((op) => op.kind === 'cancelOccurrence' && op.counterpart === BOB);
+    expect(bob).toHaveLength(2);
+    expect(bob.filter((op) => op.kind === 'cancelOccurrence' && op.checkIn !== undefined)).toHaveLength(1);
+  });
+
   it('moves a series with a skipped occurrence one occurrence at a time, so the skip stays cancelled', () => {
     // Bob's weekly 1:1 sits on Thursday afternoons; the week of 8 April is the skip week.
     const out = mustPlan(

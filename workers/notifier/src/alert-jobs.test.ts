@@ -138,7 +138,15 @@ describe('alert jobs', () => {
     await db.query(
       `insert into operations (plan_id, seq, kind, desired, reason, idempotency_key, status)
        values ($1, 0, 'cancelOccurrence', $2::jsonb, 'skip week', 'k1', $3)`,
-      [planId, JSON.stringify({ counterpart: 'marco@example.com' }), status],
+      [
+        planId,
+        JSON.stringify({
+          counterpart: 'marco@example.com',
+          counterpartName: 'Marco Rossi',
+          checkIn: 'Hi Marco, it is a skip week. Reply here if you need me.',
+        }),
+        status,
+      ],
     );
     return planId;
   };
@@ -160,7 +168,7 @@ describe('alert jobs', () => {
     expect(await announcements()).toBe(0);
   });
 
-  it('announces an applied skip week once, in the past tense, listing whose 1:1 was cancelled and who is protected', async () => {
+  it('announces an applied skip week once, in the past tense, listing whose 1:1 was cancelled (with the check-in drafted for them) and who is protected', async () => {
     await db.query(
       `insert into people (user_id, email, display_name, protected) values ($1, 'priya@example.com', 'Priya', true)`,
       [userId],
@@ -183,8 +191,15 @@ describe('alert jobs', () => {
         summary: expect.stringMatching(/1 1:1\(s\) were cancelled with your note/),
         week: { start: '2026-12-21' },
         skipWeek: {
-          affected: [{ email: 'marco@example.com' }],
+          affected: [{ email: 'marco@example.com', name: 'Marco Rossi' }],
           protected: [{ email: 'priya@example.com', name: 'Priya' }],
+          checkIns: [
+            {
+              email: 'marco@example.com',
+              name: 'Marco Rossi',
+              text: 'Hi Marco, it is a skip week. Reply here if you need me.',
+            },
+          ],
         },
       },
     });

@@ -95,7 +95,10 @@ export async function skipWeekAnnouncement(
   const cancelled = await repos.plans.cancelledCounterparts(input.planId);
   if (cancelled.length === 0) return { deliveries: [], skipped: 'no skip-week cancellation applied' };
   const protectedPeople = await repos.people.protectedForUser(input.userId);
-  const affected = cancelled.map((email) => ({ email, name: '' }));
+  const affected = cancelled.map(({ email, name }) => ({ email, name }));
+  const checkIns = cancelled.flatMap(({ email, name, checkIn }) =>
+    checkIn ? [{ email, name, text: checkIn }] : [],
+  );
   const payload: WebhookPayloadV1 = {
     type: 'skip_week.announced',
     timestamp: now.toISOString(),
@@ -113,3 +116,4 @@ export async function skipWeekAnnouncement(
   };
   return { deliveries: await recordEvent(db, ctx, `skip-week:${skipWeek}`, payload) };
 }
+        checkIns,

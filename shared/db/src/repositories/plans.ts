@@ -280,13 +280,22 @@ export const plansRepository = (db: Queryable) => ({
   },
 
   /** The counterparts whose occurrence a run of this plan cancelled and that stays cancelled (not undone). */
-  async cancelledCounterparts(planId: string): Promise<string[]> {
-    const { rows } = await db.query<{ email: string }>(
-      `select distinct desired->>'counterpart' as email from operations
-       where plan_id = $1 and kind = 'cancelOccurrence' and status = 'applied'`,
+  /**
+   * The people whose 1:1 a run's applied skip-week cancellations cancelled: each once, with the name
+   * the calendar gives (empty when none) and the check-in drafted for them (null when none).
+   */
+  async cancelledCounterparts(
+    planId: string,
+  ): Promise<{ email: string; name: string; checkIn: string | null }[]> {
+    const { rows } = await db.query<{ email: string; name: string | null; check_in: string | null }>(
+      `select desired->>'counterpart' as email, max(desired->>'counterpartName') as name,
+         max(desired->>'checkIn') as check_in
+       from operations
+       where plan_id = $1 and kind = 'cancelOccurrence' and status = 'applied'
+       group by desired->>'counterpart' order by 1`,
       [planId],
     );
-    return rows.map((r) => r.email);
+    return rows.map((r) => ({ email: r.email, name: r.name ?? '', checkIn: r.check_in }));
   },
 
   async lastSkipWeek(userId: string): Promise<string | null> {
