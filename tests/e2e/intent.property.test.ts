@@ -48,7 +48,7 @@ import type { Provider } from './sync-harness.js';
 const ZONE = 'Europe/Berlin';
 const SCRIPTS = Number(process.env.INTENT_SCRIPTS ?? 2);
 const HOUR = 3_600_000;
-/** The longest a clock step moves the clock on (the sync's listing window reaches four weeks back). */
+/** The longest a clock step moves the clock on (the sync's listing window reaches eight weeks back). */
 const MAX_ADVANCE_MS = 6 * 24 * HOUR;
 /** Past occurrences this close to the sync's listing window are left out (the window moves with the clock). */
 const PAST_WINDOW_MS = DEFAULT_TUNING.windowBackMs - 2 * 86_400_000;

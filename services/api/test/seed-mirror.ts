@@ -16,7 +16,14 @@ export interface SeedEvent {
   recurrence?: { frequency: 'weekly' | 'daily' | 'monthly' | 'yearly'; interval: number };
   /** An all-day event's dates (end exclusive); `start`/`end` are then its first and next day's midnight. */
   allDay?: { startDate: string; endDate: string };
-  attendees: { email: string; name?: string; self?: boolean; resource?: boolean }[];
+  attendees: {
+    email: string;
+    name?: string;
+    self?: boolean;
+    resource?: boolean;
+    /** `accepted` unless set. */
+    responseStatus?: 'needsAction' | 'accepted' | 'tentative' | 'declined';
+  }[];
   /** Who organizes it: the user unless set (then the event is on the user's calendar as a guest). */
   organizer?: string;
 }

@@ -15,6 +15,8 @@ export {
   type ConnectionRow,
   type ConnectionStatus,
   type DetectedPersonRow,
+  type LastSeenRow,
+  type NotSeenGap,
   type PersonRow,
   type WeekViewRow,
   type MirrorApplyResult,

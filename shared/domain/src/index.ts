@@ -10,6 +10,7 @@ export * from './interval.js';
 export * from './event.js';
 export * from './preferences.js';
 export * from './people.js';
+export * from './not-seen.js';
 export * from './history.js';
 export * from './operation.js';
 export * from './metrics.js';

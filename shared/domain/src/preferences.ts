@@ -86,6 +86,12 @@ export const PreferencesSchema = Type.Object(
      * browser's locale. Dates always follow the locale.
      */
     timeFormat: Type.Optional(Type.Enum(['12h', '24h'])),
+    /**
+     * A report or partner not met for this many days is marked in People and raises
+     * `people.not_seen`. Optional so documents stored before it still pass: absent means the default.
+     * At most the eight weeks the mirror is read back for it (NOT_SEEN_LOOKBACK_DAYS).
+     */
+    notSeenDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 56 })),
     /** A run that changes more events than this stops and asks the user. */
     blastRadius: Type.Integer({ minimum: 1, maximum: 500 }),
     /** Overload thresholds; crossing one flags the week in its metrics. */
@@ -124,6 +130,7 @@ export const DEFAULT_PREFERENCES: Preferences = deepFreeze({
     message: 'Skip week: no 1:1 this week so we both get a breather. See you at the next one!',
     lastSkipWeek: null,
   },
+  notSeenDays: 14,
   blastRadius: 20,
   overload: {
     maxMeetingHours: 20,
@@ -135,6 +142,11 @@ export const DEFAULT_PREFERENCES: Preferences = deepFreeze({
     backToBackGapMinutes: 5,
   },
 });
+
+/** The not-seen threshold in days: the user's, else the default (14). */
+export function notSeenThreshold(prefs: Preferences): number {
+  return prefs.notSeenDays ?? DEFAULT_PREFERENCES.notSeenDays ?? 14;
+}
 
 /**
  * Stored preferences as every reader takes them: the stored document when it passes the schema, else

@@ -6,7 +6,10 @@ import type { TokenVault } from '@frontload/security';
 
 /** Timing of sync and push; the defaults suit production. */
 export interface SyncTuning {
-  /** A full sync lists from this far back… */
+  /**
+   * A full sync lists from this far back (eight weeks: People's "not seen lately" reads that far,
+   * NOT_SEEN_LOOKBACK_DAYS in @frontload/domain)…
+   */
   windowBackMs: number;
   /** …to this far ahead. */
   windowAheadMs: number;
@@ -30,7 +33,7 @@ export interface SyncTuning {
 const DAY = 24 * 3600_000;
 
 export const DEFAULT_TUNING: SyncTuning = {
-  windowBackMs: 28 * DAY,
+  windowBackMs: 56 * DAY,
   windowAheadMs: 56 * DAY,
   windowRefreshMs: 7 * DAY,
   catchUpIntervalMs: 6 * 3600_000,

@@ -43,3 +43,33 @@ export const alertStatesRepository = (db: Queryable) => ({
     return rows[0]?.transitions;
   },
 });
+
+/** One person's gap, as `people.not_seen` knows it: who, and when the user last met them. */
+export interface NotSeenGap {
+  email: string;
+  /** Null when they have not met within the eight weeks read. */
+  seenAt: Date | null;
+}
+
+/** Which not-seen gaps were alerted (table `not_seen_alerts`): once per person per gap. */
+export const notSeenAlertsRepository = (db: Queryable) => ({
+  /**
+   * Records each gap and returns the addresses whose gap is new: never alerted, or a different gap
+   * (they met since). The conditional upsert makes concurrent evaluations record a gap once.
+   */
+  async recordNew(userId: string, gaps: readonly NotSeenGap[]): Promise<string[]> {
+    if (gaps.length === 0) return [];
+    const { rows } = await db.query<{ email: string }>(
+      `insert into not_seen_alerts (user_id, email, seen_at)
+       select $1, g.email, g.seen_at from jsonb_to_recordset($2::jsonb) as g(email text, seen_at timestamptz)
+       on conflict (user_id, email) do update set seen_at = excluded.seen_at, alerted_at = now()
+         where not_seen_alerts.seen_at is distinct from excluded.seen_at
+       returning email`,
+      [
+        userId,
+        JSON.stringify(gaps.map((g) => ({ email: g.email, seen_at: g.seenAt?.toISOString() ?? null }))),
+      ],
+    );
+    return rows.map((r) => r.email);
+  },
+});

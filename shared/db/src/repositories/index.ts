@@ -1,5 +1,5 @@
 import type { Queryable } from '../database.js';
-import { alertStatesRepository } from './alert-states.js';
+import { alertStatesRepository, notSeenAlertsRepository } from './alert-states.js';
 import { apiTokensRepository } from './api-tokens.js';
 import { auditRepository } from './audit.js';
 import { connectionsRepository } from './connections.js';
@@ -23,11 +23,11 @@ export type { IdentityInput, IdentityRow } from './identities.js';
 export type { OAuthStateRow } from './oauth-states.js';
 export type { NewOperation, OperationRow, OperationStatus, PlanRow, PlanState } from './plans.js';
 export type { UserRow } from './users.js';
-export type { AlertStateRow } from './alert-states.js';
+export type { AlertStateRow, NotSeenGap } from './alert-states.js';
 export type { MirrorApplyResult, MirrorChange, MirrorRepository } from './mirror.js';
 export type { StoredPush, SyncStateRepository } from './sync-state.js';
 export type { WebhookDeliveryRow, WebhookEndpointRow } from './webhooks.js';
-export type { DetectedPersonRow, PersonRow } from './people.js';
+export type { DetectedPersonRow, LastSeenRow, PersonRow } from './people.js';
 export type { WeekViewRow } from './week-view.js';
 export { STUCK_DELIVERY_MS, isStuckDelivery } from './webhooks.js';
 
@@ -44,6 +44,7 @@ export function repositories(db: Queryable) {
     webhooks: webhooksRepository(db),
     plans: plansRepository(db),
     alertStates: alertStatesRepository(db),
+    notSeenAlerts: notSeenAlertsRepository(db),
     mirror: mirrorRepository(db),
     syncState: syncStateRepository(db),
     preferences: preferencesRepository(db),

@@ -98,6 +98,12 @@ describe('people API', () => {
         // Lee organizes the 1:1: suggested as a partner.
         role: 'partner',
         roleSource: 'detected',
+        // Their 1:1 is still to come: not met in the eight weeks read, so past the threshold.
+        lastOneOnOneAt: null,
+        lastMetAt: null,
+        daysNotSeen: null,
+        daysSinceOneOnOne: null,
+        notSeen: true,
       },
       {
         email: 'sam@example.com',
@@ -110,6 +116,12 @@ describe('people API', () => {
         // Alice organizes a recurring 1:1 with a colleague and runs no team meeting: a report.
         role: 'report',
         roleSource: 'detected',
+        // The 1:1 on Monday, the team sync on Tuesday: seen a day ago.
+        lastOneOnOneAt: '2026-03-09T10:30:00.000Z',
+        lastMetAt: '2026-03-10T10:00:00.000Z',
+        daysNotSeen: 1,
+        daysSinceOneOnOne: 2,
+        notSeen: false,
       },
     ]);
   });

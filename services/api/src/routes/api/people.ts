@@ -9,7 +9,16 @@
  * shows the roles the overload rule counts.
  */
 import { repositories, type Database, type DetectedPersonRow, type PersonRow } from '@frontload/db';
-import { EmailAddress, PersonRoleSchema, type PersonSettings, type Recurrence } from '@frontload/domain';
+import {
+  daysBetween,
+  EmailAddress,
+  NOT_SEEN_LOOKBACK_DAYS,
+  notSeenThreshold,
+  PersonRoleSchema,
+  seenGap,
+  type PersonSettings,
+  type Recurrence,
+} from '@frontload/domain';
 import type { Producers } from '@frontload/jobs';
 import { detectRoles, type PersonRoleView } from '@frontload/planner';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -29,6 +38,16 @@ const PersonView = Type.Object({
   role: PersonRoleSchema,
   /** `user`: set or confirmed in People, never replaced; `detected`: suggested from the calendar. */
   roleSource: Type.Union([Type.Literal('detected'), Type.Literal('user')]),
+  /** End of the last held 1:1 with exactly this person, within the last eight weeks. */
+  lastOneOnOneAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  /** End of the last meeting both attended (1:1s included), within the last eight weeks. */
+  lastMetAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  /** Days (in the user's zone) since the later of the two; null: not met within eight weeks. */
+  daysNotSeen: Type.Union([Type.Integer(), Type.Null()]),
+  /** Days (in the user's zone) since the last held 1:1; null: none within eight weeks. */
+  daysSinceOneOnOne: Type.Union([Type.Integer(), Type.Null()]),
+  /** A report or partner past the user's threshold (preferences `notSeenDays`) or not met at all. */
+  notSeen: Type.Boolean(),
 });
 type Person = Static<typeof PersonView>;
 
@@ -79,6 +98,15 @@ function roleFields(roles: ReadonlyMap<string, PersonRoleView>, email: string) {
   return { role: view?.role ?? 'other', roleSource: view?.source ?? 'detected' } as const;
 }
 
+/** Gap fields before `withGaps` reads the mirror. */
+const NO_GAP = {
+  lastOneOnOneAt: null,
+  lastMetAt: null,
+  daysNotSeen: null,
+  daysSinceOneOnOne: null,
+  notSeen: false,
+} as const;
+
 function merge(
   stored: PersonRow[],
   detected: DetectedPersonRow[],
@@ -98,6 +126,7 @@ function merge(
       cadence: cadenceText(d?.recurrence ?? null),
       lastHeldAt: later(row.last_held_at, d?.last_held ?? null)?.toISOString() ?? null,
       ...roleFields(roles, row.email),
+      ...NO_GAP,
     });
   }
   for (const d of detected) {
@@ -111,10 +140,41 @@ function merge(
       cadence: cadenceText(d.recurrence),
       lastHeldAt: d.last_held?.toISOString() ?? null,
       ...roleFields(roles, d.email),
+      ...NO_GAP,
     });
   }
   return [...byEmail.values()].sort((a, b) => a.email.localeCompare(b.email));
 }
+
+/** What the mirror shows about when the user last met each person, as each person's gap fields. */
+async function withGaps(db: Database, userId: string, people: Person[], now: Date): Promise<Person[]> {
+  const repos = repositories(db);
+  const since = new Date(now.getTime() - NOT_SEEN_LOOKBACK_DAYS * DAY_MS);
+  const seen = new Map((await repos.people.lastSeen(userId, now, since)).map((r) => [r.email, r]));
+  const zone = (await repos.users.byId(userId))?.time_zone ?? 'UTC';
+  const thresholdDays = notSeenThreshold(await repos.preferences.get(userId));
+  return people.map((person) => {
+    const row = seen.get(person.email);
+    const dates = { lastOneOnOneAt: row?.last_one_on_one ?? null, lastMetAt: row?.last_met ?? null };
+    const gap = seenGap(dates, { now, zone, thresholdDays });
+    return {
+      ...person,
+      // A name the calendar gives on any shared meeting, when none is known yet.
+      displayName: person.displayName || row?.name || '',
+      lastOneOnOneAt: dates.lastOneOnOneAt?.toISOString() ?? null,
+      lastMetAt: dates.lastMetAt?.toISOString() ?? null,
+      daysNotSeen: gap.daysNotSeen,
+      daysSinceOneOnOne: dates.lastOneOnOneAt && daysBetween(dates.lastOneOnOneAt, now, zone),
+      notSeen: person.role !== 'other' && gap.pastThreshold,
+    };
+  });
+}
+
+const PeopleList = Type.Object({
+  people: Type.Array(PersonView),
+  /** The threshold `notSeen` was held to (preferences `notSeenDays`). */
+  notSeenDays: Type.Integer(),
+});
 
 export const peopleRoutes: FastifyPluginAsyncTypebox<{
   db: Database;
@@ -124,16 +184,17 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<{
   const repos = repositories(db);
   app.addHook('preHandler', app.requireUser);
 
-  app.get(
-    '/people',
-    { schema: { response: { 200: Type.Object({ people: Type.Array(PersonView) }) } } },
-    async (request) => {
-      const userId = request.user!.id;
-      const stored = await repos.people.listForUser(userId);
-      const detected = await repos.people.detected(userId, now());
-      return { people: merge(stored, detected, await rolesOf(db, request.user!, stored, now())) };
-    },
-  );
+  app.get('/people', { schema: { response: { 200: PeopleList } } }, async (request) => {
+    const userId = request.user!.id;
+    const at = now();
+    const stored = await repos.people.listForUser(userId);
+    const detected = await repos.people.detected(userId, at);
+    const people = merge(stored, detected, await rolesOf(db, request.user!, stored, at));
+    return {
+      people: await withGaps(db, userId, people, at),
+      notSeenDays: notSeenThreshold(await repos.preferences.get(userId)),
+    };
+  });
 
   app.patch(
     '/people/:email',
