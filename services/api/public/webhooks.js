@@ -16,6 +16,10 @@ export const EVENT_TYPES = [
   { type: 'overload.cleared', text: 'a week is back under the limit' },
   { type: 'connection.lost', text: 'a calendar connection needs you to reconnect it' },
   { type: 'skip_week.announced', text: 'a skip week cancels 1:1s (who is skipped, who is protected)' },
+  {
+    type: 'people.not_seen',
+    text: 'a report or partner goes past your “not seen” threshold (who, and for how long)',
+  },
   { type: 'webhook.test', text: 'test events (Send test delivers one whether or not this is ticked)' },
 ];
 const DEFAULT_TYPES = new Set(EVENT_TYPES.map((e) => e.type).filter((type) => type !== 'webhook.test'));

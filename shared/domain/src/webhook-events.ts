@@ -11,6 +11,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'overload.cleared',
   'connection.lost',
   'skip_week.announced',
+  'people.not_seen',
   'webhook.test',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -19,6 +20,7 @@ export const WebhookEventTypeSchema = Type.Union([
   Type.Literal('overload.cleared'),
   Type.Literal('connection.lost'),
   Type.Literal('skip_week.announced'),
+  Type.Literal('people.not_seen'),
   Type.Literal('webhook.test'),
 ]);
 
@@ -63,6 +65,33 @@ export const WebhookEventDataV1 = Type.Object(
           }),
         ),
       }),
+    ),
+    notSeen: Type.Optional(
+      Type.Object(
+        {
+          thresholdDays: Type.Integer({ description: "The user's threshold (preferences notSeenDays)" }),
+          lookbackDays: Type.Integer({ description: 'How far back the calendar is read for it' }),
+          people: Type.Array(
+            Type.Object({
+              email: Type.String(),
+              name: Type.String(),
+              role: Type.Union([Type.Literal('report'), Type.Literal('partner')]),
+              daysNotSeen: Type.Union([Type.Integer(), Type.Null()], {
+                description: 'Days since the last meeting together; null: none within lookbackDays',
+              }),
+              lastOneOnOneAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+              lastMetAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+              crossed: Type.Boolean({
+                description: 'Newly past the threshold: this person is why the event was raised',
+              }),
+            }),
+          ),
+        },
+        {
+          description:
+            'people.not_seen: every report and partner past the threshold, longest gap first. Raised once per person per gap.',
+        },
+      ),
     ),
     links: Type.Object({ settings: Type.String({ description: 'Where the user can act on this' }) }),
   },

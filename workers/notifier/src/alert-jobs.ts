@@ -4,18 +4,29 @@
  * deliveries (idempotently) and hand their ids back to be queued.
  */
 import { repositories, type Database } from '@frontload/db';
-import { WeekMetricsSchema, type WebhookPayloadV1 } from '@frontload/domain';
+import { notSeenThreshold, WeekMetricsSchema, type WebhookPayloadV1 } from '@frontload/domain';
 import Type from 'typebox';
 import { Value } from 'typebox/value';
 import { evaluateAlerts, recordEvent, type AlertContext } from './evaluate-alerts.js';
+import { notSeenAlert } from './not-seen-alert.js';
 
 /**
  * What the planner stores in `plans.metrics`: one entry per week of the horizon, after the plan
- * (`weeks`) and of the calendar as it is (`calendarWeeks`; absent on plans stored before it existed).
+ * (`weeks`) and of the calendar as it is (`calendarWeeks`; absent on plans stored before it existed),
+ * and the reports and partners it counted (`people`; absent on older plans, which then raise no
+ * `people.not_seen`).
  */
 export const StoredPlanMetrics = Type.Object({
   weeks: Type.Array(WeekMetricsSchema),
   calendarWeeks: Type.Optional(Type.Array(WeekMetricsSchema)),
+  people: Type.Optional(
+    Type.Array(
+      Type.Object({
+        email: Type.String(),
+        role: Type.Union([Type.Literal('report'), Type.Literal('partner'), Type.Literal('other')]),
+      }),
+    ),
+  ),
 });
 
 async function alertContext(
@@ -47,7 +58,11 @@ export async function evaluatePlanAlerts(
   const user = await repositories(db).users.byId(input.userId);
   const applies = user?.mode === 'autopilot' && plan.state !== 'confirm_required';
   const weeks = applies ? metrics.weeks : (metrics.calendarWeeks ?? metrics.weeks);
-  return { deliveries: await evaluateAlerts(db, weeks, ctx) };
+  const overload = await evaluateAlerts(db, weeks, ctx);
+  // Whom the user has not seen is about meetings already held: the same whatever the plan proposes.
+  const threshold = notSeenThreshold(await repositories(db).preferences.get(input.userId));
+  const notSeen = await notSeenAlert(db, ctx, metrics.people ?? [], threshold);
+  return { deliveries: [...overload, ...notSeen] };
 }
 
 export async function connectionLostAlert(db: Database, connectionId: string, publicUrl: string, now: Date) {
@@ -110,10 +125,10 @@ export async function skipWeekAnnouncement(
       skipWeek: {
         affected,
         protected: protectedPeople.map((p) => ({ email: p.email, name: p.display_name })),
+        checkIns,
       },
       links: { settings: `${publicUrl.replace(/\/$/, '')}/#week-${skipWeek}` },
     },
   };
   return { deliveries: await recordEvent(db, ctx, `skip-week:${skipWeek}`, payload) };
 }
-        checkIns,

@@ -85,10 +85,11 @@ export interface AlertContext {
   now: Date;
 }
 
-const messageId = (...parts: (string | number)[]) =>
+export const messageId = (...parts: (string | number)[]) =>
   `msg_${createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 32)}`;
 
-async function fanOut(
+/** One delivery per endpoint subscribed to the payload's type, inside the caller's transaction. */
+export async function fanOut(
   tx: Queryable,
   ctx: AlertContext,
   id: string,

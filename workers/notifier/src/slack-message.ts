@@ -34,6 +34,7 @@ const titles: Record<WebhookPayloadV1['type'], string> = {
   'overload.cleared': ':white_check_mark: Week back under the limit',
   'connection.lost': ':electric_plug: Calendar connection lost',
   'skip_week.announced': ':palm_tree: Skip week coming up',
+  'people.not_seen': ':wave: People you have not seen lately',
   'webhook.test': ':wave: Test from Frontload',
 };
 
@@ -53,6 +54,13 @@ function facts(data: WebhookPayloadV1['data']): string[] {
     lines.push(
       `Protected: ${data.skipWeek.protected.map((p) => escape(p.name || p.email)).join(', ') || 'nobody'}`,
     );
+  }
+  if (data.notSeen) {
+    const { lookbackDays, people } = data.notSeen;
+    for (const p of people) {
+      const gap = p.daysNotSeen === null ? `not in ${lookbackDays} days` : `${p.daysNotSeen} days`;
+      lines.push(`• ${escape(p.name || p.email)} (${p.role}): *${gap}*`);
+    }
   }
   return lines;
 }

@@ -7,7 +7,7 @@
 import { repositories, type ConnectionRow, type Database } from '@frontload/db';
 import { JobDeferredError, requeueRun, type Producers } from '@frontload/jobs';
 import { processMetrics } from '@frontload/metrics';
-import { contentHash, plan } from '@frontload/planner';
+import { contentHash, detectRoles, plan, type PlannerInput } from '@frontload/planner';
 import { irreversibleReason, type CalendarProvider } from '@frontload/providers';
 import { buildPlannerInput } from './build-input.js';
 import type { FreeBusyCache } from './free-busy-cache.js';
@@ -34,6 +34,19 @@ const ACTIVE_RUN_MS = 10 * 60_000;
 const RUN_WAIT_MS = 2_000;
 /** How long a plan waits for a pending full listing before looking again. */
 const LISTING_WAIT_MS = 5_000;
+
+/**
+ * The reports and partners this plan counted (the user's roles, else the calendar's suggestions):
+ * the notifier's `people.not_seen` watches exactly these people.
+ */
+function rolesPlanned(input: PlannerInput) {
+  const roles = detectRoles(input.events, {
+    userEmail: input.userEmail,
+    preferences: input.preferences,
+    people: input.people,
+  });
+  return [...roles].flatMap(([email, view]) => (view.role === 'other' ? [] : [{ email, role: view.role }]));
+}
 
 export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutcome> {
   const repos = repositories(deps.db);
@@ -100,7 +113,12 @@ export async function planUser(userId: string, deps: PlanDeps): Promise<PlanOutc
       inputsHash,
       horizon: { start: now, end: new Date(now.getTime() + 14 * 86_400_000) },
       notes: result.notes,
-      metrics: { weeks: result.metrics, skipWeek: result.skipWeek, calendarWeeks: result.calendarMetrics },
+      metrics: {
+        weeks: result.metrics,
+        skipWeek: result.skipWeek,
+        calendarWeeks: result.calendarMetrics,
+        people: rolesPlanned(input),
+      },
       // Past the blast radius, or with changes that cannot be undone (Microsoft skip-week
       // cancellations), the plan waits for the user's confirmation, in autopilot too.
       state:

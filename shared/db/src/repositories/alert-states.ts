@@ -55,7 +55,9 @@ export interface NotSeenGap {
 export const notSeenAlertsRepository = (db: Queryable) => ({
   /**
    * Records each gap and returns the addresses whose gap is new: never alerted, or a different gap
-   * (they met since). The conditional upsert makes concurrent evaluations record a gap once.
+   * (they met since). A gap whose last meeting slid out of the eight weeks read (no date any more)
+   * is the gap already alerted, not a new one. The conditional upsert makes concurrent evaluations
+   * record a gap once.
    */
   async recordNew(userId: string, gaps: readonly NotSeenGap[]): Promise<string[]> {
     if (gaps.length === 0) return [];
@@ -63,7 +65,7 @@ export const notSeenAlertsRepository = (db: Queryable) => ({
       `insert into not_seen_alerts (user_id, email, seen_at)
        select $1, g.email, g.seen_at from jsonb_to_recordset($2::jsonb) as g(email text, seen_at timestamptz)
        on conflict (user_id, email) do update set seen_at = excluded.seen_at, alerted_at = now()
-         where not_seen_alerts.seen_at is distinct from excluded.seen_at
+         where excluded.seen_at is not null and not_seen_alerts.seen_at is distinct from excluded.seen_at
        returning email`,
       [
         userId,
