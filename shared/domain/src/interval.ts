@@ -24,14 +24,20 @@ export function durationOf(interval: Interval): number {
 
 /** Sorted, merged, non-empty intervals covering the same time as the input. */
 export function union(intervals: readonly Interval[]): Interval[] {
-  const sorted = intervals.filter((i) => i.end > i.start).sort((a, b) => a.start - b.start || a.end - b.end);
+  // The planner mostly passes lists already in order: they are merged as they are, without a copy
+  // and a sort, and intervals that stand alone are kept as they are (they are read-only).
+  let ordered = true;
+  for (let i = 1; i < intervals.length && ordered; i++)
+    ordered = intervals[i - 1]!.start <= intervals[i]!.start;
+  const sorted = ordered ? intervals : [...intervals].sort((a, b) => a.start - b.start);
   const merged: Interval[] = [];
   for (const next of sorted) {
+    if (next.end <= next.start) continue;
     const last = merged[merged.length - 1];
     if (last && next.start <= last.end) {
       if (next.end > last.end) merged[merged.length - 1] = { start: last.start, end: next.end };
     } else {
-      merged.push({ start: next.start, end: next.end });
+      merged.push(next);
     }
   }
   return merged;
@@ -46,10 +52,14 @@ export function coveredMs(intervals: readonly Interval[]): number {
 export function subtract(base: readonly Interval[], cut: readonly Interval[]): Interval[] {
   const cuts = union(cut);
   const result: Interval[] = [];
+  // Pieces and cuts are both in order: a cut ending before a piece starts ends before every later
+  // piece too, so the scan resumes where the previous piece left it.
+  let first = 0;
   for (const piece of union(base)) {
     let cursor = piece.start;
-    for (const c of cuts) {
-      if (c.end <= cursor) continue;
+    while (first < cuts.length && cuts[first]!.end <= cursor) first++;
+    for (let j = first; j < cuts.length; j++) {
+      const c = cuts[j]!;
       if (c.start >= piece.end) break;
       if (c.start > cursor) result.push({ start: cursor, end: c.start });
       cursor = Math.max(cursor, c.end);
