@@ -2,7 +2,8 @@
  * People shows each person's role on the demo Google calendar, in a real browser: the roles the
  * calendar suggests (the team are reports, Sam and Dana partners) are marked "suggested from your
  * calendar"; changing one in its labelled select, or confirming it, stores it as the user's,
- * announces it, and a fresh page shows it without the mark.
+ * announces it, and a fresh page shows it without the mark. "Not seen lately" lists the reports and
+ * partners by name, longest gap first, in words, marking those past the threshold.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,5 +89,46 @@ describe('browser: People shows suggested roles and lets the user set them', () 
       .toContain('Changed Dana Kim: role report.');
     // The others are still only suggestions.
     expect(await row('Priya Natarajan').textContent()).toContain('suggested from your calendar');
+  }, 60_000);
+
+  it('lists reports and partners not seen lately by name, longest gap first, in words, marking those past the threshold', async () => {
+    const list = page.locator('#people .not-seen-list li');
+    await list.first().waitFor();
+    const shown = await list.evaluateAll((items) =>
+      items.map((li) => ({
+        name: li.querySelector('.not-seen-name')?.textContent ?? '',
+        text: li.textContent ?? '',
+        marked: li.classList.contains('past-threshold'),
+      })),
+    );
+    // What the API says, in the order the page must follow: never met first, then most days.
+    const api = await page.evaluate(async () => (await fetch('/api/v1/people')).json());
+    const people = (
+      api as {
+        people: { displayName: string; role: string; daysNotSeen: number | null; notSeen: boolean }[];
+      }
+    ).people.filter((p) => p.role === 'report' || p.role === 'partner');
+    const rank = (d: number | null) => d ?? Number.POSITIVE_INFINITY;
+    const expected = [...people].sort(
+      (a, b) => rank(b.daysNotSeen) - rank(a.daysNotSeen) || a.displayName.localeCompare(b.displayName),
+    );
+    expect(shown.map((s) => s.name)).toEqual(expected.map((p) => p.displayName));
+    expect(shown.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['Priya Natarajan', 'Marco Rossi', 'Sam Okafor', 'Dana Kim']),
+    );
+    const days = expected.map((p) => rank(p.daysNotSeen));
+    expect(days).toEqual([...days].sort((a, b) => b - a));
+    for (const [i, item] of shown.entries()) {
+      // Names and words, never an address or an ISO date.
+      expect(item.text).not.toContain('@');
+      expect(item.text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+      expect(item.text).toMatch(
+        / — (\d+ days? since you last met|you met today|no meeting together in the last 8 weeks)/,
+      );
+      expect(item.marked, item.name).toBe(expected[i]!.notSeen);
+      expect(item.text.includes('time to check in'), item.name).toBe(expected[i]!.notSeen);
+    }
+    await screenshot(page, 'people-not-seen');
+    expect(await seriousA11yViolations(page)).toEqual([]);
   }, 60_000);
 });

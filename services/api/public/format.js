@@ -99,3 +99,15 @@ export function humanize(text) {
       : `${date}, ${from}–${formatClock(Number(h2) * 60 + Number(m2))}`;
   });
 }
+
+/** "1 day", "23 days": a count of calendar days in words. */
+export function formatDays(days) {
+  return `${days} ${days === 1 ? 'day' : 'days'}`;
+}
+
+/** "today", "yesterday", "26 days ago": how long ago a day was, counted in calendar days. */
+export function formatDaysAgo(days) {
+  if (days === 0) return 'today';
+  if (days === 1) return 'yesterday';
+  return `${formatDays(days)} ago`;
+}

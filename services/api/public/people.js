@@ -2,10 +2,12 @@
 /**
  * People: detected 1:1 partners with cadence and last held 1:1, their role (report, partner or other:
  * suggested from the calendar until the user sets or confirms it), the protected / fixed toggles, and
- * the 1:1s the user moved themselves (overrides), each with "Let Frontload manage this 1:1 again".
+ * the 1:1s the user moved themselves (overrides), each with "Let Frontload manage this 1:1 again",
+ * and "Not seen lately": reports and partners by the days since the user last met them, longest first.
  */
 import { api } from './api.js';
 import { announce, busy, formatWhen, h, replace } from './dom.js';
+import { formatDays, formatDaysAgo } from './format.js';
 
 /** A person as the page names them: by name where known, by address otherwise. */
 const nameOf = (person) => person.displayName || person.email;
@@ -158,9 +160,59 @@ function overridesList(overrides, ctx, rerender, names) {
   );
 }
 
+/** The eight weeks the server reads the calendar back for it (NOT_SEEN_LOOKBACK_DAYS). */
+const LOOKBACK_WEEKS = 8;
+
+/** "23 days since you last met (1:1 26 days ago)": one person's gap in words. */
+function gapText(p) {
+  if (p.daysNotSeen === null) return `no meeting together in the last ${LOOKBACK_WEEKS} weeks`;
+  const oneOnOne =
+    p.daysSinceOneOnOne === null
+      ? ` (no 1:1 in the last ${LOOKBACK_WEEKS} weeks)`
+      : p.lastOneOnOneAt === p.lastMetAt
+        ? ' (at your 1:1)'
+        : ` (1:1 ${formatDaysAgo(p.daysSinceOneOnOne)})`;
+  const met = p.daysNotSeen === 0 ? 'you met today' : `${formatDays(p.daysNotSeen)} since you last met`;
+  return `${met}${oneOnOne}`;
+}
+
+/** Reports and partners, longest gap first (never met in the window first of all). */
+function notSeenList(people, threshold) {
+  const watched = people
+    .filter((p) => p.role === 'report' || p.role === 'partner')
+    .sort(
+      (a, b) =>
+        (b.daysNotSeen ?? Infinity) - (a.daysNotSeen ?? Infinity) || nameOf(a).localeCompare(nameOf(b)),
+    );
+  if (watched.length === 0) return null;
+  return h(
+    'section',
+    { className: 'not-seen', 'aria-labelledby': 'not-seen-title' },
+    h('h3', { id: 'not-seen-title' }, 'Not seen lately'),
+    h(
+      'p',
+      { className: 'muted' },
+      `Your reports and partners by how long since you last met, longest first. ${formatDays(threshold)} or more is marked, and raises a “not seen” alert to your webhooks.`,
+    ),
+    h(
+      'ol',
+      { className: 'not-seen-list' },
+      watched.map((p) =>
+        h(
+          'li',
+          { 'data-email': p.email, className: p.notSeen ? 'past-threshold' : '' },
+          h('span', { className: 'not-seen-name', title: p.email }, nameOf(p)),
+          ` — ${gapText(p)}`,
+          p.notSeen ? h('strong', { className: 'not-seen-mark' }, ' · time to check in') : null,
+        ),
+      ),
+    ),
+  );
+}
+
 /** Renders the people section. */
 export async function renderPeople(root, ctx) {
-  const [{ people }, { overrides }] = await Promise.all([
+  const [{ people, notSeenDays }, { overrides }] = await Promise.all([
     api('GET', '/api/v1/people'),
     api('GET', '/api/v1/overrides').catch(() => ({ overrides: [] })),
   ]);
@@ -216,6 +268,7 @@ export async function renderPeople(root, ctx) {
         ),
       ),
     ),
+    notSeenList(people, notSeenDays),
     handedBack,
   );
 }
