@@ -29,6 +29,7 @@ import { oauthRoutes } from './routes/oauth.js';
 import { security } from './plugins/security.js';
 import { preferenceRoutes } from './routes/api/preferences.js';
 import { peopleRoutes } from './routes/api/people.js';
+import { insightRoutes } from './routes/api/insights.js';
 import { overrideRoutes } from './routes/api/overrides.js';
 import { calendarViewRoutes } from './routes/api/events.js';
 import { webRoutes } from './routes/web.js';
@@ -166,6 +167,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       now,
     });
     await site.register(peopleRoutes, { prefix: '/api/v1', db: deps.db, producers: deps.producers, now });
+    await site.register(insightRoutes, { prefix: '/api/v1', db: deps.db, now });
     await site.register(overrideRoutes, { prefix: '/api/v1', db: deps.db, producers: deps.producers, now });
     await site.register(calendarViewRoutes, { prefix: '/api/v1', db: deps.db });
     await site.register(tokenRoutes, { prefix: '/api/v1', db: deps.db, now });

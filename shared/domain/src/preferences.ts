@@ -92,6 +92,11 @@ export const PreferencesSchema = Type.Object(
      * At most the eight weeks the mirror is read back for it (NOT_SEEN_LOOKBACK_DAYS).
      */
     notSeenDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 56 })),
+    /**
+     * The share (0–1) of people time (meetings) in people plus engineering time the user aims for:
+     * the target line of the balance history. Optional so documents stored before it still pass.
+     */
+    targetPeopleShare: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     /** A run that changes more events than this stops and asks the user. */
     blastRadius: Type.Integer({ minimum: 1, maximum: 500 }),
     /** Overload thresholds; crossing one flags the week in its metrics. */
@@ -131,6 +136,7 @@ export const DEFAULT_PREFERENCES: Preferences = deepFreeze({
     lastSkipWeek: null,
   },
   notSeenDays: 14,
+  targetPeopleShare: 0.5,
   blastRadius: 20,
   overload: {
     maxMeetingHours: 20,
@@ -156,7 +162,11 @@ export function storedPreferences(data: unknown): Preferences {
   if (data === undefined || !Value.Check(PreferencesSchema, data))
     return structuredClone(DEFAULT_PREFERENCES);
   // Settings added since the document was stored read as their defaults.
-  return { ...data, skipWeeks: { checkIn: DEFAULT_PREFERENCES.skipWeeks.checkIn, ...data.skipWeeks } };
+  return {
+    targetPeopleShare: DEFAULT_PREFERENCES.targetPeopleShare,
+    ...data,
+    skipWeeks: { checkIn: DEFAULT_PREFERENCES.skipWeeks.checkIn, ...data.skipWeeks },
+  };
 }
 
 function deepFreeze<T>(value: T): T {

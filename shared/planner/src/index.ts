@@ -33,3 +33,13 @@ export {
   type PlannerOutput,
   type PlanResult,
 } from './input.js';
+export {
+  BALANCE_WEEKS,
+  DEEP_FOCUS_MINUTES,
+  MEETING_HEAVY_DAY_HOURS,
+  WeekInsightsSchema,
+  balanceWeeks,
+  weekInsights,
+  type InsightsInput,
+  type WeekInsights,
+} from './insights.js';
