@@ -5,7 +5,14 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, signInAs, startStack, type Stack } from './harness.js';
+import {
+  launchBrowser,
+  screenshot,
+  seriousA11yViolations,
+  signInAs,
+  startStack,
+  type Stack,
+} from './harness.js';
 
 const EMAIL = 'account@example.com';
 
@@ -40,6 +47,7 @@ describe('browser: account section', () => {
     expect(token).toMatch(/^flp_/);
     expect((await me(token)).status).toBe(200);
     await screenshot(page, 'account-token-once');
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Revoke token laptop-cli' }).click();
     await expect.poll(() => page.locator('#account tbody tr').first().textContent()).toMatch(/revoked/);
     expect(await page.content()).not.toContain(token);

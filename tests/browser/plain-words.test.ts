@@ -12,6 +12,7 @@ import {
   openFreshPage,
   planNowUntil,
   screenshot,
+  seriousA11yViolations,
   startStack,
   type Stack,
 } from './harness.js';
@@ -58,6 +59,7 @@ describe('browser: the page names people and events as the user knows them, with
     for (const move of moves) expect(NAMED.some((name) => move.includes(name))).toBe(true);
     expect(await page.locator('#week .event.op').first().textContent()).toMatch(/"[^"]+"/);
     await screenshot(page, 'plain-words-preview');
+    expect(await seriousA11yViolations(page)).toEqual([]);
   }, 150_000);
 
   it('shows no address of a person whose name is known, and no ISO date, anywhere on the page', async () => {
@@ -93,6 +95,7 @@ describe('browser: the page names people and events as the user knows them, with
     expect(after.match(TIME_24H)?.length).toBeGreaterThan(0);
     expect(after).not.toMatch(ISO_DATE);
     await screenshot(fresh, 'plain-words-24h');
+    expect(await seriousA11yViolations(fresh)).toEqual([]);
     await fresh.close();
   }, 60_000);
 });

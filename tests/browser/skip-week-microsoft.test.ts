@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectAndShowWeek,
   launchBrowser,
+  seriousA11yViolations,
   settle,
   planNowUntil,
   startStack,
@@ -68,6 +69,7 @@ describe('browser: skip week on Microsoft 365 asks before cancellations that can
     expect(await page.locator('.irreversible-warning').textContent()).toMatch(
       /Microsoft 365 cannot restore a cancelled occurrence/,
     );
+    expect(await seriousA11yViolations(page)).toEqual([]);
   }, 120_000);
 
   it('"Apply all" asks first; saying no applies nothing, saying yes applies the plan', async () => {
