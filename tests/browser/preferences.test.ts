@@ -92,4 +92,20 @@ describe('browser: preferences form', () => {
     expect(rows[0]).toMatchObject({ data: { skipWeeks: { message }, workingHours: { end: '17:00' } } });
     await screenshot(page, '5-preferences-saved');
   });
+
+  it('refuses a not-seen threshold past eight weeks at its field, then saves one in range', async () => {
+    const field = page.getByLabel('Mark reports and partners not seen for (days)');
+    // Saved before with the default the box showed.
+    expect(await field.inputValue()).toBe('14');
+    await field.fill('57');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await expect.poll(() => page.locator('#pref-notSeenDays-error').textContent()).toMatch(/56/);
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect((await storedRows())[0]).toMatchObject({ data: { notSeenDays: 14 } });
+    await field.fill('21');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await expect
+      .poll(async () => ((await storedRows())[0] as { data: { notSeenDays?: number } }).data.notSeenDays)
+      .toBe(21);
+  });
 });

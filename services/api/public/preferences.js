@@ -69,6 +69,12 @@ const GROUPS = [
         { type: 'list', hint: 'Comma-separated; empty means your own domain' },
       ],
       ['oneOnOnes.breakMinutes', 'Break between 1:1s (minutes)', num('5')],
+      [
+        'notSeenDays',
+        'Mark reports and partners not seen for (days)',
+        // Documents saved before this setting existed have none: the box shows the default.
+        { ...num('1', 'In People’s “Not seen lately”, and a “not seen” alert; 1 to 56'), fallback: 14 },
+      ],
     ],
   ],
   [
@@ -208,7 +214,7 @@ function field([path, label, kind], prefs) {
     'div',
     { className: `field field-${kind.type}`, 'data-path': path },
     labelEl,
-    control(path, kind, getPath(prefs, path)),
+    control(path, kind, getPath(prefs, path) ?? kind.fallback),
     kind.hint ? h('span', { className: 'hint', id: `${id}-hint` }, kind.hint) : null,
     h('span', { className: 'field-error', id: `${id}-error` }),
   );
