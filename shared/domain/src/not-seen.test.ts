@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { daysBetween, notSeen, seenGap, type SeenInput } from './not-seen.js';
 
@@ -63,5 +64,42 @@ describe('notSeen', () => {
       ['Ed', 23, true],
       ['Ann', 5, false],
     ]);
+  });
+});
+
+describe('notSeen (property)', () => {
+  const DAY = 86_400_000;
+  const arbDate = fc.option(
+    fc.integer({ min: 0, max: 56 * DAY }).map((back) => new Date(now.getTime() - back)),
+    { nil: null },
+  );
+  const arbPerson = fc.record({
+    email: fc.emailAddress(),
+    name: fc.string({ maxLength: 12 }),
+    role: fc.constantFrom('report' as const, 'partner' as const, 'other' as const),
+    lastOneOnOneAt: arbDate,
+    lastMetAt: arbDate,
+  });
+
+  it('keeps reports and partners only, longest gap first, past the threshold exactly when the gap reaches it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(arbPerson, { maxLength: 20 }),
+        fc.integer({ min: 1, max: 56 }),
+        fc.constantFrom('UTC', 'Europe/Berlin', 'America/Los_Angeles', 'Pacific/Auckland'),
+        (people, thresholdDays, zone) => {
+          const result = notSeen(people, { now, zone, thresholdDays });
+          expect(result).toHaveLength(people.filter((p) => p.role !== 'other').length);
+          const gaps = result.map((e) => e.daysNotSeen ?? Infinity);
+          expect(gaps).toEqual([...gaps].sort((a, b) => b - a));
+          for (const e of result) {
+            expect(e.role).not.toBe('other');
+            expect(e.pastThreshold).toBe(e.daysNotSeen === null || e.daysNotSeen >= thresholdDays);
+            expect(e.daysNotSeen === null).toBe(e.lastOneOnOneAt === null && e.lastMetAt === null);
+            if (e.daysNotSeen !== null) expect(e.daysNotSeen).toBeLessThanOrEqual(57);
+          }
+        },
+      ),
+    );
   });
 });
