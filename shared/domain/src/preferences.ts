@@ -133,6 +133,8 @@ export const DEFAULT_PREFERENCES: Preferences = deepFreeze({
     maxWeeks: 6,
     maxGapDays: 21,
     message: 'Skip week: no 1:1 this week so we both get a breather. See you at the next one!',
+    checkIn:
+      'Hi {name}, it is a skip week, so no "{meeting}" this week. How are things going? If anything is on your mind, reply here or grab time on my calendar: I will make time.',
     lastSkipWeek: null,
   },
   notSeenDays: 14,
@@ -141,8 +143,6 @@ export const DEFAULT_PREFERENCES: Preferences = deepFreeze({
   overload: {
     maxMeetingHours: 20,
     minFocusShare: 0.5,
-    checkIn:
-      'Hi {name}, it is a skip week, so no "{meeting}" this week. How are things going? If anything is on your mind, reply here or grab time on my calendar: I will make time.',
     maxPeopleWithOneOnOnes: 5,
     maxBackToBackMinutes: 180,
     backToBackGapMinutes: 5,
