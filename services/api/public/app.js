@@ -9,6 +9,7 @@ import { renderConnections } from './connections.js';
 import { renderWeek } from './week.js';
 import { renderPreferences } from './preferences.js';
 import { renderPeople } from './people.js';
+import { renderBalance } from './balance.js';
 import { renderHistory } from './history.js';
 import { renderWebhooks } from './webhooks.js';
 import { renderAccount } from './account.js';
@@ -17,12 +18,13 @@ import { followPending, pageZone } from './pending.js';
 import { followLinks, landOnLink, linkedWeek } from './links.js';
 import { startLive } from './live.js';
 
-const SECTIONS = ['week', 'preferences', 'people', 'history', 'webhooks', 'account'];
+const SECTIONS = ['week', 'preferences', 'people', 'balance', 'history', 'webhooks', 'account'];
 const RENDERERS = {
   connect: renderConnections,
   week: renderWeek,
   preferences: renderPreferences,
   people: renderPeople,
+  balance: renderBalance,
   history: renderHistory,
   webhooks: renderWebhooks,
   account: renderAccount,

@@ -31,7 +31,7 @@ const SETTINGS_SECTION = {
 function sectionsFor(event) {
   switch (event.kind) {
     case 'calendar':
-      return isFollowing('first-sync') ? [] : ['connect', 'week', 'people'];
+      return isFollowing('first-sync') ? [] : ['connect', 'week', 'people', 'balance'];
     case 'plan':
       // A plan that could not be made is told in History.
       if (event.outcome === 'rejected') return ['history'];

@@ -82,8 +82,9 @@ function followFirstPlan(ctx) {
 
 /**
  * Follows the connections in `syncing` (their first sync, or the one after a reconnect): when none is
- * syncing any more, the accounts, the week and People are drawn again (from the synced calendar), the
- * status line names the accounts synced and those that were not, and the first plan is followed.
+ * syncing any more, the accounts, the week, People and Balance are drawn again (from the synced
+ * calendar), the status line names the accounts synced and those that were not, and the first plan is
+ * followed.
  */
 function followFirstSync(ctx, syncing) {
   let connections = [];
@@ -98,7 +99,7 @@ function followFirstSync(ctx, syncing) {
       // The sync reads the calendar's zone, fills the mirror the week draws and finds the people the
       // user meets: every section that shows one of them is drawn again.
       ctx.timeZone = pageZone(ctx.me, connections);
-      await Promise.all(['connect', 'week', 'people', 'history'].map((name) => ctx.refresh(name)));
+      await Promise.all(['connect', 'week', 'people', 'balance', 'history'].map((name) => ctx.refresh(name)));
       const watched = connections.filter((c) => syncing.includes(c.id));
       const synced = watched.filter((c) => c.status === 'healthy').map((c) => c.accountEmail);
       const notSynced = watched.filter((c) => c.status !== 'healthy').map((c) => c.accountEmail);
