@@ -128,6 +128,27 @@ describe('Graph /me, mailboxSettings and events', () => {
     await priya.api(`/me/events/${created.id}`).delete();
   });
 
+  it('keeps showAs and categories as written, on create and on read', async () => {
+    const created = (await priya.api('/me/events').post({
+      subject: 'Focus time',
+      start: { dateTime: '2026-11-26T13:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-11-26T15:00:00', timeZone: 'UTC' },
+      showAs: 'busy',
+      categories: ['Focus time'],
+    })) as Event;
+    expect(created).toMatchObject({ showAs: 'busy', categories: ['Focus time'] });
+    const read = (await priya.api(`/me/events/${created.id}`).get()) as Event;
+    expect(read).toMatchObject({ showAs: 'busy', categories: ['Focus time'] });
+    const plain = (await priya.api('/me/events').post({
+      subject: 'No category',
+      start: { dateTime: '2026-11-26T16:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-11-26T16:30:00', timeZone: 'UTC' },
+    })) as Event;
+    expect(plain.categories).toEqual([]);
+    await priya.api(`/me/events/${created.id}`).delete();
+    await priya.api(`/me/events/${plain.id}`).delete();
+  });
+
   it('dedupes POSTs that carry the same transactionId', async () => {
     const body = {
       subject: 'Idempotent',

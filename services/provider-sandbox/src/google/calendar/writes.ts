@@ -1,6 +1,7 @@
 /** events.insert / update / patch / delete on the caller's calendar, with Google's preconditions. */
 import type { SandboxAccount } from '../../core/types.js';
 import { gerr } from '../errors.js';
+import { declineExistingInvitations, declineNewInvitations } from './auto-decline.js';
 import { buildEvent } from './build-event.js';
 import type { CalendarDeps } from './context.js';
 import { emailsFor, type SendUpdates } from './emails.js';
@@ -9,6 +10,7 @@ import { resolveEvent } from './instances.js';
 import type { StoredEvent } from './model.js';
 import { etagOf, toGoogleEvent, type ViewContext } from './serialize.js';
 import { guardAttendeeChange } from './organizer-rules.js';
+import { whenMs } from './time.js';
 
 export interface WriteResult {
   event: StoredEvent;
@@ -38,8 +40,11 @@ export function insertEvent(
   const parsed = input(body);
   // Client-chosen ids make creates idempotent; reuse is 409 duplicate (PROVIDERS.md §4).
   if (parsed.id !== undefined && deps.store.get(parsed.id)) throw gerr.duplicate();
-  const event = buildEvent(parsed, { account, nowMs: deps.core.clock.nowMs() });
+  const nowMs = deps.core.clock.nowMs();
+  // Attendees whose focus time declines invitations over this one decline it as it arrives.
+  const event = declineNewInvitations(deps, undefined, buildEvent(parsed, { account, nowMs }));
   deps.store.commit(event);
+  declineExistingInvitations(deps, event, nowMs);
   return { event, emails: emailsFor(undefined, event, options.sendUpdates, isGoogleUser(deps)) };
 }
 
@@ -67,7 +72,12 @@ export function replaceEvent(
   checkEtag(existing, options.ifMatch);
   const parsed = input(body);
   const organizer = deps.core.accounts.byEmail('google', existing.organizer.email) ?? account;
-  const built = buildEvent(parsed, { account: organizer, nowMs: deps.core.clock.nowMs(), existing });
+  const nowMs = deps.core.clock.nowMs();
+  const built = declineNewInvitations(
+    deps,
+    existing,
+    buildEvent(parsed, { account: organizer, nowMs, existing }),
+  );
   if (existing.calendarId !== account.email) guardAttendeeChange(existing, built, account.email, parsed);
   // The writer's private properties belong to the writer's copy, organizer or not. update is a full
   // replace (PROVIDERS.md §4), so a body without them clears the writer's; patch sends back the merged ones.
@@ -77,11 +87,22 @@ export function replaceEvent(
   else delete built.privateProperties[account.email];
   const before = deps.store.members(existing);
   deps.store.commit(built, before);
+  if (startsDeclining(existing, built)) declineExistingInvitations(deps, built, nowMs);
   const emails =
     existing.calendarId === account.email
       ? emailsFor(existing, built, options.sendUpdates, isGoogleUser(deps))
       : [];
   return { event: built, emails };
+}
+
+/** A focus time moved, or switched to declining all conflicts: what is now under it gets declined. */
+function startsDeclining(existing: StoredEvent, built: StoredEvent): boolean {
+  const mode = (e: StoredEvent) => e.focusTimeProperties?.autoDeclineMode;
+  return (
+    mode(built) !== mode(existing) ||
+    whenMs(built.start, 'UTC') !== whenMs(existing.start, 'UTC') ||
+    whenMs(built.end, 'UTC') !== whenMs(existing.end, 'UTC')
+  );
 }
 
 export function patchEvent(
