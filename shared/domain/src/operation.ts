@@ -8,6 +8,7 @@ import {
   TimeRangeSchema,
   ZoneName,
 } from './primitives.js';
+import { FocusAutoDeclineSchema, FocusChatStatusSchema } from './preferences.js';
 
 // Fields every operation carries. `key` is derived from the target and the desired state, so the
 // ledger can use it as the idempotency key; `emails` lists who the provider would notify.
@@ -71,7 +72,11 @@ export const MoveOccurrenceSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** Create a tagged focus block; `eventId` is chosen by us (a Google client id, a Graph transactionId). */
+/**
+ * Create a tagged focus block; `eventId` is chosen by us (a Google client id, a Graph transactionId).
+ * `autoDecline` and `chatStatus` are the user's focus preferences when the plan was made, for Google
+ * focus time; absent (plans made before them, or the defaults) means `none` and `available`.
+ */
 export const CreateFocusBlockSchema = Type.Object(
   {
     kind: Type.Literal('createFocusBlock'),
@@ -79,6 +84,8 @@ export const CreateFocusBlockSchema = Type.Object(
     title: Type.String({ minLength: 1 }),
     zone: ZoneName,
     after: TimeRangeSchema,
+    autoDecline: Type.Optional(FocusAutoDeclineSchema),
+    chatStatus: Type.Optional(FocusChatStatusSchema),
   },
   { additionalProperties: false },
 );

@@ -50,6 +50,30 @@ describe('storedPreferences', () => {
     expect(storedPreferences(own).skipWeeks.checkIn).toBe('Hey {name}, skipping {meeting} this week.');
   });
 
+  it('reads a document stored before the focus behaviour settings with their defaults (decline nothing, available), keeping the rest of focus', () => {
+    const { autoDecline: _a, chatStatus: _c, ...olderFocus } = DEFAULT_PREFERENCES.focus;
+    const older = { ...structuredClone(DEFAULT_PREFERENCES), focus: { ...olderFocus, title: 'Deep work' } };
+    expect(Value.Check(PreferencesSchema, older)).toBe(true);
+    expect(storedPreferences(older).focus).toEqual({
+      ...olderFocus,
+      title: 'Deep work',
+      autoDecline: 'none',
+      chatStatus: 'available',
+    });
+  });
+
+  it('keeps the user’s focus behaviour choice and refuses values outside the lists', () => {
+    const own = structuredClone(DEFAULT_PREFERENCES);
+    own.focus.autoDecline = 'new';
+    own.focus.chatStatus = 'doNotDisturb';
+    expect(storedPreferences(own).focus).toMatchObject({ autoDecline: 'new', chatStatus: 'doNotDisturb' });
+    for (const focus of [
+      { ...own.focus, autoDecline: 'declineAllConflictingInvitations' },
+      { ...own.focus, chatStatus: 'busy' },
+    ])
+      expect(Value.Check(PreferencesSchema, { ...own, focus })).toBe(false);
+  });
+
   it('refuses an empty check-in template', () => {
     const empty = structuredClone(DEFAULT_PREFERENCES);
     empty.skipWeeks.checkIn = '';

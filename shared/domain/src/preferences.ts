@@ -18,6 +18,17 @@ export type WorkingHours = Static<typeof WorkingHoursSchema>;
 const focusMinutes = Type.Integer({ minimum: 15, maximum: 720, multipleOf: 15 });
 
 /**
+ * Which invitations over a focus block the calendar declines by itself (Google focus time's
+ * `autoDeclineMode`, PROVIDERS.md §4): none, only those that arrive after the block exists, or every
+ * conflicting one (those already there too).
+ */
+export const FocusAutoDeclineSchema = Type.Enum(['none', 'new', 'all']);
+export type FocusAutoDecline = Static<typeof FocusAutoDeclineSchema>;
+/** The user's Google Chat status during a focus block (Google focus time's `chatStatus`). */
+export const FocusChatStatusSchema = Type.Enum(['available', 'doNotDisturb']);
+export type FocusChatStatus = Static<typeof FocusChatStatusSchema>;
+
+/**
  * Everything a user can tune about planning. See ARCHITECTURE "Planner defaults" for the meaning;
  * `DEFAULT_PREFERENCES` holds the defaults. Cross-field rules (first half not empty, focus target fits
  * the second half, min ≤ max) are checked at the planner boundary.
@@ -40,6 +51,13 @@ export const PreferencesSchema = Type.Object(
         minBlockMinutes: focusMinutes,
         maxBlockMinutes: focusMinutes,
         title: Type.String({ minLength: 1, maxLength: 200 }),
+        /**
+         * Google: conflicting invitations the calendar declines over a focus block. Optional so
+         * documents stored before it still pass: absent means the default (`none`).
+         */
+        autoDecline: Type.Optional(FocusAutoDeclineSchema),
+        /** Google: the Chat status during a focus block. Optional likewise; absent means `available`. */
+        chatStatus: Type.Optional(FocusChatStatusSchema),
       },
       { additionalProperties: false },
     ),
@@ -124,7 +142,15 @@ export const DEFAULT_PREFERENCES: Preferences = deepFreeze({
   weekStartsOn: 1,
   workingHours: { start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5] },
   firstHalf: { endWeekday: 3, endTime: '12:00' },
-  focus: { enabled: true, targetHours: 10, minBlockMinutes: 90, maxBlockMinutes: 240, title: 'Focus time' },
+  focus: {
+    enabled: true,
+    targetHours: 10,
+    minBlockMinutes: 90,
+    maxBlockMinutes: 240,
+    title: 'Focus time',
+    autoDecline: 'none',
+    chatStatus: 'available',
+  },
   oneOnOnes: { maxMinutes: 60, allowExternal: false, internalDomains: [], breakMinutes: 10 },
   freezeWindowHours: 24,
   skipWeeks: {
@@ -165,6 +191,11 @@ export function storedPreferences(data: unknown): Preferences {
   return {
     targetPeopleShare: DEFAULT_PREFERENCES.targetPeopleShare,
     ...data,
+    focus: {
+      autoDecline: DEFAULT_PREFERENCES.focus.autoDecline,
+      chatStatus: DEFAULT_PREFERENCES.focus.chatStatus,
+      ...data.focus,
+    },
     skipWeeks: { checkIn: DEFAULT_PREFERENCES.skipWeeks.checkIn, ...data.skipWeeks },
   };
 }

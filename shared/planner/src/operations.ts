@@ -1,6 +1,7 @@
 import {
   DEFAULT_PREFERENCES,
   MINUTE_MS,
+  renderCheckIn,
   formatInstant,
   formatLocalTime,
   isoWeekdayOfEpochDay,
@@ -139,7 +140,6 @@ export function moveOperation(ctx: PlanContext, placement: Placement): MoveSerie
   };
 }
 
-/** The operation that cancels one occurrence for the skip week. */
 /**
  * The check-in drafted for `counterpart` from the user's template: `{name}` is their first name (the
  * name their calendar gives, else "there"), `{meeting}` the 1:1's title.
@@ -147,9 +147,7 @@ export function moveOperation(ctx: PlanContext, placement: Placement): MoveSerie
 export function checkInText(ctx: PlanContext, e: ParsedEvent, counterpart: string): string {
   const template = ctx.prefs.skipWeeks.checkIn ?? DEFAULT_PREFERENCES.skipWeeks.checkIn ?? '';
   const name = personName(ctx, counterpart);
-  const first = name === counterpart ? 'there' : (name.split(/\s+/)[0] ?? name);
-  const meeting = e.event.title.trim() || 'our 1:1';
-  return template.replaceAll('{name}', first).replaceAll('{meeting}', meeting);
+  return renderCheckIn(template, { name: name === counterpart ? undefined : name, meeting: e.event.title });
 }
 
 /**
@@ -170,6 +168,7 @@ export function cancelOperations(
   });
 }
 
+/** The operation that cancels one occurrence for the skip week. */
 function cancelOperation(
   ctx: PlanContext,
   e: ParsedEvent,
@@ -192,6 +191,18 @@ function cancelOperation(
     before: range(e),
     reason: `Cancels ${oneOnOneText(e, personName(ctx, counterpart))} on ${describeSlot(ctx.clock, e)}, for the skip week (the week of ${describeDay(week.startDay, yearOf(ctx.clock, ctx.now))}); the series stays as it is.`,
     emails: [counterpart],
+  };
+}
+
+/**
+ * The focus preferences a created block carries to the provider (Google focus time's auto-decline
+ * and chat status), only where they differ from the defaults, so plans without them read the same.
+ */
+function focusBehaviour(ctx: PlanContext): Pick<CreateFocusBlock, 'autoDecline' | 'chatStatus'> {
+  const { autoDecline, chatStatus } = ctx.prefs.focus;
+  return {
+    ...(autoDecline !== undefined && autoDecline !== 'none' ? { autoDecline } : {}),
+    ...(chatStatus !== undefined && chatStatus !== 'available' ? { chatStatus } : {}),
   };
 }
 
@@ -235,6 +246,7 @@ export function focusOperations(
       title: ctx.prefs.focus.title,
       zone: ctx.clock.zone,
       after,
+      ...focusBehaviour(ctx),
       reason: `Adds ${describeHours(slot.end - slot.start)} of focus time on ${describeSlot(ctx.clock, slot)}, in free second-half time, toward your ${target} weekly target.`,
       emails: [],
     };

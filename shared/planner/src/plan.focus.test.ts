@@ -90,6 +90,43 @@ describe('focus blocks', () => {
     expect(out.operations).toEqual([]);
   });
 
+  it('leaves a focus block alone when an invite over it was declined (as focus time’s auto-decline leaves it)', () => {
+    const out = mustPlan(
+      input({
+        preferences: prefs((p) => ((p.focus.targetHours = 2), (p.focus.autoDecline = 'new'))),
+        events: [
+          focusBlock('fl-1', '2024-04-11T09:00', 120),
+          meeting('x', '2024-04-11T10:00', 30, ['a@acme.test'], {
+            organizerIsSelf: false,
+            attendees: [
+              self({ responseStatus: 'declined' }),
+              { email: 'a@acme.test', responseStatus: 'accepted' },
+            ],
+          }),
+        ],
+      }),
+    );
+    expect(out.operations).toEqual([]);
+  });
+
+  it('gives each new block the user’s auto-decline and chat status, and neither when they are the defaults', () => {
+    const creates = (out: ReturnType<typeof mustPlan>) =>
+      out.operations.filter((op) => op.kind === 'createFocusBlock');
+    const chosen = creates(
+      mustPlan(
+        input({
+          preferences: prefs((p) => ((p.focus.autoDecline = 'all'), (p.focus.chatStatus = 'doNotDisturb'))),
+        }),
+      ),
+    );
+    expect(chosen.length).toBeGreaterThan(0);
+    for (const op of chosen) expect(op).toMatchObject({ autoDecline: 'all', chatStatus: 'doNotDisturb' });
+    for (const op of creates(mustPlan(input({ preferences: focusOn })))) {
+      expect(op).not.toHaveProperty('autoDecline');
+      expect(op).not.toHaveProperty('chatStatus');
+    }
+  });
+
   it('does not recreate focus blocks the user deleted that week', () => {
     const out = mustPlan(
       input({

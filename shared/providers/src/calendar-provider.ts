@@ -3,7 +3,14 @@
  * domain types only: provider SDK types stay inside `google/` and `microsoft/`. Every method maps
  * provider failures to a {@link ProviderError} kind; none persists tokens, reads env or logs secrets.
  */
-import type { CalendarEvent, CounterpartAvailability, FrontloadTag, WorkingHours } from '@frontload/domain';
+import type {
+  CalendarEvent,
+  CounterpartAvailability,
+  FocusAutoDecline,
+  FocusChatStatus,
+  FrontloadTag,
+  WorkingHours,
+} from '@frontload/domain';
 import type { ProviderCallHook } from './call-hooks.js';
 import type { ProviderKind } from './provider-error.js';
 
@@ -81,6 +88,12 @@ export interface CreateEventInput {
   tag: FrontloadTag;
   /** Google `eventType: focusTime` where the account supports it; otherwise a busy tagged event. */
   focusTime: boolean;
+  /**
+   * Google focus time only: which conflicting invitations Calendar declines by itself (absent: none)
+   * and the Chat status during the block (absent: available). Other providers ignore them.
+   */
+  autoDecline?: FocusAutoDecline;
+  chatStatus?: FocusChatStatus;
 }
 
 export interface PushChannel {

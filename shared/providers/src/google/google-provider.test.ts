@@ -16,6 +16,7 @@ import {
   type SandboxUser,
 } from '../../test/sandbox-session.js';
 import { createGoogleProvider } from './google-provider.js';
+import { FOCUS_DECLINE_MESSAGE } from './google-writes.js';
 import { parseGoogleNotification } from './parse-google-notification.js';
 
 const DAY = 86_400_000;
@@ -179,6 +180,53 @@ describe('Google adapter against the sandbox', () => {
     const listed = upserts(await google.listChanges({ window })).filter((e) => e.id === first.id);
     expect(listed).toHaveLength(1);
     expect(listed[0]?.tag).toEqual({ kind: 'focusBlock' });
+  });
+
+  it('writes focus time with the auto-decline mode and chat status asked for, declining nothing by default', async () => {
+    const raw = async (id: string) => {
+      const response = await fetch(`${sandbox.url}/calendar/v3/calendars/primary/events/${id}`, {
+        headers: { authorization: `Bearer ${alex.token}` },
+      });
+      return ((await response.json()) as { focusTimeProperties?: unknown }).focusTimeProperties;
+    };
+    const block = { title: 'Focus', zone: 'Europe/Berlin', tag: { kind: 'focusBlock' as const } };
+    const plain = await google.createEvent({
+      ...block,
+      clientId: 'focus-default-mode',
+      start: at(2, 6),
+      end: at(2, 7),
+      focusTime: true,
+    });
+    expect(await raw(plain.id)).toEqual({ autoDeclineMode: 'declineNone', chatStatus: 'available' });
+    const declining = await google.createEvent({
+      ...block,
+      clientId: 'focus-declines-new',
+      start: at(2, 7),
+      end: at(2, 8),
+      focusTime: true,
+      autoDecline: 'new',
+      chatStatus: 'doNotDisturb',
+    });
+    expect(await raw(declining.id)).toEqual({
+      autoDeclineMode: 'declineOnlyNewConflictingInvitations',
+      declineMessage: FOCUS_DECLINE_MESSAGE,
+      chatStatus: 'doNotDisturb',
+    });
+    const all = await google.createEvent({
+      ...block,
+      clientId: 'focus-declines-all',
+      start: at(2, 8),
+      end: at(2, 9),
+      focusTime: true,
+      autoDecline: 'all',
+    });
+    expect(await raw(all.id)).toMatchObject({
+      autoDeclineMode: 'declineAllConflictingInvitations',
+      chatStatus: 'available',
+    });
+    expect(FOCUS_DECLINE_MESSAGE).toBe(
+      'Declined automatically: this is focus time. Reply to find another time.',
+    );
   });
 
   it('falls back to a busy tagged event where focus time is refused', async () => {

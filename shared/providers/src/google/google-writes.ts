@@ -58,6 +58,32 @@ export async function moveGoogleEvent(ctx: GoogleContext, input: MoveEventInput)
   return mapGoogleOne(ctx, data);
 }
 
+/** The reply Google sends in the user's name when focus time declines an invitation by itself. */
+export const FOCUS_DECLINE_MESSAGE =
+  'Declined automatically: this is focus time. Reply to find another time.';
+
+/** Google's `autoDeclineMode` values (PROVIDERS.md §4) for the user's choice. */
+const AUTO_DECLINE_MODES = {
+  none: 'declineNone',
+  new: 'declineOnlyNewConflictingInvitations',
+  all: 'declineAllConflictingInvitations',
+} as const satisfies Record<NonNullable<CreateEventInput['autoDecline']>, string>;
+
+/**
+ * `focusTimeProperties` for the user's choice: declining nothing unless they asked for it, then with
+ * our decline message; the Chat status they chose (`available` unless asked).
+ */
+export function focusTimeProperties(
+  input: Pick<CreateEventInput, 'autoDecline' | 'chatStatus'>,
+): calendar_v3.Schema$Event['focusTimeProperties'] {
+  const mode = input.autoDecline ?? 'none';
+  return {
+    autoDeclineMode: AUTO_DECLINE_MODES[mode],
+    ...(mode === 'none' ? {} : { declineMessage: FOCUS_DECLINE_MESSAGE }),
+    chatStatus: input.chatStatus ?? 'available',
+  };
+}
+
 function insertBody(input: CreateEventInput, focusTime: boolean): calendar_v3.Schema$Event {
   return {
     id: googleEventId(input.clientId),
@@ -69,8 +95,8 @@ function insertBody(input: CreateEventInput, focusTime: boolean): calendar_v3.Sc
     ...(focusTime
       ? {
           eventType: 'focusTime',
-          // Never decline other people's invitations on the user's behalf: we only protect time.
-          focusTimeProperties: { autoDeclineMode: 'declineNone', chatStatus: 'available' },
+          // Other people's invitations are declined on the user's behalf only when they chose so.
+          focusTimeProperties: focusTimeProperties(input),
         }
       : {}),
   };

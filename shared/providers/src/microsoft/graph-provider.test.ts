@@ -195,6 +195,35 @@ describe('Microsoft adapter against the sandbox', () => {
     });
   });
 
+  it('writes a focus block as busy with the "Focus time" category, and other events without it', async () => {
+    const raw = async (id: string) => {
+      const response = await fetch(`${sandbox.url}/v1.0/me/events/${id}`, {
+        headers: { authorization: `Bearer ${maya.token}` },
+      });
+      return (await response.json()) as { showAs?: string; categories?: string[] };
+    };
+    const block = await graph.createEvent({
+      clientId: 'focus-category',
+      title: 'Focus',
+      start: at(2, 5),
+      end: at(2, 7),
+      zone: 'Europe/London',
+      tag: { kind: 'focusBlock' },
+      focusTime: true,
+    });
+    expect(await raw(block.id)).toMatchObject({ showAs: 'busy', categories: ['Focus time'] });
+    const other = await graph.createEvent({
+      clientId: 'not-focus',
+      title: 'Hold',
+      start: at(2, 8),
+      end: at(2, 9),
+      zone: 'Europe/London',
+      tag: { kind: 'focusBlock' },
+      focusTime: false,
+    });
+    expect(await raw(other.id)).toMatchObject({ showAs: 'busy', categories: [] });
+  });
+
   it('moves an event in its zone and maps a 412 to conflict', async () => {
     const added = await graph.createEvent({
       clientId: 'move-me',

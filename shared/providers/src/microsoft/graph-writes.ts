@@ -66,10 +66,14 @@ export async function moveGraphEvent(ctx: GraphContext, input: MoveEventInput): 
   return mapGraphOne(ctx, item);
 }
 
+/** The Outlook category our focus blocks carry. */
+export const FOCUS_CATEGORY = 'Focus time';
+
 /**
- * Creates a busy, tagged event (Graph has no focus-time type, §8 trap 14). The `transactionId` is
- * derived from the clientId (see graphTransactionId), so a retried POST returns the first event
- * instead of a duplicate, and carries the tag kind where delta rounds can see it. The tag is also set
+ * Creates a busy, tagged event (Graph has no focus-time type, §8 trap 14); a focus block also gets the
+ * "Focus time" category. The `transactionId` is derived from the clientId (see graphTransactionId), so
+ * a retried POST returns the first event instead of a duplicate, and carries the tag kind where delta
+ * rounds can see it. The tag is also set
  * as our extended property, the form documented for tagging (ARCHITECTURE "Contracts").
  */
 export async function createGraphEvent(ctx: GraphContext, input: CreateEventInput): Promise<CalendarEvent> {
@@ -84,6 +88,8 @@ export async function createGraphEvent(ctx: GraphContext, input: CreateEventInpu
           start: dateTimeTimeZone(input.start, input.zone),
           end: dateTimeTimeZone(input.end, input.zone),
           showAs: 'busy',
+          // A focus block is a busy event; the category names it in Outlook (§8 trap 14).
+          ...(input.focusTime ? { categories: [FOCUS_CATEGORY] } : {}),
           isReminderOn: false,
           transactionId: graphTransactionId(input.tag, input.clientId),
           singleValueExtendedProperties: graphTagProperties(input.tag),

@@ -104,6 +104,9 @@ async function write(
         zone: op.zone,
         tag: { kind: 'focusBlock' },
         focusTime: true,
+        // The user's focus preferences as the plan saw them (Google focus time; absent: the defaults).
+        ...(op.autoDecline ? { autoDecline: op.autoDecline } : {}),
+        ...(op.chatStatus ? { chatStatus: op.chatStatus } : {}),
       });
     case 'deleteFocusBlock':
       await provider.deleteEvent({ id: op.eventId, ...etag });
