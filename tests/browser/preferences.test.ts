@@ -108,4 +108,25 @@ describe('browser: preferences form', () => {
       .poll(async () => ((await storedRows())[0] as { data: { notSeenDays?: number } }).data.notSeenDays)
       .toBe(21);
   });
+
+  it('offers the focus time behaviour as labelled selects in the Focus group, "No" and "Available" by default, and saves a choice', async () => {
+    const decline = page.getByLabel('Decline invitations over focus time');
+    const chat = page.getByLabel('Google Chat status in focus time');
+    const focusGroup = page.getByRole('group', { name: 'Focus time' });
+    expect(await focusGroup.getByLabel('Decline invitations over focus time').count()).toBe(1);
+    expect(await decline.locator('option').allTextContents()).toEqual([
+      'No',
+      'Only new invitations',
+      'All conflicting invitations',
+    ]);
+    expect(await decline.inputValue()).toBe('none');
+    expect(await chat.inputValue()).toBe('available');
+    await decline.selectOption({ label: 'Only new invitations' });
+    await chat.selectOption({ label: 'Do not disturb' });
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await expect
+      .poll(async () => ((await storedRows())[0] as { data: { focus: Record<string, unknown> } }).data.focus)
+      .toMatchObject({ autoDecline: 'new', chatStatus: 'doNotDisturb' });
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  });
 });

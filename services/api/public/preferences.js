@@ -56,6 +56,33 @@ const GROUPS = [
       ['focus.minBlockMinutes', 'Shortest block (minutes)', num('15', 'A multiple of 15')],
       ['focus.maxBlockMinutes', 'Longest block (minutes)', num('15', 'A multiple of 15')],
       ['focus.title', 'Title of focus blocks', { type: 'text' }],
+      [
+        'focus.autoDecline',
+        'Decline invitations over focus time',
+        {
+          type: 'select',
+          options: [
+            ['none', 'No'],
+            ['new', 'Only new invitations'],
+            ['all', 'All conflicting invitations'],
+          ],
+          hint: 'Google Calendar declines them for you, with a note that it is focus time; for blocks placed from now on',
+          fallback: 'none',
+        },
+      ],
+      [
+        'focus.chatStatus',
+        'Google Chat status in focus time',
+        {
+          type: 'select',
+          options: [
+            ['available', 'Available'],
+            ['doNotDisturb', 'Do not disturb'],
+          ],
+          hint: 'Google Calendar only; for blocks placed from now on',
+          fallback: 'available',
+        },
+      ],
     ],
   ],
   [
@@ -74,6 +101,11 @@ const GROUPS = [
         'Mark reports and partners not seen for (days)',
         // Documents saved before this setting existed have none: the box shows the default.
         { ...num('1', 'In People’s “Not seen lately”, and a “not seen” alert; 1 to 56'), fallback: 14 },
+      ],
+      [
+        'notSeenCheckIn',
+        'Check-in drafted for someone not seen lately',
+        { type: 'textarea', hint: '{name} becomes their first name; People shows each draft to copy' },
       ],
     ],
   ],
@@ -165,6 +197,12 @@ function control(path, kind, value) {
       return h('input', { ...common, type: 'checkbox', checked: value === true });
     case 'clock':
       return clockSelect(common, value);
+    case 'select':
+      return h(
+        'select',
+        common,
+        kind.options.map(([v, text]) => h('option', { value: v, selected: value === v }, text)),
+      );
     case 'textarea':
       return h('textarea', { ...common, rows: '3', value });
     case 'list':
