@@ -91,7 +91,7 @@ describe('browser: People shows suggested roles and lets the user set them', () 
     expect(await row('Priya Natarajan').textContent()).toContain('suggested from your calendar');
   }, 60_000);
 
-  it('lists reports and partners not seen lately by name, longest gap first, in words, marking those past the threshold', async () => {
+  it('lists reports and partners not seen lately by name, longest gap first, in words, marking those past the threshold with a check-in to copy', async () => {
     const list = page.locator('#people .not-seen-list li');
     await list.first().waitFor();
     const shown = await list.evaluateAll((items) =>
@@ -99,6 +99,8 @@ describe('browser: People shows suggested roles and lets the user set them', () 
         name: li.querySelector('.not-seen-name')?.textContent ?? '',
         text: li.textContent ?? '',
         marked: li.classList.contains('past-threshold'),
+        checkIn: li.querySelector('.check-in blockquote')?.textContent ?? null,
+        copy: li.querySelector('.check-in button')?.textContent ?? null,
       })),
     );
     // What the API says, in the order the page must follow: never met first, then most days.
@@ -127,6 +129,15 @@ describe('browser: People shows suggested roles and lets the user set them', () 
       );
       expect(item.marked, item.name).toBe(expected[i]!.notSeen);
       expect(item.text.includes('time to check in'), item.name).toBe(expected[i]!.notSeen);
+      // Those past it get a check-in drafted by their first name, to copy; the others none.
+      if (expected[i]!.notSeen) {
+        expect(item.checkIn, item.name).toMatch(
+          new RegExp(`^Hi ${item.name.split(' ')[0]}, it has been a while`),
+        );
+        expect(item.copy).toBe('Copy');
+      } else {
+        expect(item.checkIn, item.name).toBeNull();
+      }
     }
     await screenshot(page, 'people-not-seen');
     expect(await seriousA11yViolations(page)).toEqual([]);

@@ -6,6 +6,7 @@
  * and "Not seen lately": reports and partners by the days since the user last met them, longest first.
  */
 import { api } from './api.js';
+import { checkInBlock } from './checkin.js';
 import { announce, busy, formatWhen, h, replace } from './dom.js';
 import { formatDays, formatDaysAgo } from './format.js';
 
@@ -204,6 +205,7 @@ function notSeenList(people, threshold) {
           h('span', { className: 'not-seen-name', title: p.email }, nameOf(p)),
           ` — ${gapText(p)}`,
           p.notSeen ? h('strong', { className: 'not-seen-mark' }, ' · time to check in') : null,
+          p.checkIn ? checkInBlock(nameOf(p), p.checkIn, `A check-in for ${nameOf(p)}`) : null,
         ),
       ),
     ),

@@ -1,4 +1,3 @@
-/* global document */
 /**
  * The plan preview: operations drawn on the week grid and listed with their reasons, who would be
  * emailed, and apply all / apply selected. Without a current plan (or on a server without the plan
@@ -7,6 +6,7 @@
  */
 import { api, ApiError } from './api.js';
 import { announce, busy, formatWhen, h, replace } from './dom.js';
+import { checkInBlock } from './checkin.js';
 import { formatTimeOf, humanize } from './format.js';
 
 /** Colour class and words for each operation kind. */
@@ -185,34 +185,6 @@ async function apply(plan, keys, onApplied) {
   await onApplied?.();
 }
 
-/**
- * The check-in drafted for the person whose 1:1 a skip-week cancellation cancels: shown word for word
- * with a Copy button, since the user sends it (Frontload does not post to chat yet).
- */
-function checkInDraft(op, index) {
-  if (op.kind !== 'cancelOccurrence' || !op.checkIn) return null;
-  const who = personOf(op);
-  const id = `check-in-${index}`;
-  const copy = h('button', { type: 'button', className: 'secondary', 'aria-describedby': id }, 'Copy');
-  copy.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(op.checkIn);
-      announce(`Copied the check-in for ${who}.`);
-    } catch {
-      // No clipboard (an insecure page, a refused permission): select it for the user to copy.
-      globalThis.getSelection?.()?.selectAllChildren(document.getElementById(id));
-      announce(`Select and copy the check-in for ${who}: the browser did not allow copying.`);
-    }
-  });
-  return h(
-    'div',
-    { className: 'check-in' },
-    h('span', {}, `Check-in for ${who}, to send yourself over Slack or Teams (Frontload does not send it):`),
-    h('blockquote', { className: 'pre', id }, op.checkIn),
-    copy,
-  );
-}
-
 function opChecklist(plan, state, timeZone) {
   return h(
     'fieldset',
@@ -239,7 +211,9 @@ function opChecklist(plan, state, timeZone) {
             ? h('span', { className: 'irreversible' }, `Cannot be undone: ${op.irreversible}`)
             : null,
         ),
-        checkInDraft(op, index),
+        op.kind === 'cancelOccurrence' && op.checkIn
+          ? checkInBlock(personOf(op), op.checkIn, `Check-in for ${personOf(op)}`)
+          : null,
       );
     }),
   );

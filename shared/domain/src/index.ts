@@ -11,6 +11,7 @@ export * from './event.js';
 export * from './preferences.js';
 export * from './people.js';
 export * from './not-seen.js';
+export * from './check-in.js';
 export * from './history.js';
 export * from './operation.js';
 export * from './metrics.js';

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { IsoWeekday, LocalTimeString, PlainDateString } from './primitives.js';
+import { DEFAULT_NOT_SEEN_CHECK_IN } from './check-in.js';
 
 /** Working hours: the same wall-clock span on each listed weekday. Overnight spans are not supported. */
 export const WorkingHoursSchema = Type.Object(
@@ -111,6 +112,11 @@ export const PreferencesSchema = Type.Object(
      */
     notSeenDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 56 })),
     /**
+     * The check-in drafted for a report or partner past `notSeenDays` (`{name}`: their first name).
+     * Optional so documents stored before it still pass: absent means the default.
+     */
+    notSeenCheckIn: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+    /**
      * The share (0–1) of people time (meetings) in people plus engineering time the user aims for:
      * the target line of the balance history. Optional so documents stored before it still pass.
      */
@@ -164,6 +170,7 @@ export const DEFAULT_PREFERENCES: Preferences = deepFreeze({
     lastSkipWeek: null,
   },
   notSeenDays: 14,
+  notSeenCheckIn: DEFAULT_NOT_SEEN_CHECK_IN,
   targetPeopleShare: 0.5,
   blastRadius: 20,
   overload: {
@@ -190,6 +197,7 @@ export function storedPreferences(data: unknown): Preferences {
   // Settings added since the document was stored read as their defaults.
   return {
     targetPeopleShare: DEFAULT_PREFERENCES.targetPeopleShare,
+    notSeenCheckIn: DEFAULT_PREFERENCES.notSeenCheckIn,
     ...data,
     focus: {
       autoDecline: DEFAULT_PREFERENCES.focus.autoDecline,

@@ -13,6 +13,7 @@ interface Person {
   daysNotSeen: number | null;
   daysSinceOneOnOne: number | null;
   notSeen: boolean;
+  checkIn: string | null;
 }
 
 const me = { email: 'carol@example.com', self: true };
@@ -86,6 +87,28 @@ describe('people API: who the user has not seen', () => {
       daysNotSeen: 2,
       notSeen: false,
     });
+  });
+
+  it('drafts a check-in, by first name, for each person past the threshold and for nobody else', async () => {
+    const { people } = await list();
+    expect(byEmail(people, 'priya@example.com')?.checkIn).toBe(
+      'Hi Priya, it has been a while since we last caught up. How are things going? If anything is on your mind, reply here or grab time on my calendar: I will make time.',
+    );
+    expect(byEmail(people, 'lee@example.com')?.checkIn).toMatch(/^Hi Lee, it has been a while/);
+    expect(byEmail(people, 'omar@example.com')?.checkIn).toBeNull();
+
+    const own = await putPreferences({
+      ...structuredClone(DEFAULT_PREFERENCES),
+      notSeenCheckIn: 'Hey {name}, coffee this week?',
+    });
+    expect(own.statusCode, own.body).toBe(200);
+    expect(byEmail((await list()).people, 'priya@example.com')?.checkIn).toBe('Hey Priya, coffee this week?');
+    const empty = await putPreferences({ ...structuredClone(DEFAULT_PREFERENCES), notSeenCheckIn: '' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({
+      details: expect.arrayContaining([expect.objectContaining({ path: '/notSeenCheckIn' })]),
+    });
+    await putPreferences(structuredClone(DEFAULT_PREFERENCES));
   });
 
   it('reads back eight weeks only: a partner last met ten weeks ago has no dates and is past the threshold', async () => {

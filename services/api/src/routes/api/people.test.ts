@@ -104,6 +104,7 @@ describe('people API', () => {
         daysNotSeen: null,
         daysSinceOneOnOne: null,
         notSeen: true,
+        checkIn: expect.stringMatching(/^Hi Lee, it has been a while since we last caught up\./) as string,
       },
       {
         email: 'sam@example.com',
@@ -122,6 +123,7 @@ describe('people API', () => {
         daysNotSeen: 1,
         daysSinceOneOnOne: 2,
         notSeen: false,
+        checkIn: null,
       },
     ]);
   });

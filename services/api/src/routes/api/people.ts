@@ -11,10 +11,12 @@
 import { repositories, type Database, type DetectedPersonRow, type PersonRow } from '@frontload/db';
 import {
   daysBetween,
+  DEFAULT_NOT_SEEN_CHECK_IN,
   EmailAddress,
   NOT_SEEN_LOOKBACK_DAYS,
   notSeenThreshold,
   PersonRoleSchema,
+  renderCheckIn,
   seenGap,
   type PersonSettings,
   type Recurrence,
@@ -48,6 +50,8 @@ const PersonView = Type.Object({
   daysSinceOneOnOne: Type.Union([Type.Integer(), Type.Null()]),
   /** A report or partner past the user's threshold (preferences `notSeenDays`) or not met at all. */
   notSeen: Type.Boolean(),
+  /** For a person `notSeen`: the check-in drafted for them (preferences `notSeenCheckIn`), else null. */
+  checkIn: Type.Union([Type.String(), Type.Null()]),
 });
 type Person = Static<typeof PersonView>;
 
@@ -105,6 +109,7 @@ const NO_GAP = {
   daysNotSeen: null,
   daysSinceOneOnOne: null,
   notSeen: false,
+  checkIn: null,
 } as const;
 
 function merge(
@@ -152,7 +157,9 @@ async function withGaps(db: Database, userId: string, people: Person[], now: Dat
   const since = new Date(now.getTime() - NOT_SEEN_LOOKBACK_DAYS * DAY_MS);
   const seen = new Map((await repos.people.lastSeen(userId, now, since)).map((r) => [r.email, r]));
   const zone = (await repos.users.byId(userId))?.time_zone ?? 'UTC';
-  const thresholdDays = notSeenThreshold(await repos.preferences.get(userId));
+  const prefs = await repos.preferences.get(userId);
+  const thresholdDays = notSeenThreshold(prefs);
+  const template = prefs.notSeenCheckIn ?? DEFAULT_NOT_SEEN_CHECK_IN;
   return people.map((person) => {
     const row = seen.get(person.email);
     const dates = { lastOneOnOneAt: row?.last_one_on_one ?? null, lastMetAt: row?.last_met ?? null };
@@ -166,6 +173,10 @@ async function withGaps(db: Database, userId: string, people: Person[], now: Dat
       daysNotSeen: gap.daysNotSeen,
       daysSinceOneOnOne: dates.lastOneOnOneAt && daysBetween(dates.lastOneOnOneAt, now, zone),
       notSeen: person.role !== 'other' && gap.pastThreshold,
+      checkIn:
+        person.role !== 'other' && gap.pastThreshold
+          ? renderCheckIn(template, { name: person.displayName || row?.name || undefined })
+          : null,
     };
   });
 }
