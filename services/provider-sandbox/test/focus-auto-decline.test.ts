@@ -118,6 +118,18 @@ describe('focus time auto-decline', () => {
     expect(mine.attendees?.find((a) => a.self)?.responseStatus).toBe('accepted');
   });
 
+  it('declineAllConflictingInvitations focus time moved onto an invitation declines it', async () => {
+    const waiting = await invite('2026-10-23', '09:30', '10:00');
+    const focus = await focusTime('2026-10-23', 'declineAllConflictingInvitations');
+    expect(await alexResponse(waiting.id!)).toEqual({ status: 'needsAction', comment: undefined });
+    await alex.events.patch({
+      calendarId: 'primary',
+      eventId: focus.id!,
+      requestBody: { start: berlin('2026-10-23T09:00:00'), end: berlin('2026-10-23T11:00:00') },
+    });
+    expect(await alexResponse(waiting.id!)).toEqual({ status: 'declined', comment: MESSAGE });
+  });
+
   it('declineNone changes nothing', async () => {
     const earlier = await invite('2026-10-22', '14:00', '14:30');
     await focusTime('2026-10-22', 'declineNone');

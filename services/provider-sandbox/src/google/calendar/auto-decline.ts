@@ -36,11 +36,14 @@ function decliningFocusTime(
   fromMs: number,
   toMs: number,
 ): StoredEvent | undefined {
-  const zone = deps.core.accounts.byEmail('google', calendar)?.timeZone ?? 'UTC';
+  const account = deps.core.accounts.byEmail('google', calendar);
+  // Only a sandbox calendar that may hold focus time can decline (and only its own events are read).
+  if (!account?.focusTimeSupported) return undefined;
   for (const event of deps.store.eventsOn(calendar)) {
     if (event.calendarId !== calendar || event.eventType !== 'focusTime' || !isLive(event)) continue;
     if (!DECLINING_MODES.has(event.focusTimeProperties?.autoDeclineMode ?? '')) continue;
     if (event.recurringEventId !== undefined) continue; // stored occurrences come with their series
+    const zone = account.timeZone;
     const slots = event.recurrence ? seriesInstances(deps.store, event, zone, fromMs, toMs) : [event];
     if (slots.some((slot) => isLive(slot) && overlaps(slot, zone, fromMs, toMs))) return event;
   }
