@@ -11,6 +11,7 @@ import { installProviderHooks } from './core/request-hooks.js';
 import type { ProviderKind, SandboxCore } from './core/types.js';
 import { googlePlugin } from './google/index.js';
 import { microsoftPlugin } from './microsoft/index.js';
+import { slackPlugin } from './slack/index.js';
 
 export interface SandboxOptions {
   publicUrl: string;
@@ -54,12 +55,13 @@ export async function buildSandbox(
         info: { title: 'Frontload provider sandbox control API', version: '1.0.0' },
         tags: [{ name: 'sandbox', description: 'Accounts, seeding, clock, faults, request log, reset' }],
       },
-      // Only the control API is ours to document; the provider routes are Google's and Microsoft's.
+      // Only the control API is ours to document; the provider routes are Google's, Microsoft's and Slack's.
       hideUntagged: true,
     });
   }
   await registerProvider(app, core, 'google', googlePlugin);
   await registerProvider(app, core, 'microsoft', microsoftPlugin);
+  await registerProvider(app, core, 'slack', slackPlugin);
   if (options.controlEnabled) {
     await app.register(controlRoutes, { core });
     app.get('/_sandbox/openapi.json', { schema: { hide: true } }, async () => app.swagger());

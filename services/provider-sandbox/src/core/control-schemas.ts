@@ -2,6 +2,8 @@
 import Type from 'typebox';
 
 const Provider = Type.Union([Type.Literal('google'), Type.Literal('microsoft')]);
+/** Faults and the request log also cover Slack (which has no sandbox accounts). */
+const AnyProvider = Type.Union([Type.Literal('google'), Type.Literal('microsoft'), Type.Literal('slack')]);
 const HHMM = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time HH:MM' });
 
 export const WorkingHoursSchema = Type.Object(
@@ -85,7 +87,7 @@ export const ClockReply = Type.Object({ nowMs: Type.Integer(), iso: Type.String(
 
 export const FaultBody = Type.Object(
   {
-    provider: Type.Optional(Provider),
+    provider: Type.Optional(AnyProvider),
     route: Type.String({
       minLength: 1,
       description:
@@ -132,7 +134,7 @@ export const RevokeTokenBody = Type.Object(
 export const RequestLogQuery = Type.Object(
   {
     accountId: Type.Optional(Type.String()),
-    provider: Type.Optional(Provider),
+    provider: Type.Optional(AnyProvider),
     sinceMs: Type.Optional(Type.Integer({ minimum: 0 })),
     route: Type.Optional(Type.String({ description: 'Only this logged route, e.g. `POST /token`' })),
     limit: Type.Optional(

@@ -1,11 +1,14 @@
 /**
- * The sandbox core contract. Both provider emulations (src/google, src/microsoft) are Fastify plugins
+ * The sandbox core contract. The provider emulations (src/google, src/microsoft, src/slack) are Fastify plugins
  * that receive a `SandboxCore` and use it for time, accounts, tokens, faults, the request log and push.
  * Nothing here knows about either provider's wire format.
  */
 import type { FastifyRequest } from 'fastify';
 
-export type ProviderKind = 'google' | 'microsoft';
+/** The providers with calendars and sandbox accounts. */
+export type CalendarProviderKind = 'google' | 'microsoft';
+/** Every emulated provider (Slack has its own workspace model instead of sandbox accounts). */
+export type ProviderKind = CalendarProviderKind | 'slack';
 
 /** The sandbox's controllable "now". Every expiry, token lifetime and `updated` stamp reads it. */
 export interface SandboxClock {
@@ -28,7 +31,7 @@ export interface WorkingHours {
 
 export interface SandboxAccount {
   id: string;
-  provider: ProviderKind;
+  provider: CalendarProviderKind;
   email: string;
   name: string;
   /** IANA zone (Google reports it as is; Graph reports the mapped Windows name). */
