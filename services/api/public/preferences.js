@@ -97,6 +97,11 @@ const GROUPS = [
       ],
       ['oneOnOnes.breakMinutes', 'Break between 1:1s (minutes)', num('5')],
       [
+        'oneOnOnes.dailyMeetingCapHours',
+        'Most meeting hours on a day a 1:1 moves to',
+        { ...num('0.5', 'Optional, 1 to 16; empty: no cap'), optional: true },
+      ],
+      [
         'notSeenDays',
         'Mark reports and partners not seen for (days)',
         // Documents saved before this setting existed have none: the box shows the default.
@@ -271,6 +276,8 @@ function readValue(form, [path, , kind]) {
       // No choice is no field at all: the page then follows the browser's language.
       return el.value === '' ? undefined : el.value;
     case 'number':
+      // An optional number left empty is no field at all (the setting is off).
+      if (kind.optional && el.value.trim() === '') return undefined;
       // An empty or non-numeric box becomes null, which the server names as the field's error.
       return el.value.trim() === '' || Number.isNaN(Number(el.value)) ? null : Number(el.value);
     case 'list':

@@ -72,6 +72,11 @@ export const PreferencesSchema = Type.Object(
         internalDomains: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { maxItems: 50 }),
         /** Preferred gap between two 1:1s, kept where possible. */
         breakMinutes: Type.Integer({ minimum: 0, maximum: 60 }),
+        /**
+         * Most hours of meetings on one day: a 1:1 is never moved onto a day that it would take past
+         * this. Absent: no cap.
+         */
+        dailyMeetingCapHours: Type.Optional(Type.Number({ minimum: 1, maximum: 16, multipleOf: 0.5 })),
       },
       { additionalProperties: false },
     ),

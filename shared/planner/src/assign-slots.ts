@@ -6,6 +6,8 @@ import type { Candidate, MoveRequest } from './move-search.js';
 export interface Searchable {
   readonly request: MoveRequest;
   readonly candidates: readonly Candidate[];
+  /** Free slots left out because their day would go past the daily meeting cap on its own. */
+  readonly overCap?: number;
 }
 
 /** How the slots of one plan must relate to each other. */
@@ -15,6 +17,11 @@ export interface AssignRules {
   /** 1:1s that stay where they are: keep a break from them where possible. */
   readonly stayingOneOnOnes: BusyIndex;
   readonly breakMs: number;
+  /**
+   * The daily meeting cap: whether `slots` fit with the plan's other moves (`taken`) on their days.
+   * Absent: no cap.
+   */
+  readonly fitsDay?: (slots: readonly Interval[], taken: readonly Interval[]) => boolean;
 }
 
 // Enough to untangle a handful of 1:1s competing for the same slots; beyond it the greedy answer stands.
@@ -72,6 +79,7 @@ export function assignSlots(items: readonly Searchable[], rules: AssignRules): (
     for (const withBreak of [true, false]) {
       for (const candidate of entry.item.candidates) {
         if (clashes(candidate.slots, taken, 0) || breakIsKept(candidate) !== withBreak) continue;
+        if (rules.fitsDay && !rules.fitsDay(candidate.slots, taken)) continue;
         choice[i] = candidate;
         taken.push(...candidate.slots);
         const stop = visit(i + 1, weight + (weights[i] ?? 0));
@@ -87,19 +95,21 @@ export function assignSlots(items: readonly Searchable[], rules: AssignRules): (
   // Put the answer back in input order and, if the budget cut the search short, fill any gap greedily.
   const result: (Candidate | null)[] = items.map(() => null);
   order.forEach(({ index }, i) => (result[index] = best[i] ?? null));
-  return fillGreedily(items, result, rules.taken);
+  return fillGreedily(items, result, rules);
 }
 
 /** Gives a slot to every request still without one that has a candidate clashing with nothing placed. */
 function fillGreedily(
   items: readonly Searchable[],
   result: (Candidate | null)[],
-  taken: readonly Interval[],
+  rules: AssignRules,
 ): (Candidate | null)[] {
-  const placed = [...taken, ...result.flatMap((c) => c?.slots ?? [])];
+  const placed = [...rules.taken, ...result.flatMap((c) => c?.slots ?? [])];
   items.forEach((item, index) => {
     if (result[index]) return;
-    const fit = item.candidates.find((c) => !clashes(c.slots, placed, 0));
+    const fit = item.candidates.find(
+      (c) => !clashes(c.slots, placed, 0) && (rules.fitsDay?.(c.slots, placed) ?? true),
+    );
     if (fit) {
       result[index] = fit;
       placed.push(...fit.slots);

@@ -1,4 +1,13 @@
-import { intersect, subtract, type Interval, type NoteCode, type PlanNote } from '@frontload/domain';
+import {
+  DAY_MS,
+  HOUR_MS,
+  intersect,
+  subtract,
+  union,
+  type Interval,
+  type NoteCode,
+  type PlanNote,
+} from '@frontload/domain';
 import { assignSlots, type AssignRules, type Searchable } from './assign-slots.js';
 import { BusyIndex, type BusyEntry } from './busy-index.js';
 import type { ReasonCode } from './classify-one-on-one.js';
@@ -197,11 +206,19 @@ export function planMoves(
       .filter((e) => e.verdict.isOneOnOne && !moving.has(e.id) && !cancelled.has(e.id))
       .map((e) => ({ start: e.start, end: e.end })),
   );
-  const rules = { taken: [], stayingOneOnOnes: staying, breakMs: ctx.prefs.oneOnOnes.breakMinutes * 60_000 };
-  const searchable = (request: MoveRequest): Searchable => ({
-    request,
-    candidates: candidatesFor(ctx, space, request),
-  });
+  const cap = dailyCap(ctx, moving, cancelled);
+  const rules: AssignRules = {
+    taken: [],
+    stayingOneOnOnes: staying,
+    breakMs: ctx.prefs.oneOnOnes.breakMinutes * 60_000,
+    ...(cap ? { fitsDay: cap } : {}),
+  };
+  const searchable = (request: MoveRequest): Searchable => {
+    const all = candidatesFor(ctx, space, request);
+    if (!cap) return { request, candidates: all };
+    const candidates = all.filter((c) => cap(c.slots, []));
+    return { request, candidates, overCap: all.length - candidates.length };
+  };
 
   let { placed, unplaced } = placeRequests(groupRequests(ctx, movable, cancelled), rules, searchable);
   if (score) {
@@ -252,13 +269,49 @@ function placeRequests(
   return { placed, unplaced };
 }
 
+/**
+ * The daily meeting cap as a check on slots (see AssignRules.fitsDay), or undefined without one. A
+ * day's load is the time its meetings that stay hold (overlaps counted once), plus the moves placed
+ * on it, plus the slot.
+ */
+function dailyCap(
+  ctx: PlanContext,
+  moving: ReadonlySet<string>,
+  cancelled: ReadonlySet<string>,
+): ((slots: readonly Interval[], taken: readonly Interval[]) => boolean) | undefined {
+  const hours = ctx.prefs.oneOnOnes.dailyMeetingCapHours;
+  if (hours === undefined) return undefined;
+  const capMs = hours * HOUR_MS;
+  const dayOf = (ms: number) => Math.floor(ctx.clock.toLocal(ms) / DAY_MS);
+  const staying = union(
+    ctx.events
+      .filter((e) => e.busy && e.withPeople && !e.event.allDay && !moving.has(e.id) && !cancelled.has(e.id))
+      .map((e) => ({ start: e.start, end: e.end })),
+  );
+  const load = new Map<number, number>();
+  for (const m of staying) load.set(dayOf(m.start), (load.get(dayOf(m.start)) ?? 0) + m.end - m.start);
+  return (slots, taken) =>
+    slots.every((slot) => {
+      const day = dayOf(slot.start);
+      let ms = (load.get(day) ?? 0) + slot.end - slot.start;
+      for (const t of taken) if (dayOf(t.start) === day) ms += t.end - t.start;
+      return ms <= capMs;
+    });
+}
+
 function noFreeSlotNote(ctx: PlanContext, item: Searchable): PlanNote[] {
+  const cap = ctx.prefs.oneOnOnes.dailyMeetingCapHours;
+  const overCap = (item.overCap ?? 0) > 0;
   const why =
-    item.candidates.length === 0
-      ? counterpartHoursKnown(ctx, item.request.counterpart)
-        ? `there is no first-half slot inside both your working hours where you and ${item.request.counterpart} are both free.`
-        : `there is no first-half slot inside your working hours where you and ${item.request.counterpart} are both free (their working hours aren't visible, so yours were assumed for them).`
-      : `the free first-half slots it could use went to other 1:1s.`;
+    item.candidates.length === 0 && overCap
+      ? `every first-half slot where you and ${item.request.counterpart} are both free is on a day it would take past your ${cap} h daily meeting cap.`
+      : item.candidates.length === 0
+        ? counterpartHoursKnown(ctx, item.request.counterpart)
+          ? `there is no first-half slot inside both your working hours where you and ${item.request.counterpart} are both free.`
+          : `there is no first-half slot inside your working hours where you and ${item.request.counterpart} are both free (their working hours aren't visible, so yours were assumed for them).`
+        : cap === undefined
+          ? `the free first-half slots it could use went to other 1:1s.`
+          : `the free first-half slots it could use went to other 1:1s, or would take a day past your ${cap} h daily meeting cap.`;
   return item.request.events.map((e) => noteAbout(ctx, e, 'noFreeSlot', why));
 }
 
@@ -307,7 +360,9 @@ function improveForScore(
         if (moved.item.request.events.length !== out.request.events.length) continue;
         const others = current.filter((_, i) => i !== index);
         const taken = others.flatMap((p) => p.candidate.slots);
-        const free = out.candidates.filter((c) => !overlapsAny(c.slots, taken, 0));
+        const free = out.candidates.filter(
+          (c) => !overlapsAny(c.slots, taken, 0) && (rules.fitsDay?.(c.slots, taken) ?? true),
+        );
         // Like the assignment: a slot with a break from the other 1:1s first.
         const fit = free.find((c) => keepsBreak(c, taken, rules)) ?? free[0];
         if (!fit) continue;

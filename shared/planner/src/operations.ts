@@ -43,11 +43,13 @@ function nameFields(ctx: PlanContext, email: string): { counterpartName?: string
 }
 
 function whyThisSlot(ctx: PlanContext, placement: Placement): string {
+  const cap = ctx.prefs.oneOnOnes.dailyMeetingCapHours;
+  const withinCap = cap === undefined ? '' : `, and the day stays within your ${cap} h daily meeting cap`;
   const preferred = ctx.people.get(placement.request.counterpart)?.preferredSlot;
   if (preferred && placement.candidate.rank[0] === 0 && placement.candidate.rank[1] === 0)
-    return 'it is their preferred slot';
-  if (placement.candidate.rank[0] === 0) return 'same time of day, nearest free day';
-  return 'the closest free time of day';
+    return `it is their preferred slot${withinCap}`;
+  if (placement.candidate.rank[0] === 0) return `same time of day, nearest free day${withinCap}`;
+  return `the closest free time of day${withinCap}`;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   meeting,
   mustPlan,
   oneOnOne,
+  prefs,
   wall,
 } from './__fixtures__/builders.js';
 
@@ -47,6 +48,49 @@ describe('moving 1:1s into the first half', () => {
     );
     const [op] = out.operations;
     expect(op?.kind === 'moveOccurrence' && wall(op.after.start)).toBe('Wed 2024-04-10 10:00');
+  });
+
+  it('never moves a 1:1 onto a day it would take past the daily meeting cap: the next nearest day under it wins, and the reason says so', () => {
+    // Wednesday, the nearest first-half day, already holds two hours of meetings (in the afternoon).
+    const busyWednesday = meeting('review', '2024-04-10T14:00', 120, ['kim@acme.test', 'lu@acme.test']);
+    const base = input({
+      events: [single('thu', BOB, '2024-04-11T10:00'), busyWednesday],
+      counterparts: [counterpart(BOB)],
+    });
+    const uncapped = mustPlan(base).operations.find((op) => op.kind === 'moveOccurrence');
+    expect(uncapped?.kind === 'moveOccurrence' && wall(uncapped.after.start)).toBe('Wed 2024-04-10 10:00');
+
+    const capped = mustPlan({
+      ...base,
+      preferences: prefs((p) => (p.oneOnOnes.dailyMeetingCapHours = 2)),
+    }).operations.find((op) => op.kind === 'moveOccurrence');
+    expect(capped?.kind === 'moveOccurrence' && wall(capped.after.start)).toBe('Tue 2024-04-09 10:00');
+    expect(capped?.reason).toContain('the day stays within your 2 h daily meeting cap');
+  });
+
+  it('counts the 1:1s it moves against the cap too, and says so when every free day is at the cap', () => {
+    const carol = 'carol@acme.test';
+    // Monday and Tuesday hold an hour of meetings each, Wednesday half an hour; the cap is 1 h.
+    const events = [
+      single('thu-bob', BOB, '2024-04-11T10:00'),
+      single('thu-carol', carol, '2024-04-11T11:00'),
+      meeting('m', '2024-04-08T15:00', 60, ['kim@acme.test', 'lu@acme.test']),
+      meeting('t', '2024-04-09T15:00', 60, ['kim@acme.test', 'lu@acme.test']),
+      meeting('w', '2024-04-10T15:00', 30, ['kim@acme.test', 'lu@acme.test']),
+    ];
+    const out = mustPlan(
+      input({
+        events,
+        counterparts: [counterpart(BOB), counterpart(carol)],
+        preferences: prefs((p) => (p.oneOnOnes.dailyMeetingCapHours = 1)),
+      }),
+    );
+    // Only one 30-minute 1:1 fits on Wednesday under the cap; the other stays and the note says why.
+    const moved = out.operations.filter((op) => op.kind === 'moveOccurrence');
+    expect(moved).toHaveLength(1);
+    expect(moved[0]?.kind === 'moveOccurrence' && wall(moved[0].after.start)).toMatch(/^Wed 2024-04-10/);
+    const note = out.notes.find((n) => n.code === 'noFreeSlot');
+    expect(note?.message).toMatch(/would take a day past your 1 h daily meeting cap/);
   });
 
   it('moves a whole series once when every occurrence in view fits the same new slot', () => {

@@ -34,6 +34,7 @@ describe('preferences and mode API', () => {
     const prefs = clone();
     prefs.focus.targetHours = 6;
     prefs.skipWeeks.message = 'No 1:1 this week, enjoy the time!';
+    prefs.oneOnOnes.dailyMeetingCapHours = 4.5;
     const res = await put(alice, prefs);
     expect(res.statusCode, res.body).toBe(200);
     expect((await get(alice)).json()).toEqual(prefs);
@@ -63,6 +64,11 @@ describe('preferences and mode API', () => {
     ],
     ['a focus target out of range', (p: Preferences) => (p.focus.targetHours = 99), '/focus/targetHours'],
     ['a malformed time', (p: Preferences) => (p.workingHours.start = '9am'), '/workingHours/start'],
+    [
+      'a daily meeting cap that is not a whole or half hour',
+      (p: Preferences) => (p.oneOnOnes.dailyMeetingCapHours = 2.3),
+      '/oneOnOnes/dailyMeetingCapHours',
+    ],
     [
       'an impossible last skip week (30 February)',
       (p: Preferences) => (p.skipWeeks.lastSkipWeek = '2026-02-30'),
