@@ -12,7 +12,7 @@ export const APP_ID = 'A0FRONTLD1';
 export const SLACK_CLIENT = { id: 'frontload-local', secret: 'frontload-local-secret' } as const;
 /** Slack's documented limit for chat.scheduleMessage. */
 export const MAX_SCHEDULE_AHEAD_SECONDS = 120 * 24 * 3600;
-/** Slack authorization codes expire after ten minutes. */
+/** Slack's codes are temporary (no published lifetime); the sandbox keeps them ten minutes. */
 const CODE_LIFETIME_MS = 10 * 60 * 1000;
 
 export interface SlackUser {
