@@ -276,6 +276,28 @@ describe('Slack check-in messages', () => {
     );
     expect(late.error).toBe('invalid_scheduled_message_id');
   });
+
+  it('chat.postMessage sends at once, with the arguments as JSON as well as a form', async () => {
+    const { client, token } = await slackSignIn(sandbox);
+    const channel = (await client.conversations.open({ users: 'U0LENA' })).channel?.id ?? '';
+    const posted = await client.chat.postMessage({ channel, text: 'Form-encoded hello' });
+    expect(posted).toMatchObject({
+      ok: true,
+      channel,
+      message: { text: 'Form-encoded hello', user: 'U0ALEX' },
+    });
+    const json = await fetch(`${sandbox.url}/slack/api/chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ channel, text: 'JSON hello' }),
+    });
+    expect(await json.json()).toMatchObject({ ok: true, channel, message: { text: 'JSON hello' } });
+    const { body } = await control<ControlMessage[]>('GET', `/_sandbox/slack/messages?channel=${channel}`);
+    expect(body.map((m) => [m.text, m.state, m.to?.email])).toEqual([
+      ['Form-encoded hello', 'sent', 'lena.hoffmann@sandbox.test'],
+      ['JSON hello', 'sent', 'lena.hoffmann@sandbox.test'],
+    ]);
+  });
 });
 
 describe('Slack documented errors', () => {
