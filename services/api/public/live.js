@@ -53,13 +53,26 @@ function sectionsFor(event) {
  * A section holding the keyboard focus in a field (a half-typed preference, an open select) is drawn
  * once the focus leaves it, so that the user's typing is never thrown away.
  */
+const deferred = new Set();
+
 function whenNotEditing(name, draw) {
   const section = document.getElementById(name);
   const active = document.activeElement;
   const editing =
     section && active && section.contains(active) && ['INPUT', 'SELECT', 'TEXTAREA'].includes(active.tagName);
   if (!editing) return draw();
-  section.addEventListener('focusout', () => setTimeout(draw, 0), { once: true });
+  // Several messages while the user types still draw the section once.
+  if (deferred.has(name)) return undefined;
+  deferred.add(name);
+  section.addEventListener(
+    'focusout',
+    () =>
+      setTimeout(() => {
+        deferred.delete(name);
+        whenNotEditing(name, draw);
+      }, 0),
+    { once: true },
+  );
   return undefined;
 }
 
