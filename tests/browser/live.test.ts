@@ -1,9 +1,9 @@
 /**
  * The page lives on the user's own event stream, in a real browser on the demo Google calendar: after
  * the consent the week and the first preview appear by themselves; an apply made on one page is
- * followed, operation by operation, on a second page of the same user, and a setting changed on one
- * shows on the other, all without a reload; another user's page hears nothing of it (asserted on
- * that user's stream); with the stream refused, the page still follows a plan by polling, and when
+ * followed, operation by operation, in a second browser context (its own session) of the same user,
+ * and a setting changed on one shows on the other, all without a reload; another user's page hears
+ * nothing of it (asserted on that user's stream); with the stream refused, the page still follows a plan by polling, and when
  * the stream connects again by itself the page shows what changed meanwhile.
  */
 import type { Page } from 'playwright-core';
@@ -45,6 +45,8 @@ describe('browser: the page follows the user’s own live events, and nobody els
   let stack: Stack;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let other: Awaited<ReturnType<typeof launchBrowser>>;
+  /** A second browser context (its own profile and session) signed in as the same user. */
+  let sameUser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
   let second: Page;
   let stranger: Page;
@@ -57,6 +59,7 @@ describe('browser: the page follows the user’s own live events, and nobody els
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
+    await sameUser?.close();
     await other?.close();
     await stack?.close();
   });
@@ -78,8 +81,10 @@ describe('browser: the page follows the user’s own live events, and nobody els
     await settle(stack, page);
   }, 120_000);
 
-  it('an apply on one page is followed on a second page of the same user, and another user’s stream hears nothing', async () => {
-    second = await browser.context.newPage();
+  it('an apply on one page is followed in a second browser context of the same user, and another user’s stream hears nothing', async () => {
+    sameUser = await launchBrowser();
+    await signInAs(stack, sameUser.context, ALEX);
+    second = await sameUser.context.newPage();
     await second.goto(stack.url);
     await second.locator('body[data-ready="true"]').waitFor();
     await listen(second);
