@@ -100,7 +100,9 @@ function followFirstSync(ctx, syncing) {
       // user meets: every section that shows one of them is drawn again.
       ctx.timeZone = pageZone(ctx.me, connections);
       await Promise.all(['connect', 'week', 'people', 'balance', 'history'].map((name) => ctx.refresh(name)));
-      const watched = connections.filter((c) => syncing.includes(c.id));
+      // A connection the user disconnected meanwhile has nothing left to report.
+      const watched = connections.filter((c) => syncing.includes(c.id) && c.status !== 'disconnected');
+      if (watched.length === 0) return;
       const synced = watched.filter((c) => c.status === 'healthy').map((c) => c.accountEmail);
       const notSynced = watched.filter((c) => c.status !== 'healthy').map((c) => c.accountEmail);
       announce(
