@@ -24,17 +24,20 @@ export interface DetectedPersonRow {
   last_held: Date | null;
 }
 
-// One other person: attendees that are neither the user (`self`) nor a room or resource.
+// `o.others`: an event's attendees that are neither the user (`self`) nor a room or resource.
+const OTHERS_OF_EVENT = `cross join lateral (
+      select coalesce(jsonb_agg(x), '[]'::jsonb) as others from jsonb_array_elements(e.attendees) x
+      where coalesce((x ->> 'self')::boolean, false) = false
+        and coalesce((x ->> 'resource')::boolean, false) = false
+    ) o`;
+
+// One other person (see OTHERS_OF_EVENT).
 const DETECT_SQL = `
   with one_on_ones as (
     select lower(o.others -> 0 ->> 'email') as email, nullif(trim(o.others -> 0 ->> 'name'), '') as name, e.recurrence, e.kind, e.status, e.ends_at
     from events e
     join connections c on c.id = e.connection_id
-    cross join lateral (
-      select coalesce(jsonb_agg(x), '[]'::jsonb) as others from jsonb_array_elements(e.attendees) x
-      where coalesce((x ->> 'self')::boolean, false) = false
-        and coalesce((x ->> 'resource')::boolean, false) = false
-    ) o
+    ${OTHERS_OF_EVENT}
     where c.user_id = $1 and e.all_day_start is null and jsonb_array_length(o.others) = 1
   )
   select email,
@@ -62,11 +65,7 @@ const LAST_SEEN_SQL = `
     select e.ends_at, o.others
     from events e
     join connections c on c.id = e.connection_id
-    cross join lateral (
-      select coalesce(jsonb_agg(x), '[]'::jsonb) as others from jsonb_array_elements(e.attendees) x
-      where coalesce((x ->> 'self')::boolean, false) = false
-        and coalesce((x ->> 'resource')::boolean, false) = false
-    ) o
+    ${OTHERS_OF_EVENT}
     where c.user_id = $1 and e.ends_at <= $2 and e.starts_at >= $3 and e.status <> 'cancelled'
       and e.kind <> 'series' and e.all_day_start is null
       and not exists (
